@@ -1,0 +1,46 @@
+"""pilotdid: PSM-DID evaluation of place-based pilot policies on panel data.
+
+Importing the package is cheap: the public names below are loaded on first use, so
+``import pilotdid`` does not import pandas, matplotlib or any estimator.
+
+Examples
+--------
+>>> import pilotdid as pdid
+>>> "feols" in pdid.__all__
+True
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+__version__ = "0.1.0"
+
+# public name -> module that defines it (loaded lazily by __getattr__)
+_EXPORTS: dict[str, str] = {
+    # errors
+    "PilotdidError": "pilotdid.errors",
+    "StudyFileError": "pilotdid.errors",
+    "PanelError": "pilotdid.errors",
+    "MatchingError": "pilotdid.errors",
+    "EstimationError": "pilotdid.errors",
+    "PilotdidWarning": "pilotdid.errors",
+    # results protocol
+    "ModelSummary": "pilotdid.results.summary",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'pilotdid' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

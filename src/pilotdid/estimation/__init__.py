@@ -1,0 +1,1 @@
+"""estimation subpackage of pilotdid."""

@@ -1,0 +1,1 @@
+"""mechanisms subpackage of pilotdid."""

@@ -1,0 +1,63 @@
+"""Every user-facing option as a ``Literal`` alias, validated once at the public boundary.
+
+Keep one section per area; :func:`validate_option` turns a wrong value into a message that lists
+the allowed ones.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal, get_args
+
+from pilotdid.errors import PilotdidError, did_you_mean
+
+__all__ = [
+    "DemeanMethod",
+    "VcovType",
+    "validate_option",
+]
+
+# --- estimation -------------------------------------------------------------------------------
+VcovType = Literal["iid", "hetero", "HC1", "CRV1"]
+DemeanMethod = Literal["auto", "exact", "ap"]
+
+
+def validate_option(
+    value: Any,
+    allowed: Any,
+    name: str,
+    error: type[PilotdidError] = PilotdidError,
+) -> Any:
+    """Check that ``value`` is one of the values of a ``Literal`` alias (or an iterable of values).
+
+    Parameters
+    ----------
+    value : Any
+        The value the user passed.
+    allowed : Literal alias or iterable
+        The allowed values, e.g. ``VcovType``.
+    name : str
+        The argument name used in the message, e.g. ``"vcov"``.
+    error : type of PilotdidError
+        The exception class to raise.
+
+    Returns
+    -------
+    Any
+        ``value`` unchanged when it is allowed.
+
+    Raises
+    ------
+    PilotdidError
+        When ``value`` is not allowed; the message lists the allowed values.
+
+    Examples
+    --------
+    >>> validate_option("iid", VcovType, "vcov")
+    'iid'
+    """
+    choices = get_args(allowed) or tuple(allowed)
+    if value in choices:
+        return value
+    hint = did_you_mean(str(value), [str(c) for c in choices])
+    listed = ", ".join(repr(c) for c in choices)
+    raise error(f"{name}={value!r} is not allowed{hint}; choose one of {listed}.")

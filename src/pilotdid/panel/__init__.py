@@ -1,0 +1,1 @@
+"""panel subpackage of pilotdid."""

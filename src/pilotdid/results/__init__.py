@@ -1,0 +1,1 @@
+"""Frozen result types shared by estimators and the table renderers."""
