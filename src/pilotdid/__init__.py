@@ -26,6 +26,12 @@ _EXPORTS: dict[str, str] = {
     "MatchingError": "pilotdid.errors",
     "EstimationError": "pilotdid.errors",
     "PilotdidWarning": "pilotdid.errors",
+    # panel: loading, checking, treatment assignment
+    "load_panel": "pilotdid.panel.load",
+    "check_panel": "pilotdid.panel.validate",
+    "ValidationReport": "pilotdid.panel.validate",
+    "assign_treatment": "pilotdid.panel.treatment",
+    "TreatmentAssignment": "pilotdid.panel.treatment",
     # results protocol
     "ModelSummary": "pilotdid.results.summary",
 }

@@ -12,6 +12,7 @@ from pilotdid.errors import PilotdidError, did_you_mean
 
 __all__ = [
     "DemeanMethod",
+    "PostCoding",
     "VcovType",
     "validate_option",
 ]
@@ -19,6 +20,10 @@ __all__ = [
 # --- estimation -------------------------------------------------------------------------------
 VcovType = Literal["iid", "hetero", "HC1", "CRV1"]
 DemeanMethod = Literal["auto", "exact", "ap"]
+
+
+# --- panel (treatment assignment) -------------------------------------------------------------
+PostCoding = Literal["adoption", "common"]
 
 
 def validate_option(
