@@ -34,6 +34,12 @@ _EXPORTS: dict[str, str] = {
     "TreatmentAssignment": "pilotdid.panel.treatment",
     # results protocol
     "ModelSummary": "pilotdid.results.summary",
+    # estimation core
+    "feols": "pilotdid.estimation.feols",
+    "FeolsResult": "pilotdid.results.estimation_result",
+    "demean": "pilotdid.estimation.demean",
+    "demean_frame": "pilotdid.estimation.demean",
+    "make_absorber": "pilotdid.estimation.demean",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -11,19 +11,63 @@ from typing import Any, Literal, get_args
 from pilotdid.errors import PilotdidError, did_you_mean
 
 __all__ = [
+    "AnalysisHow",
+    "CaliperScale",
+    "CorrMethod",
+    "CorrMissing",
     "DemeanMethod",
+    "DescribeStat",
+    "KernelType",
+    "Language",
+    "LaterZonesYear",
+    "MatchDistance",
+    "MatchMethod",
+    "MatchOrder",
+    "PanelMode",
     "PostCoding",
+    "RosterDefinition",
+    "ScoreModel",
+    "TableBelow",
+    "TableStat",
     "VcovType",
     "validate_option",
 ]
 
 # --- estimation -------------------------------------------------------------------------------
 VcovType = Literal["iid", "hetero", "HC1", "CRV1"]
-DemeanMethod = Literal["auto", "exact", "ap"]
+DemeanMethod = Literal["auto", "dense", "cg"]
+
+
+# --- matching ---------------------------------------------------------------------------------
+ScoreModel = Literal["logit", "probit"]
+MatchMethod = Literal["nearest", "radius", "kernel"]
+MatchDistance = Literal["pscore", "mahalanobis"]
+MatchOrder = Literal["data", "random", "largest", "smallest"]
+CaliperScale = Literal["score", "sd"]
+KernelType = Literal["epan", "normal", "biweight", "uniform", "tricube"]
+PanelMode = Literal["base_year", "by_year", "pooled"]
+AnalysisHow = Literal["matched", "support", "weights"]
 
 
 # --- panel (treatment assignment) -------------------------------------------------------------
 PostCoding = Literal["adoption", "common"]
+
+
+# --- datasets (built-in rosters and demo panel) ---------------------------------------------
+RosterDefinition = Literal["provinces", "cities"]
+LaterZonesYear = Literal[2017, 2016]
+
+
+# --- report (tables) and describe --------------------------------------------------------------
+Language = Literal["en", "zh"]
+TableBelow = Literal["se", "t", "p", "ci", "none"]
+TableStat = Literal["nobs", "r2", "r2_within", "adj_r2", "n_clusters"]
+DescribeStat = Literal[
+    "count", "mean", "std", "min", "max", "median", "var", "p1", "p5", "p10", "p25", "p50", "p75",
+    "p90", "p95", "p99",
+]  # fmt: skip
+CorrMethod = Literal["pearson", "spearman"]
+CorrMissing = Literal["listwise", "pairwise"]
 
 
 def validate_option(

@@ -1,0 +1,246 @@
+"""Turn a parsed formula and a DataFrame into the arrays of one estimation sample.
+
+Every removed row is counted by cause: missing values (including values a transformation such as
+``np.log`` turns non-finite) and singleton fixed-effect groups.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from pilotdid.errors import EstimationError, did_you_mean
+from pilotdid.estimation.fixef import FixedEffects, drop_singletons, encode_factors
+from pilotdid.estimation.formula import FormulaSpec
+
+__all__ = ["Design", "build_design"]
+
+
+@dataclass(frozen=True, eq=False)
+class Design:
+    """Arrays of one estimation sample, before the fixed effects are absorbed.
+
+    Attributes
+    ----------
+    spec : FormulaSpec
+        The formula.
+    y : numpy.ndarray, shape (n,)
+        Outcome.
+    x : numpy.ndarray, shape (n, k)
+        Regressors in Fortran order (intercept first when there are no fixed effects).
+    names : tuple of str
+        Column names of ``x``.
+    fe : FixedEffects or None
+        Integer-coded fixed effects of the sample.
+    weights : numpy.ndarray or None
+        Analytic weights.
+    rows : numpy.ndarray of int, shape (n,)
+        Positions of the sample's rows in the input DataFrame.
+    dropped : dict of str to int
+        Rows removed by cause (``"missing"``, ``"singletons"``).
+    """
+
+    spec: FormulaSpec
+    y: np.ndarray
+    x: np.ndarray
+    names: tuple[str, ...]
+    fe: FixedEffects | None
+    weights: np.ndarray | None
+    rows: np.ndarray
+    dropped: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def n_obs(self) -> int:
+        """Number of observations in the sample."""
+        return int(self.y.shape[0])
+
+
+def _required_columns(spec: FormulaSpec) -> tuple[list[str], list[str]]:
+    """Columns the outcome and the regressors need."""
+    from formulaic import Formula
+
+    lhs = (
+        [spec.depvar] if _is_name(spec.depvar) else sorted(Formula(spec.depvar).required_variables)
+    )
+    if spec.simple_rhs:
+        rhs = list(spec.rhs_terms)
+    else:
+        rhs = sorted(Formula(spec.rhs).required_variables)
+    return lhs, rhs
+
+
+def _is_name(text: str) -> bool:
+    return FormulaSpec("", "", text, ()).simple_rhs
+
+
+def _check_columns(data: pd.DataFrame, spec: FormulaSpec, columns: Sequence[str]) -> None:
+    missing = [c for c in dict.fromkeys(columns) if c not in data.columns]
+    if missing:
+        details = "; ".join(f"{c!r}{did_you_mean(c, data.columns)}" for c in missing)
+        raise EstimationError(f"formula {spec.text!r} uses unknown column(s): {details}")
+
+
+def _check_numeric(data: pd.DataFrame, spec: FormulaSpec, columns: Sequence[str]) -> None:
+    for col in columns:
+        dtype = data[col].dtype
+        if not (pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_bool_dtype(dtype)):
+            raise EstimationError(
+                f"column {col!r} in formula {spec.text!r} is not numeric (dtype {dtype}); convert it "
+                f"with pandas.to_numeric, or write C({col}) to use it as a categorical regressor"
+            )
+
+
+def _complete_rows(data: pd.DataFrame, columns: Sequence[str]) -> np.ndarray:
+    keep = np.ones(len(data), dtype=bool)
+    for col in dict.fromkeys(columns):
+        keep &= ~pd.isna(data[col]).to_numpy()
+    return keep
+
+
+def _float_columns(frame: pd.DataFrame, columns: Sequence[str], rows: np.ndarray) -> np.ndarray:
+    """Return the selected rows of numeric columns as one float64 array in Fortran order."""
+    out = np.empty((rows.size, len(columns)), order="F")
+    full = rows.size == len(frame)
+    for j, col in enumerate(columns):
+        values = frame[col].to_numpy(dtype=np.float64, na_value=np.nan)
+        out[:, j] = values if full else values[rows]
+    return out
+
+
+def _weights(
+    data: pd.DataFrame, weights: str | Sequence[float] | np.ndarray | None
+) -> np.ndarray | None:
+    if weights is None:
+        return None
+    if isinstance(weights, str):
+        if weights not in data.columns:
+            raise EstimationError(
+                f"weights column {weights!r} not found{did_you_mean(weights, data.columns)}"
+            )
+        values = pd.to_numeric(data[weights], errors="coerce").to_numpy(
+            dtype=np.float64, na_value=np.nan
+        )
+        label = f"weights column {weights!r}"
+    else:
+        values = np.asarray(weights, dtype=np.float64)
+        label = "weights"
+        if values.shape != (len(data),):
+            raise EstimationError(
+                f"{label} must have one value per row ({len(data)}), got shape {values.shape}"
+            )
+    bad_missing, bad_sign = int(np.isnan(values).sum()), int((values <= 0).sum())
+    if bad_missing or bad_sign:
+        raise EstimationError(
+            f"{label} has {bad_missing} missing and {bad_sign} non-positive value(s); weights must be "
+            "positive — drop those rows first (e.g. unmatched units with a missing matching weight)"
+        )
+    return values
+
+
+def build_design(
+    spec: FormulaSpec,
+    data: pd.DataFrame,
+    *,
+    weights: str | Sequence[float] | np.ndarray | None = None,
+    extra_columns: Sequence[str] = (),
+) -> Design:
+    """Build the arrays of the estimation sample of ``spec`` on ``data``.
+
+    Parameters
+    ----------
+    spec : FormulaSpec
+        Parsed formula.
+    data : pandas.DataFrame
+        The panel (never modified).
+    weights : str or array-like, optional
+        Analytic weights: a column name or one positive value per row.
+    extra_columns : sequence of str
+        Further columns whose missing values remove a row (cluster variables).
+
+    Returns
+    -------
+    Design
+        Outcome, regressors, fixed-effect codes and row bookkeeping.
+    """
+    if not isinstance(data, pd.DataFrame):
+        raise EstimationError(f"data must be a pandas DataFrame, got {type(data).__name__}")
+    lhs, rhs = _required_columns(spec)
+    _check_columns(data, spec, [*lhs, *rhs, *spec.fixef_columns, *extra_columns])
+    _check_numeric(data, spec, lhs if _is_name(spec.depvar) else [])
+    if spec.simple_rhs:
+        _check_numeric(data, spec, rhs)
+    w_all = _weights(data, weights)
+    keep = _complete_rows(data, [*lhs, *rhs, *spec.fixef_columns, *extra_columns])
+    n_missing = int((~keep).sum())
+    if not keep.any():
+        raise EstimationError(f"no complete rows for {spec.text!r}: every row has a missing value")
+    rows = np.flatnonzero(keep)
+    y, x, names, finite = _arrays(spec, data, rows)
+    if not finite.all():
+        n_missing += int((~finite).sum())
+        rows, y, x = rows[finite], y[finite], np.asfortranarray(x[finite])
+    fe, rows, y, x, n_single = _fixed_effects(spec, data, rows, y, x)
+    if rows.size == 0:
+        raise EstimationError(
+            f"the sample of {spec.text!r} is empty after dropping missing values and singletons"
+        )
+    w = None if w_all is None else w_all[rows]
+    return Design(spec, y, x, names, fe, w, rows, {"missing": n_missing, "singletons": n_single})
+
+
+def _arrays(
+    spec: FormulaSpec, data: pd.DataFrame, rows: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, tuple[str, ...], np.ndarray]:
+    """Outcome and regressors on ``rows`` plus a mask of rows with finite values."""
+    intercept = not spec.fixef
+    if spec.simple_rhs and _is_name(spec.depvar):
+        names = tuple(dict.fromkeys(spec.rhs_terms))
+        x = _float_columns(data, names, rows)
+        y = _float_columns(data, [spec.depvar], rows)[:, 0]
+        if intercept:
+            x = np.asfortranarray(np.column_stack([np.ones(rows.size), x]))
+            names = ("Intercept", *names)
+    else:
+        y, x, names = _formulaic_arrays(spec, data.iloc[rows], intercept)
+    finite = np.isfinite(y) & np.isfinite(x).all(axis=1)
+    return y, x, names, finite
+
+
+def _formulaic_arrays(
+    spec: FormulaSpec, frame: pd.DataFrame, intercept: bool
+) -> tuple[np.ndarray, np.ndarray, tuple[str, ...]]:
+    from formulaic import model_matrix
+
+    try:
+        # an intercept in the spec gives reduced-rank (treatment) coding of categoricals,
+        # then it is removed when fixed effects absorb it
+        mm = model_matrix(f"{spec.depvar} ~ {spec.rhs}", frame, na_action="ignore")
+    except Exception as exc:  # formulaic raises many types; report them as one user error
+        raise EstimationError(f"cannot build the model matrix of {spec.text!r}: {exc}") from exc
+    lhs, rhs = mm.lhs, mm.rhs
+    if lhs.shape[1] != 1:
+        raise EstimationError(f"the outcome of {spec.text!r} must be a single numeric column")
+    names = [str(c) for c in rhs.columns]
+    if not intercept and "Intercept" in names:
+        rhs = rhs.drop(columns="Intercept")
+        names.remove("Intercept")
+    x = np.asfortranarray(rhs.to_numpy(dtype=np.float64))
+    return lhs.to_numpy(dtype=np.float64)[:, 0], x, tuple(names)
+
+
+def _fixed_effects(
+    spec: FormulaSpec, data: pd.DataFrame, rows: np.ndarray, y: np.ndarray, x: np.ndarray
+) -> tuple[FixedEffects | None, np.ndarray, np.ndarray, np.ndarray, int]:
+    if not spec.fixef:
+        return None, rows, y, x, 0
+    cols = list(spec.fixef_columns)
+    frame = data[cols] if rows.size == len(data) else data[cols].iloc[rows]
+    fe = encode_factors(frame, spec.fixef)
+    keep = drop_singletons(fe.codes)
+    n_single = int((~keep).sum())
+    if n_single:
+        fe, rows, y, x = fe.subset(keep), rows[keep], y[keep], np.asfortranarray(x[keep])
+    return fe, rows, y, x, n_single
