@@ -67,7 +67,7 @@ def did_you_mean(name: str, candidates: Iterable[str], n: int = 3) -> str:
     " (did you mean 'lnESF'?)"
     """
     pool = [str(c) for c in candidates]
-    close = difflib.get_close_matches(name, pool, n=n, cutoff=0.6)
+    close = difflib.get_close_matches(name, pool, n=n, cutoff=0.5)
     if not close:
         lowered = {c.lower(): c for c in pool}
         if name.lower() in lowered:
