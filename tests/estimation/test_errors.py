@@ -20,7 +20,7 @@ def test_unknown_column_suggests_the_close_name(data):
 
 
 def test_unknown_fixed_effect_column(data):
-    with pytest.raises(EstimationError, match="unknown column.*'yaer'.*did you mean 'year'"):
+    with pytest.raises(EstimationError, match=r"unknown column.*'yaer'.*did you mean 'year'"):
         pdid.feols("y ~ did | unit + yaer", data)
 
 
@@ -55,7 +55,7 @@ def test_bad_vcov_spec(data, vcov):
 
 
 def test_unknown_cluster_variable(data):
-    with pytest.raises(EstimationError, match="unknown column.*'uint'.*did you mean 'unit'"):
+    with pytest.raises(EstimationError, match=r"unknown column.*'uint'.*did you mean 'unit'"):
         pdid.feols("y ~ did | unit", data, vcov={"CRV1": "uint"})
 
 
@@ -89,7 +89,7 @@ def test_formula_syntax(data, fml, words):
 
 def test_every_regressor_collinear(data):
     data["region"] = data["unit"] % 3
-    with pytest.raises(EstimationError, match="every regressor .* collinear .*region"):
+    with pytest.raises(EstimationError, match=r"every regressor .* collinear .*region"):
         pdid.feols("y ~ region | unit", data)
 
 

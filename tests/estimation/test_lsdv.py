@@ -39,7 +39,7 @@ def test_coefficients_and_hc1_equal_lsdv(weights, unbalanced):
 
 def test_crv1_equals_lsdv_with_nested_fixed_effect_rule():
     data = make_panel(n_units=30, n_periods=5, unbalanced=0.2, seed=8)
-    design, beta, resid, w = lsdv(data, "y", ["did", "x1"], ["unit", "year"])
+    design, _, resid, _ = lsdv(data, "y", ["did", "x1"], ["unit", "year"])
     fit = pdid.feols("y ~ did + x1 | unit + year", data, vcov={"CRV1": "unit"})
     n = len(data)
     g = data["unit"].nunique()
