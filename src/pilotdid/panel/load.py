@@ -174,7 +174,7 @@ def _read_excel(
             )
         if isinstance(chosen, int) and not 0 <= chosen < len(names):
             raise PanelError(f"sheet={chosen} is out of range: {file} has {len(names)} sheet(s).")
-        frame = book.parse(chosen)
+        frame = pd.read_excel(book, sheet_name=chosen)
     _check_columns(file, frame.columns.tolist(), columns)
     return frame
 

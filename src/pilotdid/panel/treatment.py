@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Hashable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -21,6 +21,15 @@ import pandas as pd
 
 from pilotdid.errors import PanelError, PilotdidWarning, did_you_mean
 from pilotdid.options import PostCoding, validate_option
+from pilotdid.panel.adoption import (
+    Adoption,
+    Roster,
+    listed,
+    plain,
+    read_roster,
+    require_columns,
+    unit_cohorts,
+)
 
 __all__ = [
     "DEFAULT_NAMES",
@@ -37,9 +46,6 @@ DEFAULT_NAMES: dict[str, str] = {
     "cohort": "cohort",
     "rel_time": "rel_time",
 }
-N_SHOWN = 5  # how many units a message lists before "..."
-
-Adoption = Mapping[Any, Any] | pd.Series | str
 
 
 @dataclass(frozen=True)
@@ -50,6 +56,8 @@ class TreatmentReport:
     ----------
     n_rows, n_units : int
         Rows and distinct units in the panel.
+    periods : tuple of int
+        First and last period of the panel.
     n_treated_units : int
         Units in the panel with an adoption period (``treat == 1``).
     treated_share_units, treated_share_rows : float
@@ -76,6 +84,7 @@ class TreatmentReport:
 
     n_rows: int
     n_units: int
+    periods: tuple[int, int]
     n_treated_units: int
     treated_share_units: float
     treated_share_rows: float
@@ -88,15 +97,12 @@ class TreatmentReport:
     unobserved_after_adoption: tuple[Any, ...] = ()
     key_match: str | None = None
     duplicate_entries: int = 0
-    messages: tuple[str, ...] = field(default=())
+    messages: tuple[str, ...] = ()
 
     def __str__(self) -> str:
         cohorts = ", ".join(f"{g}: {n}" for g, n in self.cohort_sizes.items()) or "none"
-        coding = (
-            "from each unit's adoption"
-            if self.post == "adoption"
-            else (f"for all units from {self.post_common}")
-        )
+        own = self.post == "adoption"
+        coding = "from each unit's adoption" if own else f"for all units from {self.post_common}"
         lines = [
             f"Treatment: {self.n_treated_units:,} of {self.n_units:,} units treated "
             f"({self.treated_share_units:.2%} of units, {self.treated_share_rows:.2%} of rows); "
@@ -129,6 +135,10 @@ class TreatmentAssignment:
     names: dict[str, str]
     unit: Hashable
     time: Hashable
+
+    def cohorts(self) -> pd.Series:
+        """Return each unit's adoption period (``Int64``, ``<NA>`` never), indexed by unit."""
+        return unit_cohorts(self.data, self.unit, self.names["cohort"])
 
     def __str__(self) -> str:
         return str(self.report)
@@ -214,75 +224,21 @@ def assign_treatment(
     periods = _integer_periods(data, unit, time)
     ucodes, uniques = pd.factorize(data[unit])
     units = pd.Index(uniques)
-    roster = _roster(data, unit, units, adoption)
+    roster = read_roster(data, unit, units, adoption)
     cohort_unit = roster.cohort_unit
     if not np.any(~np.isnan(cohort_unit)):
-        raise PanelError(_no_treated_message(roster, units, unit))
+        raise PanelError(roster.nothing_treated(units, unit))
     common = _common_date(post, post_common, cohort_unit)
-    added = _treatment_columns(periods, cohort_unit[ucodes], common)
+    added = _treatment_columns(periods, ucodes, cohort_unit, common)
     report = _report(periods, ucodes, units, cohort_unit, added["treat"], roster, post, common)
-    for message in report.messages:
-        if message.startswith("always treated"):
-            warnings.warn(message, PilotdidWarning, stacklevel=2)
+    if report.always_treated:
+        warning = _always_message(report.always_treated, report.periods[0])
+        warnings.warn(warning, PilotdidWarning, stacklevel=2)
     new = data.assign(**{columns[role]: values for role, values in added.items()})
     return TreatmentAssignment(new, report, columns, unit, time)
 
 
-def unit_cohorts(data: pd.DataFrame, unit: Hashable, cohort_col: Hashable) -> pd.Series:
-    """One adoption period per unit, from a column that is constant within unit.
-
-    Parameters
-    ----------
-    data : pandas.DataFrame
-        The panel; never modified.
-    unit : str
-        The unit column.
-    cohort_col : str
-        Column holding each unit's adoption period; NaN, 0 or ``""`` mean never treated.
-
-    Returns
-    -------
-    pandas.Series
-        Indexed by unit (in order of first appearance), dtype ``Int64`` with ``<NA>`` for
-        never-treated units, named ``cohort_col``.
-
-    Raises
-    ------
-    PanelError
-        When a column is missing, a period is not an integer, or the column varies within a
-        unit (the message lists such units with their values).
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> df = pd.DataFrame({"city": [1, 1, 2, 2], "g": [2016, 2016, 0, 0]})
-    >>> unit_cohorts(df, "city", "g").tolist()
-    [2016, <NA>]
-    """
-    _require_columns(data, [unit, cohort_col])
-    valid = data[unit].notna().to_numpy()
-    codes, units = pd.factorize(data[unit][valid])
-    periods = _adoption_periods(data[cohort_col][valid], f"column {cohort_col!r}")
-    # never-treated -> -inf so one min/max per unit detects any variation, NaN included
-    filled = pd.Series(np.where(np.isnan(periods), -np.inf, periods))
-    bounds = filled.groupby(codes).agg(["min", "max"])
-    varying = np.flatnonzero(bounds["min"].to_numpy() != bounds["max"].to_numpy())
-    if len(varying):
-        raise PanelError(_varying_message(varying, codes, units, periods, unit, cohort_col))
-    per_unit = bounds["min"].replace(-np.inf, np.nan).to_numpy()
-    return pd.Series(_as_int64(per_unit), index=pd.Index(units, name=unit), name=cohort_col)
-
-
 # --- inputs -------------------------------------------------------------------------------------
-
-
-def _require_columns(data: pd.DataFrame, columns: list[Hashable]) -> None:
-    if not isinstance(data, pd.DataFrame):
-        raise PanelError(f"expected a pandas DataFrame, got {type(data).__name__}.")
-    pool = [str(c) for c in data.columns]
-    missing = [f"{c!r}{did_you_mean(str(c), pool)}" for c in columns if c not in data.columns]
-    if missing:
-        raise PanelError(f"column(s) not found in the data: {', '.join(missing)}.")
 
 
 def _resolve_names(
@@ -316,7 +272,7 @@ def _resolve_names(
 
 
 def _integer_periods(data: pd.DataFrame, unit: Hashable, time: Hashable) -> np.ndarray:
-    _require_columns(data, [unit, time])
+    require_columns(data, [unit, time])
     for column in (unit, time):
         n_missing = int(data[column].isna().sum())
         if n_missing:
@@ -333,190 +289,6 @@ def _integer_periods(data: pd.DataFrame, unit: Hashable, time: Hashable) -> np.n
             f"values such as {values.iloc[0]!r}; convert it first."
         )
     return as_float.astype(np.int64)
-
-
-def _adoption_periods(values: pd.Series, where: str) -> np.ndarray:
-    """Adoption periods as float, NaN for never treated (NaN, None, 0, "")."""
-    series = pd.Series(values).reset_index(drop=True)
-    if not pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series):
-        text = series.astype(object).where(series.notna(), None)
-        text = text.map(lambda v: v.strip() if isinstance(v, str) else v)
-        blank = text.isna() | (text == "")
-        parsed = pd.to_numeric(text.where(~blank, None), errors="coerce")
-        bad = text[parsed.isna() & ~blank].unique().tolist()
-        if bad:
-            shown = ", ".join(repr(b) for b in bad[:N_SHOWN])
-            raise PanelError(
-                f"adoption periods in {where} must be integers (e.g. 2016) or empty for never "
-                f"treated; found {shown}."
-            )
-        series = parsed
-    periods = series.to_numpy(dtype=float, na_value=np.nan)
-    periods[periods == 0] = np.nan
-    fractional = periods[~np.isnan(periods) & (periods != np.round(periods))]
-    if len(fractional):
-        raise PanelError(
-            f"adoption periods in {where} must be whole periods like the time column; found "
-            f"{', '.join(str(v) for v in fractional[:N_SHOWN])}."
-        )
-    return periods
-
-
-def _varying_message(
-    varying: np.ndarray,
-    codes: np.ndarray,
-    units: Any,
-    periods: np.ndarray,
-    unit: Hashable,
-    cohort_col: Hashable,
-) -> str:
-    shown = []
-    for code in varying[:N_SHOWN]:  # a few units for the message, never all of them
-        distinct = np.unique(periods[codes == code])
-        values = ", ".join("never" if np.isnan(v) else str(int(v)) for v in distinct)
-        shown.append(f"{_plain(units[code])!r}: {values}")
-    more = "; ..." if len(varying) > N_SHOWN else ""
-    return (
-        f"adoption column {cohort_col!r} varies within {len(varying):,} unit(s) of {unit!r}, "
-        f"e.g. {'; '.join(shown)}{more}; it must hold one adoption period per unit "
-        "(empty or 0 = never treated)."
-    )
-
-
-def _as_int64(values: np.ndarray) -> pd.arrays.IntegerArray:
-    mask = np.isnan(values)
-    return pd.arrays.IntegerArray(np.where(mask, 0, values).astype(np.int64), mask)
-
-
-# --- the roster ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Roster:
-    """The adoption map aligned to the panel's units, with what aligning it revealed."""
-
-    cohort_unit: np.ndarray  # (n_units,) adoption period per unit of the panel, NaN = never
-    n_entries: int
-    absent: tuple[Any, ...] = ()
-    key_match: str | None = None
-    duplicates: int = 0
-    kinds: tuple[str, str] = ("", "")  # (roster key kind, unit id kind)
-
-
-def _roster(data: pd.DataFrame, unit: Hashable, units: pd.Index, adoption: Adoption) -> _Roster:
-    if isinstance(adoption, str):
-        if adoption not in data.columns:
-            hint = did_you_mean(adoption, [str(c) for c in data.columns])
-            raise PanelError(f"adoption column {adoption!r} not found in the data{hint}.")
-        cohorts = unit_cohorts(data, unit, adoption).reindex(units)
-        return _Roster(cohorts.to_numpy(dtype=float, na_value=np.nan), n_entries=len(cohorts))
-    if isinstance(adoption, pd.Series):
-        if len(adoption) == len(data) and adoption.index.equals(data.index):
-            raise PanelError(
-                "adoption looks like a column of the data (same index); pass its name instead, "
-                f"e.g. adoption={adoption.name!r}, or a Series indexed by unit."
-            )
-        keys, values = pd.Index(adoption.index), adoption.reset_index(drop=True)
-    elif isinstance(adoption, Mapping):
-        keys, values = pd.Index(list(adoption)), pd.Series(list(adoption.values()), dtype=object)
-    else:
-        raise PanelError(
-            "adoption must be a dict {unit: period}, a pandas Series indexed by unit or the name "
-            f"of a column; got {type(adoption).__name__}."
-        )
-    return _align_roster(keys, _adoption_periods(values, "the roster"), units, unit)
-
-
-def _kind(values: pd.Index) -> str:
-    inferred = pd.api.types.infer_dtype(values, skipna=True)
-    if inferred in ("integer", "floating", "mixed-integer-float", "decimal"):
-        return "numbers"
-    return "text" if inferred == "string" else "mixed"
-
-
-def _canonical(value: Any) -> str:
-    """Text form shared by 520100, 520100.0 and " 520100" (how admin codes get mangled)."""
-    if isinstance(value, str):
-        return value.strip()
-    if isinstance(value, (int, float, np.number)) and float(value).is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def _positions(keys: pd.Index, units: pd.Index, unit: Hashable) -> tuple[np.ndarray, str | None]:
-    """Position of each roster key among the panel's units (-1 when absent), and how matched."""
-    exact = units.get_indexer(keys)
-    have, want = _kind(keys), _kind(units)
-    if have == want or (exact >= 0).all():
-        return exact, None
-    canonical_units = pd.Index([_canonical(u) for u in units])
-    if canonical_units.has_duplicates:  # e.g. both 520100 and "520100" among the ids
-        return exact, None
-    matched = canonical_units.get_indexer(pd.Index([_canonical(k) for k in keys]))
-    if (matched >= 0).sum() <= (exact >= 0).sum():
-        return exact, None
-    first = int(np.flatnonzero(matched >= 0)[0])
-    note = (
-        f"roster keys given as {have} were matched to the {want} in {unit!r} "
-        f"(e.g. {_plain(keys[first])!r} -> {_plain(units[matched[first]])!r})"
-    )
-    return matched, note
-
-
-def _align_roster(keys: pd.Index, periods: np.ndarray, units: pd.Index, unit: Hashable) -> _Roster:
-    position, note = _positions(keys, units, unit)
-    found = position >= 0
-    entries = pd.DataFrame({"position": position, "period": periods, "key": keys})[found]
-    repeated = entries.duplicated(["position", "period"])  # harmless repeats are kept once
-    entries = entries[~repeated]
-    conflicting = entries["position"].duplicated(keep=False)
-    if conflicting.any():
-        raise PanelError(_conflict_message(entries[conflicting]))
-    cohort_unit = np.full(len(units), np.nan)
-    cohort_unit[entries["position"].to_numpy()] = entries["period"].to_numpy()
-    return _Roster(
-        cohort_unit,
-        n_entries=len(keys),
-        absent=tuple(_plain(k) for k in keys[~found]),
-        key_match=note,
-        duplicates=int(repeated.sum()),
-        kinds=(_kind(keys), _kind(units)),
-    )
-
-
-def _conflict_message(entries: pd.DataFrame) -> str:
-    grouped = entries.groupby("position", sort=False)
-    shown = [
-        f"{_plain(group['key'].iloc[0])!r}: "
-        + ", ".join("never" if np.isnan(p) else str(int(p)) for p in group["period"])
-        for _, group in list(grouped)[:N_SHOWN]
-    ]
-    more = "; ..." if grouped.ngroups > N_SHOWN else ""
-    return (
-        f"the roster lists {grouped.ngroups:,} unit(s) more than once with different adoption "
-        f"periods, e.g. {'; '.join(shown)}{more}; keep one period per unit."
-    )
-
-
-def _no_treated_message(roster: _Roster, units: pd.Index, unit: Hashable) -> str:
-    if len(roster.absent) < roster.n_entries:
-        return f"the roster gives no adoption period to any unit of {unit!r}; nothing is treated."
-    given, wanted = roster.kinds
-    kinds = f" (roster keys are {given}, {unit!r} holds {wanted})" if given != wanted else ""
-    return (
-        f"none of the {roster.n_entries:,} roster unit(s) is in the data{kinds}: roster e.g. "
-        f"{_listed(roster.absent)}; {unit!r} e.g. {_listed(units)}; check the unit codes."
-    )
-
-
-def _plain(value: Any) -> Any:
-    return value.item() if isinstance(value, np.generic) else value
-
-
-def _listed(values: Any, limit: int = N_SHOWN) -> str:
-    values = list(values)
-    shown = ", ".join(repr(_plain(v)) for v in values[:limit])
-    return shown + (", ..." if len(values) > limit else "")
 
 
 # --- the columns and the report -----------------------------------------------------------------
@@ -540,17 +312,20 @@ def _common_date(post: str, post_common: int | None, cohort_unit: np.ndarray) ->
 
 
 def _treatment_columns(
-    periods: np.ndarray, cohort_row: np.ndarray, common: int | None
+    periods: np.ndarray, ucodes: np.ndarray, cohort_unit: np.ndarray, common: int | None
 ) -> dict[str, Any]:
-    treated = ~np.isnan(cohort_row)
-    # comparisons with NaN are False, so never-treated rows get post = 0 under "adoption"
-    post = periods >= common if common is not None else treated & (periods >= cohort_row)
+    """Build the five new columns, shape ``(n_rows,)`` each, from per-unit adoption periods."""
+    never_unit = np.isnan(cohort_unit)
+    # work in integers per unit, then broadcast to rows by the unit codes (cheap gathers)
+    cohort = np.where(never_unit, 0, cohort_unit).astype(np.int64)[ucodes]
+    never = never_unit[ucodes]
+    post = periods >= common if common is not None else ~never & (periods >= cohort)
     return {
-        "treat": treated.astype(np.int64),
+        "treat": (~never).astype(np.int64),
         "post": post.astype(np.int64),
-        "did": (treated & post).astype(np.int64),
-        "cohort": _as_int64(cohort_row),
-        "rel_time": _as_int64(periods - cohort_row),
+        "did": (~never & post).astype(np.int64),
+        "cohort": pd.arrays.IntegerArray(cohort, never),
+        "rel_time": pd.arrays.IntegerArray(periods - cohort, never.copy()),
     }
 
 
@@ -560,7 +335,7 @@ def _report(
     units: Any,
     cohort_unit: np.ndarray,
     treat: np.ndarray,
-    roster: _Roster,
+    roster: Roster,
     post: str,
     common: int | None,
 ) -> TreatmentReport:
@@ -572,13 +347,14 @@ def _report(
     unseen = np.flatnonzero(treated & (cohort_unit <= last) & (last_seen < cohort_unit))
     cohorts, sizes = np.unique(cohort_unit[treated], return_counts=True)
     flags = {
-        "always": tuple(_plain(units[i]) for i in always),
-        "late": tuple(_plain(units[i]) for i in late),
-        "unseen": tuple(_plain(units[i]) for i in unseen),
+        "always": tuple(plain(units[i]) for i in always),
+        "late": tuple(plain(units[i]) for i in late),
+        "unseen": tuple(plain(units[i]) for i in unseen),
     }
     return TreatmentReport(
         n_rows=len(periods),
         n_units=len(units),
+        periods=(first, last),
         n_treated_units=int(treated.sum()),
         treated_share_units=float(treated.mean()),
         treated_share_rows=float(treat.mean()),
@@ -596,7 +372,7 @@ def _report(
 
 
 def _messages(
-    roster: _Roster, flags: dict[str, tuple[Any, ...]], first: int, last: int, all_treated: bool
+    roster: Roster, flags: dict[str, tuple[Any, ...]], first: int, last: int, all_treated: bool
 ) -> tuple[str, ...]:
     lines = [roster.key_match] if roster.key_match else []
     if roster.duplicates:
@@ -608,24 +384,27 @@ def _messages(
         kinds = f" (roster keys are {given}, unit ids are {wanted})" if given != wanted else ""
         lines.append(
             f"{len(roster.absent):,} roster unit(s) not in the data{kinds}: "
-            f"{_listed(roster.absent, 20)}"
+            f"{listed(roster.absent, 20)}"
         )
     if flags["always"]:
-        lines.append(
-            f"always treated: {len(flags['always']):,} unit(s) adopt at or before the first "
-            f"sample period {first}, so they have no pre-treatment observation: "
-            f"{_listed(flags['always'])}"
-        )
+        lines.append(_always_message(flags["always"], first))
     if flags["late"]:
         lines.append(
             f"{len(flags['late']):,} unit(s) adopt after the last sample period {last}, so they "
-            f"are never treated within the sample: {_listed(flags['late'])}"
+            f"are never treated within the sample: {listed(flags['late'])}"
         )
     if flags["unseen"]:
         lines.append(
             f"{len(flags['unseen']):,} treated unit(s) have no row at or after their adoption "
-            f"period: {_listed(flags['unseen'])}"
+            f"period: {listed(flags['unseen'])}"
         )
     if all_treated:
         lines.append("every unit is treated: there is no never-treated control group")
     return tuple(lines)
+
+
+def _always_message(units: tuple[Any, ...], first: int) -> str:
+    return (
+        f"always treated: {len(units):,} unit(s) adopt at or before the first sample period "
+        f"{first}, so they have no pre-treatment observation: {listed(units)}"
+    )

@@ -191,7 +191,7 @@ def check_panel(
     column 'gdp' (numeric) not found in the data
     column 'y' must be numeric but holds text, e.g. 'n.a.'; clean these values or convert with pandas.to_numeric
     1 duplicate (city, year) key(s) in 2 rows, e.g. (2, 2015) x2; keep one row per unit and period
-    """  # noqa: E501
+    """
     if not isinstance(data, pd.DataFrame):
         raise PanelError(f"check_panel needs a pandas DataFrame, got {type(data).__name__}.")
     numeric, required = _names(numeric), _names(required)
