@@ -40,6 +40,14 @@ _EXPORTS: dict[str, str] = {
     "demean": "pilotdid.estimation.demean",
     "demean_frame": "pilotdid.estimation.demean",
     "make_absorber": "pilotdid.estimation.demean",
+    # tables: descriptive, correlation, regression; the Table value and its writers
+    "describe": "pilotdid.describe.descriptive",
+    "correlation": "pilotdid.describe.correlation",
+    "vif": "pilotdid.describe.correlation",
+    "etable": "pilotdid.report.etable",
+    "Table": "pilotdid.report.table",
+    "save_tables": "pilotdid.report.table",
+    "Labels": "pilotdid.report.labels",
 }
 
 __all__ = sorted(_EXPORTS)
