@@ -145,6 +145,7 @@ def test_text_roster_keys_match_integer_ids(panel):
     assert out.report.key_match is not None
     assert "'520100' -> 520100" in out.report.key_match
     assert out.report.absent_units == ("522300",)
+    assert "roster unit(s) not in the data: '522300'" in "\n".join(out.report.messages)
 
 
 def test_integer_roster_keys_match_text_ids(panel):

@@ -381,7 +381,8 @@ def _messages(
         )
     if roster.absent:
         given, wanted = roster.kinds
-        kinds = f" (roster keys are {given}, unit ids are {wanted})" if given != wanted else ""
+        mismatch = given != wanted and not roster.key_match  # a hint only if nothing matched
+        kinds = f" (roster keys are {given}, unit ids are {wanted})" if mismatch else ""
         lines.append(
             f"{len(roster.absent):,} roster unit(s) not in the data{kinds}: "
             f"{listed(roster.absent, 20)}"
