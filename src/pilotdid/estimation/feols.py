@@ -104,33 +104,49 @@ def parse_vcov(vcov: VcovSpec, fixef: Sequence[str], fml: str = "") -> tuple[str
 
 
 def _cluster_codes(
-    data: pd.DataFrame, names: tuple[str, ...], rows: np.ndarray, fml: str
+    data: pd.DataFrame,
+    names: tuple[str, ...],
+    rows: np.ndarray,
+    fml: str,
+    fe: FixedEffects | None = None,
 ) -> ClusterCodes:
     codes, levels = [], []
     for name in names:
-        if name not in data.columns:
-            raise EstimationError(
-                f"cluster variable {name!r} not found{did_you_mean(name, data.columns)}"
-            )
-        column = data[name] if rows.size == len(data) else data[name].iloc[rows]
-        code, uniq = pd.factorize(column, sort=True)
-        if (code < 0).any():
-            raise EstimationError(
-                f"cluster variable {name!r} has missing values in the sample of {fml!r}; "
-                "refit with this vcov so those rows are dropped"
-            )
-        if len(uniq) < 2:
+        code, n_levels = _one_cluster(data, name, rows, fml, fe)
+        if n_levels < 2:
             raise EstimationError(
                 f"cluster variable {name!r} has a single level in the sample of {fml!r}; "
                 "clustered standard errors need at least two clusters"
             )
-        codes.append(code.astype(np.int64, copy=False))
-        levels.append(len(uniq))
+        codes.append(code)
+        levels.append(n_levels)
     return ClusterCodes(names, tuple(codes), tuple(levels))
 
 
+def _one_cluster(
+    data: pd.DataFrame, name: str, rows: np.ndarray, fml: str, fe: FixedEffects | None
+) -> tuple[np.ndarray, int]:
+    if fe is not None and name in fe.names:  # clustering by a fixed effect: reuse its codes
+        position = fe.names.index(name)
+        return fe.codes[position], fe.n_levels[position]
+    if name not in data.columns:
+        raise EstimationError(
+            f"cluster variable {name!r} not found{did_you_mean(name, data.columns)}"
+        )
+    column = data[name] if rows.size == len(data) else data[name].iloc[rows]
+    code, uniques = pd.factorize(column, sort=True)
+    if (code < 0).any():
+        raise EstimationError(
+            f"cluster variable {name!r} has missing values in the sample of {fml!r}; "
+            "refit with this vcov so those rows are dropped"
+        )
+    return code.astype(np.int64, copy=False), len(uniques)
+
+
 def _vcov_fields(state: FitState, kind: str, cluster: tuple[str, ...], fml: str) -> dict[str, Any]:
-    clusters = _cluster_codes(state.data, cluster, state.rows, fml) if kind == "CRV1" else None
+    clusters = (
+        _cluster_codes(state.data, cluster, state.rows, fml, state.fe) if kind == "CRV1" else None
+    )
     n_obs = state.x.shape[0]
     out = compute_vcov(kind, state.bread, state.x, state.we, state.ssr, n_obs, state.fe, clusters)
     if not np.isfinite(out.df_t) or out.df_t <= 0:
@@ -151,6 +167,11 @@ def recompute_vcov(state: FitState, vcov: VcovSpec, fml: str) -> dict[str, Any]:
     """Variance fields of a result under another vcov (used by ``FeolsResult.with_vcov``)."""
     kind, cluster = parse_vcov(vcov, state.fe.names if state.fe else (), fml)
     return _vcov_fields(state, kind, cluster, fml)
+
+
+def _owned(values: np.ndarray) -> np.ndarray:
+    """Writable float64 Fortran-order array (copied only when ``values`` is not one already)."""
+    return np.require(values, dtype=np.float64, requirements=["F", "W"])
 
 
 def fit_design(
@@ -194,7 +215,9 @@ def fit_design(
     )
     y_mean = float(np.average(y_raw, weights=w))
     tss = float(np.sum((y_raw - y_mean) ** 2 if w is None else w * (y_raw - y_mean) ** 2))
-    y, x = absorber.demean(y_raw), absorber.demean(x_raw)
+    # the design's arrays are private to this fit: demean them in place (no n × k copy)
+    y = absorber.demean(_owned(y_raw), inplace=True)
+    x = absorber.demean(_owned(x_raw), inplace=True)
     tss_within = float(y @ y if w is None else (w * y) @ y)
     if x.shape[1] == 0:
         raise EstimationError(f"{design.spec.text!r} has no regressor to estimate")

@@ -95,8 +95,9 @@ def hetero_meat(x: np.ndarray, we: np.ndarray) -> np.ndarray:
     we2 = we * we
     k = x.shape[1]
     meat = np.empty((k, k))
+    scratch = np.empty(x.shape[0])
     for i in range(k):  # column by column: no n × k temporary for large panels
-        meat[i, :] = (x[:, i] * we2) @ x
+        meat[i, :] = np.multiply(x[:, i], we2, out=scratch) @ x
     return meat
 
 
@@ -119,8 +120,10 @@ def cluster_meat(x: np.ndarray, we: np.ndarray, codes: np.ndarray, n_levels: int
     numpy.ndarray, shape (k, k)
     """
     summed = np.empty((n_levels, x.shape[1]))
+    scratch = np.empty(x.shape[0])  # reused across columns: no fresh n-sized temporaries
     for col in range(x.shape[1]):
-        summed[:, col] = np.bincount(codes, weights=x[:, col] * we, minlength=n_levels)
+        np.multiply(x[:, col], we, out=scratch)
+        summed[:, col] = np.bincount(codes, weights=scratch, minlength=n_levels)
     return summed.T @ summed
 
 
