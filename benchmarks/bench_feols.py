@@ -1,0 +1,111 @@
+"""Time and memory of pilotdid.feols against pyfixest.feols in the same run.
+
+Panels: 7 controls, a DID dummy, unit and year fixed effects, SE clustered by unit; balanced and
+20 % unbalanced. Times are medians of ``--repeat`` runs after one warm-up per library (pyfixest's
+first call compiles with numba). Peak memory is the maximum resident set size of a fresh process
+that builds the panel and fits once; "extra" subtracts the peak after the panel was built.
+
+Usage::
+
+    python benchmarks/bench_feols.py                 # 1M and 10M rows
+    python benchmarks/bench_feols.py --rows 1e6 --repeat 5 --no-memory
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import statistics
+import subprocess
+import sys
+import time
+import warnings
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from _panels import FML, synthetic_panel
+
+
+def fit(library: str, data):
+    if library == "pilotdid":
+        import pilotdid
+
+        return float(pilotdid.feols(FML, data, vcov={"CRV1": "unit"}).coef()["did"])
+    import pyfixest
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return float(pyfixest.feols(FML, data, vcov={"CRV1": "unit"}).coef()["did"])
+
+
+def peak_gb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6  # KiB on Linux
+
+
+def child(library: str, rows: int, unbalanced: float) -> None:
+    data = synthetic_panel(rows, unbalanced=unbalanced)
+    before = peak_gb()
+    fit(library, data)
+    print(json.dumps({"peak": peak_gb(), "extra": peak_gb() - before}))
+
+
+def memory(library: str, rows: int, unbalanced: float) -> dict[str, float]:
+    cmd = [sys.executable, __file__, "--child", library, str(rows), str(unbalanced)]
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def timing(library: str, data, repeat: int) -> tuple[float, float]:
+    estimate = fit(library, data)  # warm-up
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fit(library, data)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), estimate
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--rows", nargs="+", type=float, default=[1e6, 1e7])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--no-memory", action="store_true")
+    parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(args.child[0], int(args.child[1]), float(args.child[2]))
+        return
+    print(
+        f"{'rows':>11} {'panel':>10} {'pilotdid s':>10} {'pyfixest s':>10} {'time ratio':>10} "
+        f"{'pilotdid GB':>11} {'pyfixest GB':>11} {'mem ratio':>9}  |Δ did|"
+    )
+    for rows in map(int, args.rows):
+        for unbalanced in (0.0, 0.2):
+            data = synthetic_panel(rows, unbalanced=unbalanced)
+            ours, est_ours = timing("pilotdid", data, args.repeat)
+            theirs, est_theirs = timing("pyfixest", data, args.repeat)
+            del data
+            mem = "" if args.no_memory else None
+            if mem is None:
+                m_ours, m_theirs = (
+                    memory("pilotdid", rows, unbalanced),
+                    memory("pyfixest", rows, unbalanced),
+                )
+                mem = f"{m_ours['peak']:>11.2f} {m_theirs['peak']:>11.2f} {m_ours['peak'] / m_theirs['peak']:>9.2f}"
+            label = "balanced" if unbalanced == 0 else "20% unbal"
+            print(
+                f"{len_rows(rows, unbalanced):>11,} {label:>10} {ours:>10.2f} {theirs:>10.2f} "
+                f"{ours / theirs:>10.2f} {mem}  {abs(est_ours - est_theirs):.1e}",
+                flush=True,
+            )
+
+
+def len_rows(rows: int, unbalanced: float) -> int:
+    return int(rows * (1 - unbalanced))
+
+
+if __name__ == "__main__":
+    main()
