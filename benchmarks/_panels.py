@@ -7,7 +7,9 @@ CONTROLS = [f"x{i}" for i in range(1, 8)]
 FML = "y ~ did + " + " + ".join(CONTROLS) + " | unit + year"
 
 
-def synthetic_panel(n_rows: int, n_periods: int = 10, unbalanced: float = 0.0, seed: int = 0) -> pd.DataFrame:
+def synthetic_panel(
+    n_rows: int, n_periods: int = 10, unbalanced: float = 0.0, seed: int = 0
+) -> pd.DataFrame:
     """A unit × year panel of about ``n_rows`` rows; ``unbalanced`` drops that share of rows."""
     rng = np.random.default_rng(seed)
     n_units = n_rows // n_periods
