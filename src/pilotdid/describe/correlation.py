@@ -51,7 +51,8 @@ def _corr_p(r: np.ndarray, n: np.ndarray) -> np.ndarray:
 def _pearson(x: np.ndarray) -> np.ndarray:
     centred = x - x.mean(axis=0)
     norms = np.sqrt((centred * centred).sum(axis=0))
-    r = (centred.T @ centred) / np.outer(norms, norms)
+    with np.errstate(divide="ignore", invalid="ignore"):  # constant columns are reported later
+        r = (centred.T @ centred) / np.outer(norms, norms)
     np.fill_diagonal(r, 1.0)
     return np.clip(r, -1.0, 1.0)
 
@@ -96,17 +97,20 @@ def correlation_matrix(
     return CorrelationMatrix(r, _corr_p(r, n), n)
 
 
-def _check_corr(cm: CorrelationMatrix, cols: list[str], func: str) -> None:
+def _check_corr(x: np.ndarray, cm: CorrelationMatrix, cols: list[str], pairwise: bool) -> None:
     if cm.n.min() < 3:
         raise PanelError(
-            f"{func}(): fewer than 3 complete observations ({int(cm.n.min())}); nothing to correlate."
+            f"correlation(): fewer than 3 complete observations ({int(cm.n.min())}); "
+            "nothing to correlate."
         )
-    bad = [cols[i] for i in range(len(cols)) if np.isnan(np.delete(cm.r[i], i)).any()]
-    if bad:
-        raise PanelError(
-            f"{func}(): column {bad[0]!r} has no variance in the rows used; its correlation is "
-            "undefined; leave it out of columns=."
-        )
+    used = x if pairwise else x[~np.isnan(x).any(axis=1)]
+    for j, name in enumerate(cols):
+        values = used[:, j][~np.isnan(used[:, j])]
+        if np.all(values == values[0]):
+            raise PanelError(
+                f"correlation(): column {name!r} has no variance in the rows used; its "
+                "correlation is undefined; leave it out of columns=."
+            )
 
 
 def correlation(
@@ -164,10 +168,9 @@ def correlation(
     lab = Labels.coerce(labels, language)
     levels = validate_stars(stars)
     cols = select_columns(data, columns, "correlation")
-    cm = correlation_matrix(
-        numeric_columns(data, cols, "correlation"), method, missing == "pairwise"
-    )
-    _check_corr(cm, cols, "correlation")
+    x = numeric_columns(data, cols, "correlation")
+    cm = correlation_matrix(x, method, missing == "pairwise")
+    _check_corr(x, cm, cols, missing == "pairwise")
     names = [lab.var(c) for c in cols]
     rows, index = _triangle_rows(cm, levels, decimals, pvalues), []
     for i, name in enumerate(names):

@@ -95,8 +95,13 @@ def _vcov_note(summaries: list[ModelSummary], below: str, labels: Labels) -> str
         return base
     zh = labels.language == "zh"
     if len(set(vcovs)) > 1:
+        # Name each estimator once, with the models using it: "(1), (2) clustered by city".
+        users: dict[str, list[str]] = {}
+        for i, v in enumerate(vcovs):
+            if v:
+                users.setdefault(v, []).append(f"({i + 1})")
         sep = "；" if zh else "; "
-        listed = sep.join(f"({i + 1}) {v}" for i, v in enumerate(vcovs) if v)
+        listed = sep.join(f"{('、' if zh else ', ').join(m)} {v}" for v, m in users.items())
         return f"{base}{'：' if zh else ': '}{listed}"
     vcov = vcovs[0]
     if zh:
