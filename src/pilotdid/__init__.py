@@ -50,10 +50,15 @@ _EXPORTS: dict[str, str] = {
     "Labels": "pilotdid.report.labels",
 }
 
-__all__ = sorted(_EXPORTS)
+# submodules reachable as attributes without their own import (``pilotdid.datasets.demo_panel()``)
+_SUBMODULES: frozenset[str] = frozenset({"datasets"})
+
+__all__ = sorted([*_EXPORTS, *_SUBMODULES])
 
 
 def __getattr__(name: str) -> Any:
+    if name in _SUBMODULES:
+        return importlib.import_module(f"pilotdid.{name}")
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 'pilotdid' has no attribute {name!r}")
