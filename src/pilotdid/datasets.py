@@ -197,7 +197,11 @@ def demo_panel(
     effects = MappingProxyType({"lnESF": sim.att_lnESF, **asdict(truth)})
     description = _describe(definition, later_zones_year, effects)
     data.attrs.update(
-        synthetic=True, note=SYNTHETIC_NOTE, seed=seed_value, true_effects=dict(effects)
+        synthetic=True,
+        note=SYNTHETIC_NOTE,
+        description=description,
+        seed=seed_value,
+        true_effects=dict(effects),
     )
     parameters = MappingProxyType(
         {"beta_lnESF": dict(BETA_LNESF), "beta_TFP": dict(BETA_TFP), "covariates": COVARIATES}
@@ -260,7 +264,8 @@ def _describe(definition: str, later_zones_year: int, effects: Mapping[str, floa
         f"'{definition}', Guizhou from 2016 and the other zones from {later_zones_year}. "
         "Covariates lnHCL FIN lnPERgdp HUM MAR lnAOL lnFINA and freedom = city effects + year "
         "effects + AR(1) noise, never affected by TP, winsorised at 1%/99% and rescaled to the "
-        "paper's Table 1 means and SDs; treated cities are richer (selection on covariates) "
+        "paper's Table 1 means and SDs (freedom, absent from Table 1: mean 9.93, SD 1.55, "
+        "implied by Table 5); treated cities are richer (selection on covariates) "
         "and their FIN grows faster over the whole period (so the DID without controls is "
         "biased upwards). lnESF = city + year effects + the paper's control coefficients "
         "(Table 3 col. 2; freedom 0.0287) + TP x (effect at mean freedom + slope x centred "

@@ -13,8 +13,8 @@ effects without bias:
   constant effects of ``TP`` (``lnESF``'s varies linearly with mean-centred ``freedom``).
 
 Covariate means and standard deviations equal the paper's Table 1 exactly (each is winsorised at
-1 %/99 % and then rescaled); ``FIN``'s Table 1 entries are rounded to 1e-4, so a mean of 1.2e-4
-and an SD of 0.55e-4 are used, which round to them. Synthetic data - not real statistics.
+1 %/99 % and then rescaled); ``FIN``'s Table 1 entries are rounded to 1e-4, so a mean of 1.15e-4
+and an SD of 0.52e-4 are used, which round to them. Synthetic data - not real statistics.
 """
 
 from __future__ import annotations
