@@ -57,6 +57,15 @@ def test_vcov_labels_in_chinese():
     assert zh.vcov("heteroskedasticity-robust (HC1)") == "异方差稳健标准误"
     assert zh.vcov("something new") == "something new"
     assert Labels().vcov("clustered by city") == "clustered by city"
+    assert (
+        Labels(en={"code": "City"}).vcov("clustered by code and year")
+        == "clustered by City and year"
+    )
+    assert (
+        Labels(zh={"code": "城市"}, language="zh").vcov("clustered by code")
+        == "聚类到城市层面的稳健标准误"
+    )
+    assert Labels().vcov("iid") == "iid" and Labels().vcov("") == ""
 
 
 def test_coerce():

@@ -30,7 +30,7 @@ def test_structure():
     html = t.to_html()
     assert '<th scope="col" colspan="2" class="span">G</th>' in html
     assert '<tr class="rule"><th class="stub" scope="row">b</th>' in html
-    assert '<tfoot><tr><td colspan="4">n1<br>n2</td></tr></tfoot>' in html
+    assert '<tfoot><tr><td colspan="4"><div>n1<br>n2</div></td></tr></tfoot>' in html
     assert "<caption>T</caption>" in html
     assert t._repr_html_() == html
     page = t.to_html(full_document=True)

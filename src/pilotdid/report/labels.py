@@ -229,11 +229,17 @@ class Labels:
         return self.text("yes" if flag else "no")
 
     def vcov(self, label: str) -> str:
-        """Return a model's variance label in the current language ("clustered by city")."""
-        if self.language != "zh" or not label:
-            return label
-        match = _CLUSTER_RE.match(label)
+        """Return a model's variance label in the current language ("clustered by city").
+
+        Cluster variables are shown by their labels (``code`` labelled "City" gives
+        "clustered by City"; in Chinese "聚类到城市层面的稳健标准误").
+        """
+        match = _CLUSTER_RE.match(label) if label else None
         if match:
-            parts = [self._fixef_base(p.strip()) for p in re.split(r"\s*(?:\+|and|,)\s*", match[1])]
-            return f"聚类到{'和'.join(parts)}层面的稳健标准误"
+            names = [p.strip() for p in re.split(r"\s*(?:\+|\band\b|,)\s*", match[1]) if p.strip()]
+            if self.language == "zh":
+                return f"聚类到{'和'.join(self._fixef_base(n) for n in names)}层面的稳健标准误"
+            return "clustered by " + " and ".join(self.var(n) for n in names)
+        if self.language != "zh":
+            return label
         return _VCOV_ZH.get(label.strip().lower(), label)

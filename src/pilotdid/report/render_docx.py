@@ -10,6 +10,7 @@ The title sits above the table and the notes below it, in a smaller size.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from docx import Document
@@ -19,7 +20,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
-from pilotdid.report.render_text import display_width
+from pilotdid.report.render_text import content_widths
 
 if TYPE_CHECKING:
     from docx.document import Document as DocxDocument
@@ -32,6 +33,9 @@ LATIN_FONT = "Times New Roman"
 CJK_FONT = "SimSun"
 _BODY_PT = 10.5  # 五号, the usual size of table text in Chinese journals
 _NOTE_PT = 9.0
+_MIN_PT = 7.5  # smallest table text before columns are squeezed
+_CELL_MARGIN_CM = 0.6  # Word's default left + right cell margins (0.38) and some air
+_NARROW_CM = 10.0  # below this width, notes may extend past the table's right edge
 _THICK, _THIN, _HAIR = 12, 6, 4  # border widths in eighths of a point
 # Children of w:tcPr that must come after w:tcBorders (the schema fixes the order).
 _AFTER_BORDERS = (
@@ -94,18 +98,27 @@ def _set_borders(cell: Any, **edges: int) -> None:
             borders.append(line)
 
 
-def _column_widths(table: Table, usable_cm: float) -> list[float]:
-    """Column widths in cm from the longest text (CJK counts double), scaled to fit the page."""
-    cm_per_char = 0.2
-    stub = max(display_width(s) for s in [table.stub_header, *table.row_labels()])
-    widths = [max(stub, 4) * cm_per_char + 0.4]
-    texts = table.text_cells()
-    names = table.header_rows()[-1]
-    for j in range(table.n_columns):
-        longest = max([display_width(names[j].label), *(display_width(r[j]) for r in texts)])
-        widths.append(max(longest, 5) * cm_per_char + 0.4)
+@dataclass(frozen=True)
+class _Layout:
+    size: float  # font size of the table text, pt
+    widths: list[float]  # column widths, cm, the stub first
+
+
+def _layout(table: Table, usable_cm: float) -> _Layout:
+    """Font size and column widths: the body size if the table fits, else a smaller size.
+
+    A character is taken as 0.5 em wide (CJK double), plus Word's default cell margins; a
+    table too wide for the page is set in a smaller font (down to 7.5 pt) rather than wrapping
+    numbers, and only squeezed when even that is too wide.
+    """
+    chars = [max(w, 4) for w in content_widths(table)]
+    cm_per_char_pt = 0.5 * 0.03528  # digits are 0.5 em in Times; 1 pt = 0.03528 cm
+    margins = _CELL_MARGIN_CM * len(chars)
+    fit = (usable_cm - margins) / (sum(chars) * cm_per_char_pt)
+    size = min(_BODY_PT, max(_MIN_PT, fit))
+    widths = [c * cm_per_char_pt * size + _CELL_MARGIN_CM for c in chars]
     scale = min(1.0, usable_cm / sum(widths))
-    return [w * scale for w in widths]
+    return _Layout(round(size * 2) / 2, [w * scale for w in widths])
 
 
 def _usable_width_cm(document: DocxDocument) -> float:
@@ -115,12 +128,12 @@ def _usable_width_cm(document: DocxDocument) -> float:
     return float(page - margins) / 360000  # EMU per cm
 
 
-def _fill_header(grid: Any, table: Table) -> None:
+def _fill_header(grid: Any, table: Table, size: float) -> None:
     levels = table.header_rows()
     for i, level in enumerate(levels):
         row = grid.rows[i]
         stub = table.stub_header if i == len(levels) - 1 else ""
-        _write(row.cells[0].paragraphs[0], stub, WD_ALIGN_PARAGRAPH.LEFT)
+        _write(row.cells[0].paragraphs[0], stub, WD_ALIGN_PARAGRAPH.LEFT, size)
         col = 1
         for group in level:
             cell = row.cells[col]
@@ -128,21 +141,22 @@ def _fill_header(grid: Any, table: Table) -> None:
                 cell = cell.merge(row.cells[col + group.span - 1])
                 if group.label:
                     _set_borders(cell, bottom=_HAIR)
-            _write(cell.paragraphs[0], group.label, WD_ALIGN_PARAGRAPH.CENTER)
+            _write(cell.paragraphs[0], group.label, WD_ALIGN_PARAGRAPH.CENTER, size)
             col += group.span
+        _repeat_as_header(row)
     for cell in grid.rows[0].cells:
         _set_borders(cell, top=_THICK)
     for cell in grid.rows[len(levels) - 1].cells:
         _set_borders(cell, bottom=_THIN)
 
 
-def _fill_body(grid: Any, table: Table, first: int) -> None:
+def _fill_body(grid: Any, table: Table, first: int, size: float) -> None:
     rows = list(zip(table.row_labels(), table.text_cells(), strict=True))
     for r, (label, texts) in enumerate(rows):
         cells = grid.rows[first + r].cells
-        _write(cells[0].paragraphs[0], label, WD_ALIGN_PARAGRAPH.LEFT)
+        _write(cells[0].paragraphs[0], label, WD_ALIGN_PARAGRAPH.LEFT, size)
         for cell, text in zip(cells[1:], texts, strict=True):
-            _write(cell.paragraphs[0], text, WD_ALIGN_PARAGRAPH.CENTER)
+            _write(cell.paragraphs[0], text, WD_ALIGN_PARAGRAPH.CENTER, size)
         if r in table.rules:
             for cell in cells:
                 _set_borders(cell, top=_HAIR)
@@ -171,27 +185,56 @@ def add_table(document: DocxDocument, table: Table) -> DocxDocument:
     grid = document.add_table(rows=n_header + len(table.body), cols=table.n_columns + 1)
     grid.alignment = WD_TABLE_ALIGNMENT.CENTER
     grid.autofit = False
-    widths = _column_widths(table, _usable_width_cm(document))
+    usable = _usable_width_cm(document)
+    layout = _layout(table, usable)
     # Word reads the cell widths, LibreOffice the grid: set both so the table is as narrow as
     # its content (centred, like a journal table) instead of stretched to the margins.
-    for column, grid_col, width in zip(
-        grid.columns, grid._tbl.tblGrid.gridCol_lst, widths, strict=True
-    ):
+    grid_cols = grid._tbl.tblGrid.gridCol_lst
+    for column, grid_col, width in zip(grid.columns, grid_cols, layout.widths, strict=True):
         grid_col.w = Cm(width)
         for cell in column.cells:
             cell.width = Cm(width)
-    _fill_header(grid, table)
-    _fill_body(grid, table, n_header)
-    # The table is centred: indent the notes so they start under its left edge.
-    indent = Cm(max((_usable_width_cm(document) - sum(widths)) / 2, 0))
-    for i, note in enumerate(table.notes):
-        paragraph = document.add_paragraph()
-        _write(paragraph, note, WD_ALIGN_PARAGRAPH.LEFT, size=_NOTE_PT)
-        paragraph.paragraph_format.left_indent = indent
-        paragraph.paragraph_format.right_indent = indent
-        if i == 0:
-            paragraph.paragraph_format.space_before = Pt(3)
+    _fill_header(grid, table, layout.size)
+    _fill_body(grid, table, n_header, layout.size)
+    _keep_together(grid)
+    _add_notes(document, table.notes, layout)
     return document
+
+
+def _repeat_as_header(row: Any) -> None:
+    """Mark a header row to repeat at the top of each page a long table runs onto."""
+    tr_pr = row._tr.get_or_add_trPr()
+    flag = OxmlElement("w:tblHeader")
+    flag.set(qn("w:val"), "true")
+    tr_pr.append(flag)
+
+
+def _keep_together(grid: Any) -> None:
+    """Keep the table on one page where it fits: rows never split, each keeps with the next."""
+    for row in grid.rows:  # the last row too: it keeps with the notes
+        row._tr.get_or_add_trPr().insert(0, OxmlElement("w:cantSplit"))
+        for cell in row.cells:
+            for paragraph in cell.paragraphs:
+                paragraph.paragraph_format.keep_with_next = True
+
+
+def _add_notes(document: DocxDocument, notes: Sequence[str], layout: _Layout) -> None:
+    """Add the notes under the table, from its left edge (to its right edge if wide)."""
+    usable = _usable_width_cm(document)
+    width_cm = sum(layout.widths)
+    left_cm = (usable - width_cm) / 2
+    size = max(min(_NOTE_PT, layout.size - 1), 6.5)  # a little smaller than the table text
+    for i, note in enumerate(notes):
+        paragraph = document.add_paragraph()
+        _write(paragraph, note, WD_ALIGN_PARAGRAPH.LEFT, size=size)
+        fmt = paragraph.paragraph_format
+        fmt.keep_with_next = i < len(notes) - 1
+        fmt.left_indent = Cm(max(left_cm, 0))
+        # A narrow table's notes may run past its right edge rather than wrap every few words.
+        if width_cm >= _NARROW_CM:
+            fmt.right_indent = Cm(max(usable - left_cm - width_cm, 0))
+        if i == 0:
+            fmt.space_before = Pt(3)
 
 
 def document_with_tables(tables: Sequence[Table]) -> DocxDocument:

@@ -30,6 +30,7 @@ table.pilotdid-table th.span{border-bottom:1px solid #000}
 table.pilotdid-table tbody tr:last-child>*{border-bottom:2px solid #000}
 table.pilotdid-table tr.rule>*{border-top:1px solid #000}
 table.pilotdid-table tfoot td{text-align:left;font-size:.85em;padding-top:.2em;white-space:normal}
+table.pilotdid-table tfoot div{width:0;min-width:100%}
 """
 
 
@@ -70,7 +71,9 @@ def render_html(table: Table) -> str:
     parts.append("</tbody>")
     if table.notes:
         notes = "<br>".join(escape(n) for n in table.notes)
-        parts.append(f'<tfoot><tr><td colspan="{table.n_columns + 1}">{notes}</td></tr></tfoot>')
+        # The zero-width div lets the notes wrap at the table's width instead of widening it.
+        cell = f'<td colspan="{table.n_columns + 1}"><div>{notes}</div></td>'
+        parts.append(f"<tfoot><tr>{cell}</tr></tfoot>")
     parts.append("</table>")
     return "\n".join(parts) + "\n"
 

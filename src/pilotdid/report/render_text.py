@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from pilotdid.report.table import ColumnGroup, Table
 
-__all__ = ["display_width", "render_text"]
+__all__ = ["content_widths", "display_width", "render_text"]
 
 _SEP = "  "
 
@@ -26,6 +26,24 @@ def display_width(text: str) -> int:
     (2, 6)
     """
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def content_widths(table: Table, header_cap: int = 16) -> list[int]:
+    """Display width of the widest text per column, the stub first.
+
+    Single-column header labels count up to ``header_cap`` (longer ones may wrap in Word and
+    Excel); spanning labels do not count.
+    """
+    texts = table.text_cells()
+    stub = max(display_width(s) for s in [table.stub_header, *table.row_labels()])
+    widths = [max((display_width(r[j]) for r in texts), default=0) for j in range(table.n_columns)]
+    for level in table.header_rows():
+        start = 0
+        for group in level:
+            if group.span == 1:
+                widths[start] = max(widths[start], min(display_width(group.label), header_cap))
+            start += group.span
+    return [stub, *widths]
 
 
 def _pad(text: str, width: int, align: str) -> str:

@@ -19,7 +19,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
 from pilotdid.report.cells import as_number, cell_text
-from pilotdid.report.render_text import display_width
+from pilotdid.report.render_text import content_widths
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
@@ -137,17 +137,17 @@ def add_sheet(workbook: Workbook, table: Table, sheet_name: str | None = None) -
     for k, note in enumerate(table.notes):
         _put(ws, last + 1 + k, 1, note, _LEFT).font = Font(name=_FONT, size=9)
     _set_widths(ws, table)
+    # Print a wide table on one page width rather than splitting its columns across pages.
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
     return ws
 
 
 def _set_widths(ws: Worksheet, table: Table) -> None:
-    stub = max(display_width(s) for s in [table.stub_header, *table.row_labels()])
+    stub, *widths = content_widths(table)
     ws.column_dimensions["A"].width = max(stub, 8) + 2
-    texts = table.text_cells()
-    names = table.header_rows()[-1]
-    for j in range(table.n_columns):
-        longest = max([display_width(names[j].label), *(display_width(r[j]) for r in texts)])
-        ws.column_dimensions[get_column_letter(j + 2)].width = max(longest, 6) + 3
+    for j, width in enumerate(widths):
+        ws.column_dimensions[get_column_letter(j + 2)].width = max(width, 6) + 3
 
 
 def workbook_with_tables(tables: Sequence[Table]) -> Workbook:
