@@ -93,3 +93,20 @@ def test_public_names():
     for name in ("describe", "correlation", "vif", "etable", "Table", "save_tables", "Labels"):
         assert name in pilotdid.__all__
     assert pilotdid.Table is Table
+
+
+@pytest.mark.parametrize(
+    ("title", "parts"),
+    [
+        ("Table 3. PSM-DID Estimation Results", ("Table 3", "PSM-DID Estimation Results")),
+        ("Table A1: Balance", ("Table A1", "Balance")),
+        ("Table 3.1 Robustness", ("Table 3.1", "Robustness")),
+        ("表4 影响机制", ("表4", "影响机制")),
+        ("Tables of results", ("", "Tables of results")),
+        ("Descriptive statistics", ("", "Descriptive statistics")),
+    ],
+)
+def test_split_title_number(title, parts):
+    from pilotdid.report.table import split_title_number
+
+    assert split_title_number(title) == parts

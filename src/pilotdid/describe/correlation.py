@@ -26,7 +26,7 @@ from pilotdid.errors import PanelError, PilotdidError
 from pilotdid.options import CorrMethod, CorrMissing, validate_option
 from pilotdid.report.cells import Number, format_value, stars_for, stars_note, validate_stars
 from pilotdid.report.labels import Labels
-from pilotdid.report.table import Table
+from pilotdid.report.table import Table, as_notes
 
 __all__ = ["CorrelationMatrix", "correlation", "correlation_matrix", "vif", "vif_values"]
 
@@ -179,9 +179,8 @@ def correlation(
             index.append("")
     header = [f"({i + 1})" for i in range(len(cols))] if numbered else names
     body = pd.DataFrame(rows, index=index, columns=header, dtype=object)
-    extra = [notes] if isinstance(notes, str) else list(notes)
     auto = _notes(lab, method, missing, cm, pvalues, levels)
-    return Table(body, title=title, notes=tuple(auto + extra), stub_header=lab.text("variables"))
+    return Table(body, title=title, notes=as_notes(auto, notes), stub_header=lab.text("variables"))
 
 
 def _notes(
@@ -321,11 +320,10 @@ def vif(
         rows, index=index, columns=[lab.text("vif"), lab.text("inv_vif")], dtype=object
     )
     auto = [lab.text("vif_note") + f"; N = {x.shape[0]:,}"]
-    extra = [notes] if isinstance(notes, str) else list(notes)
     return Table(
         body,
         title=title,
-        notes=tuple(auto + extra),
+        notes=as_notes(auto, notes),
         rules=(len(cols),),
         stub_header=lab.text("variables"),
     )

@@ -21,7 +21,7 @@ from pilotdid.errors import PanelError
 from pilotdid.options import DescribeStat, validate_option
 from pilotdid.report.cells import format_value, stars_for, stars_note, validate_stars
 from pilotdid.report.labels import Labels
-from pilotdid.report.table import ColumnGroup, Table
+from pilotdid.report.table import ColumnGroup, Table, as_notes
 
 __all__ = ["GroupComparison", "describe", "summary_stats", "welch_comparison"]
 
@@ -196,9 +196,8 @@ def describe(
                 ColumnGroup(lab.text("group_test"), 4),
             ),
         )
-    extra = [notes] if isinstance(notes, str) else list(notes)
     body = pd.DataFrame(rows, index=[lab.var(c) for c in cols], columns=header, dtype=object)
-    return Table(body, title=title, notes=tuple(auto + extra), column_groups=groups,
+    return Table(body, title=title, notes=as_notes(auto, notes), column_groups=groups,
                  stub_header=lab.text("variables"))  # fmt: skip
 
 

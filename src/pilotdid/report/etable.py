@@ -18,12 +18,10 @@ from pilotdid.options import TableBelow, TableStat, validate_option
 from pilotdid.report.cells import stars_note, validate_stars
 from pilotdid.report.etable_layout import CellSpec, build_body, select_terms
 from pilotdid.report.labels import Labels
-from pilotdid.report.table import ColumnGroup, Table
+from pilotdid.report.table import ColumnGroup, Table, as_notes
 from pilotdid.results.summary import COEF_COLUMNS, ModelSummary
 
 __all__ = ["etable"]
-
-_STAT_KEYS = ("nobs", "r2", "r2_within", "adj_r2", "n_clusters")
 
 
 def _as_summary(result: Any, position: int) -> ModelSummary:
@@ -154,8 +152,9 @@ def etable(
         ``model_summary()`` method (every pilotdid estimation result does). A mapping's keys
         become the model titles.
     keep, drop : sequence of str, optional
-        Coefficient names to show only / to hide. ``keep`` filters without reordering; an
-        unknown name is an error that names it.
+        Coefficient names to show only / to hide. ``keep`` filters without reordering (the
+        intercept too, unless named, as Stata's ``esttab, keep()``); an unknown name is an
+        error that names it.
     order : sequence of str, optional
         Coefficient names to put first, in this order; the others follow in model order.
     controls : sequence of str or mapping label → sequence of str, optional
@@ -237,11 +236,10 @@ def etable(
             auto.append(_vcov_note(summaries, below, lab))
         if spec.levels:
             auto.append(stars_note(spec.levels, lab.language))
-    extra = [notes] if isinstance(notes, str) else list(notes)
     return Table(
         body,
         title=title,
-        notes=tuple(auto + extra),
+        notes=as_notes(auto, notes),
         column_groups=header,
         stub_header=lab.text("variables"),
         rules=rules,

@@ -21,14 +21,6 @@ from pilotdid.results.summary import COEF_COLUMNS, ModelSummary
 
 __all__ = ["CellSpec", "build_body", "select_terms"]
 
-_STAT_TEXT = {
-    "nobs": "observations",
-    "r2": "r2",
-    "r2_within": "r2_within",
-    "adj_r2": "adj_r2",
-    "n_clusters": "n_clusters",
-}
-
 
 @dataclass(frozen=True)
 class CellSpec:
@@ -124,8 +116,7 @@ def _coef_rows(
     rows = []
     frames = [s.coefs for s in summaries]
     for term in terms:
-        present = [term in f.index for f in frames]
-        records = [_record(f, term) if p else None for f, p in zip(frames, present, strict=True)]
+        records = [_record(f, term) if term in f.index else None for f in frames]
         rows.append(
             (labels.term(term), [spec.estimate(r) if r is not None else "" for r in records])
         )
@@ -184,7 +175,8 @@ def build_body(
     rows = _coef_rows(summaries, terms, spec, labels)
     n_coef = len(rows)
     for key in stats:
-        rows.append((labels.text(_STAT_TEXT[key]), [_stat_cell(s, key, spec) for s in summaries]))
+        label = labels.text("observations" if key == "nobs" else key)  # the other keys are texts
+        rows.append((label, [_stat_cell(s, key, spec) for s in summaries]))
     rows += _indicator_rows(summaries, labels, controls, fixef, fe_labels)
     body = pd.DataFrame(
         [cells for _, cells in rows],

@@ -12,6 +12,7 @@ import re
 from typing import TYPE_CHECKING
 
 from pilotdid.report.cells import Number, as_number, cell_text
+from pilotdid.report.table import split_title_number
 
 if TYPE_CHECKING:
     from pilotdid.report.table import Table
@@ -35,7 +36,6 @@ _SPECIAL = {
     "−": r"$-$",
     "²": r"$^{2}$",
 }
-_TABLE_PREFIX = re.compile(r"^\s*(?:table|tab\.|表)\s*[\w.-]*\d[\w.-]*\s*[.:：]?\s*", re.IGNORECASE)
 
 
 def escape_latex(text: str) -> str:
@@ -104,7 +104,7 @@ def render_latex(table: Table) -> str:
         r"\centering",
     ]
     if table.title:
-        lines.append(f"\\caption{{{escape_latex(_TABLE_PREFIX.sub('', table.title))}}}")
+        lines.append(f"\\caption{{{escape_latex(split_title_number(table.title)[1])}}}")
     if table.key:
         lines.append(f"\\label{{tab:{escape_latex(table.key)}}}")
     lines += [

@@ -20,6 +20,7 @@ from openpyxl.utils import get_column_letter
 
 from pilotdid.report.cells import as_number, cell_text
 from pilotdid.report.render_text import content_widths
+from pilotdid.report.table import split_title_number
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
@@ -32,7 +33,6 @@ _FONT = "Times New Roman"
 _THICK, _THIN = Side(style="medium"), Side(style="thin")
 _CENTER, _LEFT = Alignment(horizontal="center"), Alignment(horizontal="left")
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
-_TABLE_NUMBER = re.compile(r"^\s*((?:table|表)\s*[\w.-]*\d[\w-]*)", re.IGNORECASE)
 
 
 def new_workbook() -> Workbook:
@@ -42,8 +42,7 @@ def new_workbook() -> Workbook:
 
 def sheet_title(table: Table, taken: Sequence[str], position: int = 1) -> str:
     """Return a valid, unused sheet name: the table key, else "Table 3" from the title, else the title."""
-    match = _TABLE_NUMBER.match(table.title)
-    base = table.key or (match[1] if match else table.title) or f"Table {position}"
+    base = table.key or split_title_number(table.title)[0] or table.title or f"Table {position}"
     base = _BAD_SHEET_CHARS.sub(" ", base).strip()[:31] or f"Table {position}"
     name, k = base, 2
     lowered = {t.lower() for t in taken}

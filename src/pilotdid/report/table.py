@@ -18,6 +18,7 @@ Examples
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,10 +34,40 @@ if TYPE_CHECKING:
     from docx.document import Document as DocxDocument
     from openpyxl import Workbook
 
-__all__ = ["SUFFIXES", "ColumnGroup", "Table", "save_tables"]
+__all__ = ["SUFFIXES", "ColumnGroup", "Table", "as_notes", "save_tables", "split_title_number"]
 
 #: File suffixes :meth:`Table.save` and :func:`save_tables` understand.
 SUFFIXES = (".txt", ".md", ".tex", ".html", ".docx", ".xlsx")
+
+
+_NUMBERED_TITLE = re.compile(
+    r"^\s*((?:table|tab\.|表)\s*[\w-]*?\d(?:[\w-]|\.\d)*)\s*[.:：]?\s*", re.I
+)
+
+
+def split_title_number(title: str) -> tuple[str, str]:
+    """Split "Table 3. Results" into ("Table 3", "Results"); ("", title) when unnumbered.
+
+    LaTeX numbers tables itself and Excel names sheets by the number, so both need the parts.
+
+    Examples
+    --------
+    >>> split_title_number("Table 3. PSM-DID Estimation Results"), split_title_number("表3 估计结果")
+    (('Table 3', 'PSM-DID Estimation Results'), ('表3', '估计结果'))
+    """
+    match = _NUMBERED_TITLE.match(title)
+    return (match[1], title[match.end() :]) if match else ("", title)
+
+
+def as_notes(*groups: Sequence[str] | str) -> tuple[str, ...]:
+    """Join note lines given as strings or sequences of strings into one tuple.
+
+    Examples
+    --------
+    >>> as_notes(["Standard errors in parentheses"], "Sample: matched")
+    ('Standard errors in parentheses', 'Sample: matched')
+    """
+    return tuple(str(n) for g in groups for n in ([g] if isinstance(g, str) else g))
 
 
 @dataclass(frozen=True)
@@ -93,8 +124,7 @@ class Table:
             raise PilotdidError(
                 f"Table(body=...) must be a pandas DataFrame, got {type(self.body)}."
             )
-        notes = (self.notes,) if isinstance(self.notes, str) else tuple(self.notes)
-        object.__setattr__(self, "notes", tuple(str(n) for n in notes))
+        object.__setattr__(self, "notes", as_notes(self.notes))
         object.__setattr__(self, "column_groups", self._checked_groups(self.column_groups))
         n_rows = len(self.body)
         rules = tuple(sorted({int(r) for r in self.rules}))
