@@ -32,6 +32,11 @@ _EXPORTS: dict[str, str] = {
     "ValidationReport": "pilotdid.panel.validate",
     "assign_treatment": "pilotdid.panel.treatment",
     "TreatmentAssignment": "pilotdid.panel.treatment",
+    # matching
+    "match": "pilotdid.matching.api",
+    "MatchResult": "pilotdid.matching.result",
+    "fit_propensity": "pilotdid.matching.propensity",
+    "PropensityFit": "pilotdid.matching.propensity",
     # results protocol
     "ModelSummary": "pilotdid.results.summary",
     # estimation core
@@ -40,6 +45,9 @@ _EXPORTS: dict[str, str] = {
     "demean": "pilotdid.estimation.demean",
     "demean_frame": "pilotdid.estimation.demean",
     "make_absorber": "pilotdid.estimation.demean",
+    # robustness battery
+    "placebo": "pilotdid.robustness.placebo",
+    "PlaceboResult": "pilotdid.results.placebo_result",
     # tables: descriptive, correlation, regression; the Table value and its writers
     "describe": "pilotdid.describe.descriptive",
     "correlation": "pilotdid.describe.correlation",

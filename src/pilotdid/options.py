@@ -23,6 +23,7 @@ __all__ = [
     "MatchDistance",
     "MatchMethod",
     "MatchOrder",
+    "PlaceboKind",
     "PanelMode",
     "PostCoding",
     "RosterDefinition",
@@ -36,6 +37,9 @@ __all__ = [
 # --- estimation -------------------------------------------------------------------------------
 VcovType = Literal["iid", "hetero", "HC1", "CRV1"]
 DemeanMethod = Literal["auto", "dense", "cg"]
+
+# --- robustness -------------------------------------------------------------------------------
+PlaceboKind = Literal["units", "timing", "both"]
 
 
 # --- matching ---------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TypeAlias
+from typing import Literal, TypeAlias
 
 import numpy as np
 import pandas as pd
@@ -37,8 +37,8 @@ __all__ = ["Absorber", "demean", "demean_frame", "make_absorber"]
 
 #: Largest number of non-absorbed fixed-effect levels solved by a dense pseudo-inverse.
 DENSE_LIMIT = 1500
-#: Rows × columns handled per block, which bounds the temporaries of very large panels.
-_BLOCK_ELEMENTS = 1 << 23
+#: Blocks wider than this are demeaned all columns at once (callers bound their size).
+_NARROW = 16
 
 
 @dataclass(frozen=True, eq=False)
@@ -79,41 +79,38 @@ class Absorber:
         Parameters
         ----------
         values : numpy.ndarray, shape (n,) or (n, R)
-            Columns to demean.
+            Columns to demean. A narrow block (R ≤ 16: an outcome and its regressors) is
+            processed column by column in Fortran order; a wide block (placebo treatments) all
+            at once in C order, where sparse group sums and row gathers are fastest.
         inplace : bool, default False
-            Overwrite ``values`` instead of copying it; requires a float64 array in Fortran
-            (column-major) order, which saves one copy of a large design matrix.
+            Overwrite ``values`` instead of copying it; requires a float64 array in the layout
+            above, which saves one copy of a large design matrix.
 
         Returns
         -------
         numpy.ndarray
-            Same shape as ``values``, float64 (Fortran order for 2-D input).
+            Same shape as ``values``, float64.
         """
         arr = np.asarray(values, dtype=np.float64)
         if self.method != "none" and arr.shape[0] != self.n_obs:
             raise EstimationError(
                 f"cannot demean {arr.shape[0]} rows with fixed effects on {self.n_obs} rows"
             )
-        flat = arr.ndim == 1
-        if inplace and not (arr is values and arr.flags.f_contiguous):
-            raise EstimationError("inplace demeaning needs a float64 array in Fortran order")
-        # column-major: every group sum and gather below walks one contiguous column
-        shaped = arr.reshape(-1, 1) if flat else arr
-        out = shaped if inplace else np.array(shaped, dtype=np.float64, order="F")
+        shaped = arr.reshape(-1, 1) if arr.ndim == 1 else arr
+        wide = shaped.shape[1] > _NARROW
+        order: Literal["C", "F"] = "C" if wide else "F"
+        contiguous = shaped.flags.c_contiguous if wide else shaped.flags.f_contiguous
+        if inplace and not (arr is values and contiguous):
+            raise EstimationError(f"inplace demeaning needs a float64 array in {order} order")
+        out = shaped if inplace else np.array(shaped, dtype=np.float64, order=order)
         if self.method != "none":
-            width = max(1, _BLOCK_ELEMENTS // max(out.shape[0], 1))
-            for start in range(0, out.shape[1], width):
-                self._demean_block(out[:, start : start + width])
-        return out.ravel() if flat else out
-
-    def _demean_block(self, block: np.ndarray) -> None:
-        """Demean the columns of ``block`` in place (a wide block at once, a narrow one by column)."""
-        if block.shape[1] > 16:
-            self._demean_wide(block)
-            return
-        scratch = np.empty(block.shape[0])  # reused: fresh n-sized temporaries cost page faults
-        for col in range(block.shape[1]):
-            self._demean_column(block[:, col], scratch)
+            if wide:
+                self._demean_wide(out)
+            else:
+                scratch = np.empty(out.shape[0])  # reused: fresh n-sized temporaries page-fault
+                for col in range(out.shape[1]):
+                    self._demean_column(out[:, col], scratch)
+        return out.ravel() if arr.ndim == 1 else out
 
     def _demean_column(self, column: np.ndarray, scratch: np.ndarray) -> None:
         codes, big, levels = self.fe.codes, self._big, self.fe.n_levels
@@ -171,8 +168,8 @@ def _group_sum(
 
 
 def _gather(table: np.ndarray, code: np.ndarray) -> np.ndarray:
-    """Rows of the ``G × R`` table for each observation (``n × R``, Fortran order)."""
-    return np.asfortranarray(np.take(table, code, axis=0, mode="clip"))
+    """Rows of the ``G × R`` table for each observation (``n × R``)."""
+    return np.take(table, code, axis=0, mode="clip")
 
 
 def _block_cg(apply, rhs, gram, tol: float, maxiter: int) -> np.ndarray:

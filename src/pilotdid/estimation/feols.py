@@ -20,7 +20,15 @@ from pilotdid.estimation.vcov import ClusterCodes, compute_vcov
 from pilotdid.options import DemeanMethod
 from pilotdid.results.estimation_result import FeolsResult
 
-__all__ = ["FitState", "VcovSpec", "feols", "fit_design", "parse_vcov", "recompute_vcov"]
+__all__ = [
+    "FitState",
+    "VcovSpec",
+    "cluster_codes",
+    "feols",
+    "fit_design",
+    "parse_vcov",
+    "recompute_vcov",
+]
 
 VcovSpec = str | Mapping[str, str] | None
 
@@ -103,13 +111,33 @@ def parse_vcov(vcov: VcovSpec, fixef: Sequence[str], fml: str = "") -> tuple[str
     raise EstimationError(f"vcov={vcov!r} is not supported; {_VCOV_HELP}")
 
 
-def _cluster_codes(
+def cluster_codes(
     data: pd.DataFrame,
     names: tuple[str, ...],
     rows: np.ndarray,
     fml: str,
     fe: FixedEffects | None = None,
 ) -> ClusterCodes:
+    """Integer-code the cluster variables on the sample rows (reusing fixed-effect codes).
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Input data.
+    names : tuple of str
+        Cluster variables.
+    rows : numpy.ndarray
+        Positions of the sample rows in ``data``.
+    fml : str
+        Formula, for messages.
+    fe : FixedEffects, optional
+        The sample's fixed effects; a cluster variable that is one of them reuses its codes.
+
+    Returns
+    -------
+    ClusterCodes
+        Dense codes and cluster counts.
+    """
     codes, levels = [], []
     for name in names:
         code, n_levels = _one_cluster(data, name, rows, fml, fe)
@@ -145,7 +173,7 @@ def _one_cluster(
 
 def _vcov_fields(state: FitState, kind: str, cluster: tuple[str, ...], fml: str) -> dict[str, Any]:
     clusters = (
-        _cluster_codes(state.data, cluster, state.rows, fml, state.fe) if kind == "CRV1" else None
+        cluster_codes(state.data, cluster, state.rows, fml, state.fe) if kind == "CRV1" else None
     )
     n_obs = state.x.shape[0]
     out = compute_vcov(kind, state.bread, state.x, state.we, state.ssr, n_obs, state.fe, clusters)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.linalg as sla
 
-__all__ = ["OlsFit", "find_collinear", "fit_ols", "weighted_gram"]
+__all__ = ["OlsFit", "find_collinear", "fit_ols", "scaled_inverse", "weighted_gram"]
 
 #: A column whose variation left after the fixed effects and earlier columns is below this share
 #: of its raw sum of squares is treated as collinear (scale-free, unlike an absolute threshold).
@@ -48,6 +48,18 @@ def weighted_gram(
     root = np.sqrt(weights)
     xw = x * root[:, None]
     return xw.T @ xw, xw.T @ (y * root)
+
+
+def scaled_inverse(gram: np.ndarray) -> np.ndarray:
+    """Invert a positive definite Gram matrix after scaling it to unit diagonal.
+
+    Scaling keeps regressors measured in very different units (the paper's FIN is ~1e-4)
+    as accurate as the others.
+    """
+    inv_sd = 1.0 / np.sqrt(np.diag(gram))
+    chol = sla.cho_factor(gram * np.outer(inv_sd, inv_sd))
+    inverse = np.outer(inv_sd, inv_sd) * sla.cho_solve(chol, np.eye(gram.shape[0]))
+    return (inverse + inverse.T) / 2
 
 
 def find_collinear(gram: np.ndarray, scale: np.ndarray, tol: float = COLLINEAR_TOL) -> np.ndarray:
@@ -119,11 +131,8 @@ def fit_ols(
     gram, cross = weighted_gram(x, y, weights)
     dropped = find_collinear(gram, np.diag(gram) if scale is None else scale)
     keep = ~dropped
-    sub_gram = gram[np.ix_(keep, keep)]
-    inv_sd = 1.0 / np.sqrt(np.diag(sub_gram))  # scaling keeps regressors in 1e-4 units accurate
-    chol = sla.cho_factor(sub_gram * np.outer(inv_sd, inv_sd))
-    coef = inv_sd * sla.cho_solve(chol, inv_sd * cross[keep])
-    bread = np.outer(inv_sd, inv_sd) * sla.cho_solve(chol, np.eye(int(keep.sum())))
+    bread = scaled_inverse(gram[np.ix_(keep, keep)])
+    coef = bread @ cross[keep]
     resid = y - x[:, keep] @ coef if dropped.any() else y - x @ coef
     ssr = float(resid @ resid if weights is None else (weights * resid) @ resid)
-    return OlsFit(coef, (bread + bread.T) / 2, resid, keep, ssr)
+    return OlsFit(coef, bread, resid, keep, ssr)

@@ -1,1 +1,1 @@
-"""robustness subpackage of pilotdid."""
+"""Robustness battery: placebo tests, event studies and sample exclusions."""

@@ -1,0 +1,76 @@
+"""Figures of the robustness battery (matplotlib, returned and never shown)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+    from pilotdid.results.placebo_result import PlaceboResult
+
+__all__ = ["placebo_figure"]
+
+_LABELS = {
+    "en": {
+        "x": "Placebo coefficient",
+        "density": "Kernel density",
+        "p": "p-value",
+        "true": "True estimate",
+        "ref": "p = 0.1",
+    },
+    "zh": {
+        "x": "安慰剂估计系数",
+        "density": "核密度",
+        "p": "p 值",
+        "true": "真实估计值",
+        "ref": "p = 0.1",
+    },
+}
+
+
+def placebo_figure(result: PlaceboResult, *, language: str = "en") -> Figure:
+    """Kernel density of placebo coefficients, their p-values, and the true estimate.
+
+    Parameters
+    ----------
+    result : PlaceboResult
+        A placebo run.
+    language : {"en", "zh"}
+        Label language.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Density (left axis) and p-value scatter (right axis), a dashed line at the true
+        estimate and a dotted line at p = 0.1.
+    """
+    from matplotlib.figure import Figure
+    from scipy.stats import gaussian_kde
+
+    labels = _LABELS.get(language, _LABELS["en"])
+    draws = result.draws.dropna(subset=["coef"])
+    coefs, pvals = draws["coef"].to_numpy(), draws["p"].to_numpy()
+    true = float(result.estimate["coef"])
+    fig = Figure(figsize=(6.4, 4.2), dpi=150)
+    ax = fig.add_subplot()
+    lo, hi = min(coefs.min(), true), max(coefs.max(), true)
+    pad = 0.1 * (hi - lo or 1.0)
+    grid = np.linspace(lo - pad, hi + pad, 400)
+    if np.ptp(coefs) > 0:
+        ax.plot(grid, gaussian_kde(coefs)(grid), color="#1f4e79", lw=1.8, label=labels["density"])
+    ax.axvline(true, color="#c00000", ls="--", lw=1.4, label=f"{labels['true']} = {true:.4g}")
+    ax.set_xlabel(labels["x"])
+    ax.set_ylabel(labels["density"])
+    twin = ax.twinx()
+    twin.scatter(coefs, pvals, s=6, alpha=0.45, color="#7f7f7f", label=labels["p"])
+    twin.axhline(0.1, color="#7f7f7f", ls=":", lw=1)
+    twin.set_ylim(0, 1.02)
+    twin.set_ylabel(labels["p"])
+    handles = ax.get_legend_handles_labels()[0] + twin.get_legend_handles_labels()[0]
+    ax.legend(handles=handles, loc="upper left", frameon=False, fontsize=8)
+    ax.set_title(f"Placebo test: {result.n_draws:,} random draws ({result.kind})", fontsize=10)
+    fig.tight_layout()
+    return fig
