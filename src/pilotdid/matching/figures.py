@@ -1,0 +1,133 @@
+"""Matching figures (matplotlib, returned and never shown).
+
+- :func:`plot_pscore_density`: score densities of treated vs controls before and after matching
+  (the ``kdensity _pscore if treat==1, addplot(kdensity _pscore if treat==0)`` pair).
+- :func:`plot_common_support`: psgraph's histogram of the score by treatment and support.
+- :func:`plot_bias`: pstest's dot plot of %bias per covariate, unmatched vs matched.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+    from pilotdid.matching.balance import BalanceTable
+    from pilotdid.matching.result import MatchResult
+
+__all__ = ["plot_bias", "plot_common_support", "plot_pscore_density"]
+
+
+def _density(ax: Axes, x: np.ndarray, w: np.ndarray | None, label: str, style: str) -> None:
+    from scipy.stats import gaussian_kde
+
+    x = x[np.isfinite(x)]
+    if len(x) < 2 or np.ptp(x) == 0:
+        return
+    kde = gaussian_kde(x, weights=w)
+    grid = np.linspace(max(0.0, x.min() - 0.05), min(1.0, x.max() + 0.05), 256)
+    ax.plot(grid, kde(grid), style, label=label, color="black")
+
+
+def plot_pscore_density(result: MatchResult, weighted: bool = True) -> Figure:
+    """Kernel densities of the propensity score, before (left) and after (right) matching.
+
+    Parameters
+    ----------
+    result : MatchResult
+    weighted : bool, default True
+        Weight the matched controls by ``_weight`` (False: each used control once, as the
+        Stata ``kdensity _pscore if _weight != .`` recipe).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    from matplotlib.figure import Figure
+
+    f = result.frame
+    p, t = f["_pscore"].to_numpy(), (f["_treated"] == 1).to_numpy()
+    m = f["_weight"].notna().to_numpy() & (f["_support"] == 1).to_numpy()
+    fig = Figure(figsize=(9, 3.6))
+    before, after = fig.subplots(1, 2, sharey=True)
+    _density(before, p[t], None, "Treated", "-")
+    _density(before, p[~t], None, "Control", "--")
+    w = f["_weight"].to_numpy()
+    _density(after, p[t & m], None, "Treated", "-")
+    _density(after, p[~t & m], w[~t & m] if weighted else None, "Control", "--")
+    for ax, title in ((before, "Before matching"), (after, "After matching")):
+        ax.set_title(title)
+        ax.set_xlabel("Propensity score")
+        ax.legend(frameon=False)
+    before.set_ylabel("Density")
+    fig.tight_layout()
+    return fig
+
+
+def plot_common_support(result: MatchResult, bins: int = 20) -> Figure:
+    """psgraph: histogram of the score, treated (on/off support) above, untreated below.
+
+    Parameters
+    ----------
+    result : MatchResult
+    bins : int, default 20
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    from matplotlib.figure import Figure
+
+    f = result.frame
+    p, t = f["_pscore"].to_numpy(), (f["_treated"] == 1).to_numpy()
+    on = (f["_support"] == 1).to_numpy()
+    edges = np.linspace(np.nanmin(p), np.nanmax(p), bins + 1)
+    fig = Figure(figsize=(6, 4))
+    ax = fig.subplots()
+    width = np.diff(edges)
+    h_on, _ = np.histogram(p[t & on], edges)
+    h_off, _ = np.histogram(p[t & ~on], edges)
+    h_c, _ = np.histogram(p[~t], edges)
+    ax.bar(edges[:-1], h_on, width, align="edge", color="0.35", label="Treated: on support")
+    ax.bar(edges[:-1], h_off, width, bottom=h_on, align="edge", color="0.8",
+           edgecolor="0.35", label="Treated: off support")  # fmt: skip
+    ax.bar(edges[:-1], -h_c, width, align="edge", color="white", edgecolor="0.2",
+           label="Untreated")  # fmt: skip
+    ax.axhline(0, color="black", linewidth=0.8)
+    ax.set_xlabel("Propensity score")
+    ax.set_ylabel("Frequency (untreated below the axis)")
+    ax.legend(frameon=False)
+    fig.tight_layout()
+    return fig
+
+
+def plot_bias(balance: BalanceTable) -> Figure:
+    """Plot pstest's ``graph``: standardised %bias per covariate, unmatched (o) vs matched (x).
+
+    Parameters
+    ----------
+    balance : BalanceTable
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    from matplotlib.figure import Figure
+
+    bias = balance.covariates["pct_bias"].unstack("sample")
+    bias = bias.sort_values("Unmatched")
+    fig = Figure(figsize=(6, 0.4 * len(bias) + 1.5))
+    ax = fig.subplots()
+    y = np.arange(len(bias))
+    ax.scatter(bias["Unmatched"], y, marker="o", color="black", label="Unmatched")
+    ax.scatter(bias["Matched"], y, marker="x", color="black", label="Matched")
+    ax.axvline(0, color="0.6", linewidth=0.8)
+    ax.set_yticks(y, [str(i) for i in bias.index])
+    ax.set_xlabel("Standardized % bias across covariates")
+    ax.legend(frameon=False, loc="lower right")
+    fig.tight_layout()
+    return fig
