@@ -48,6 +48,10 @@ _EXPORTS: dict[str, str] = {
     # robustness battery
     "placebo": "pilotdid.robustness.placebo",
     "PlaceboResult": "pilotdid.results.placebo_result",
+    "event_study": "pilotdid.robustness.event_study",
+    "EventStudyResult": "pilotdid.results.event_study_result",
+    "exclude": "pilotdid.robustness.exclusion",
+    "Exclusion": "pilotdid.robustness.exclusion",
     # tables: descriptive, correlation, regression; the Table value and its writers
     "describe": "pilotdid.describe.descriptive",
     "correlation": "pilotdid.describe.correlation",
