@@ -14,7 +14,8 @@ unweighted) and matched (M: rows on support with a ``_weight``, weighted by it, 
   and median \|%bias\|, Rubin's B :math:`= 100 |\bar m_T - \bar m_C| / \sqrt{(v_T + v_C)/2}`
   and R :math:`= v_T / v_C` of that probit's linear index.
 - SMD (MatchIt ``summary``, ATT): :math:`(\bar x_T - \bar x_C) / s_{T,U}`, the denominator being
-  the SD of the treated units before matching (``s.d.denom = "treated"``).
+  the SD of the treated units before matching (``s.d.denom = "treated"``; for a 0/1 covariate
+  MatchIt's :math:`\sqrt{p (1 - p)}`).
 """
 
 from __future__ import annotations
@@ -217,6 +218,8 @@ def balance_stats(
         bias_u, bias_m = 100 * (m1u - m0u) / denom, 100 * (m1m - m0m) / denom
         binary = _is_binary(x)
         n_cont += not binary
+        # MatchIt: the SD of a binary covariate is sqrt(p (1 - p)), without the n - 1 correction
+        sd_smd = np.sqrt(m1u * (1 - m1u)) if binary else np.sqrt(v1u)
         for sample, m1, m0, bias, v1, v0, tt in (
             ("Unmatched", m1u, m0u, bias_u, v1u, v0u, _ttest(x, t, ones)),
             ("Matched", m1m, m0m, bias_m, v1m, v0m, _ttest(xm, tm, wm)),
@@ -227,7 +230,7 @@ def balance_stats(
             n_flag[sample] += flag
             red = 100 * (1 - abs(bias_m) / abs(bias_u)) if sample == "Matched" else np.nan
             rows.append((name, sample, m1, m0, bias, red, *tt, ratio, flag,
-                         (m1 - m0) / np.sqrt(v1u)))  # fmt: skip
+                         (m1 - m0) / sd_smd))  # fmt: skip
     cov = pd.DataFrame([r[2:] for r in rows], columns=list(COVARIATE_COLUMNS),
                        index=pd.MultiIndex.from_tuples([r[:2] for r in rows],
                                                        names=["covariate", "sample"]))  # fmt: skip
