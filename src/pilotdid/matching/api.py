@@ -38,7 +38,7 @@ def _check_treatment(data: pd.DataFrame, treatment: str) -> None:
     values = data[treatment].dropna()
     bad = values[~values.isin([0, 1])]
     if len(bad):
-        shown = ", ".join(repr(v) for v in pd.unique(bad)[:3])
+        shown = ", ".join(repr(v) for v in np.asarray(pd.unique(bad))[:3].tolist())
         raise MatchingError(
             f"treatment {treatment!r} must be coded 0/1; found {shown}; recode it "
             "(e.g. (df[col] == 'yes').astype(int))."
@@ -145,7 +145,7 @@ def _check_panel(
         )
 
 
-def _counts_and_notes(out: ModeOutput, n_rows: int, panel: str) -> tuple[dict, list[str]]:
+def _counts_and_notes(out: ModeOutput, n_missing: int, panel: str) -> tuple[dict, list[str]]:
     f = out.frame
     treated = f["_treated"] == 1
     counts = {
@@ -154,7 +154,7 @@ def _counts_and_notes(out: ModeOutput, n_rows: int, panel: str) -> tuple[dict, l
         "n_matched_treated": int((treated & (f["_support"] == 1)).sum()),
         "n_used_controls": int((~treated & f["_weight"].notna()).sum()),
         **{k: int(v) for k, v in out.counts.items()},
-        "n_excluded": int(out.columns["_pscore"].isna().sum()),
+        "n_excluded": n_missing,
     }
     unit = "units" if panel == "base_year" else "rows"
     notes = list(out.notes)
@@ -316,7 +316,9 @@ def match(
     _check_panel(data, panel, treatment, unit, time, base, policy_year)
     pi = PanelInput(data, treatment, covariates, spec, panel, unit, time, pscore, base, policy_year)
     out = run_mode(pi)
-    counts, notes = _counts_and_notes(out, len(data), panel)
+    needed = [treatment, *covariates] + ([pscore] if pscore else [])
+    n_missing = 0 if panel == "base_year" else int(data[needed].isna().any(axis=1).sum())
+    counts, notes = _counts_and_notes(out, n_missing, panel)
     if panel != "base_year" and counts["n_excluded"]:
         msg = (
             f"{counts['n_excluded']} rows with a missing treatment, covariate or score were "

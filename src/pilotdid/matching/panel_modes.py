@@ -261,7 +261,7 @@ def run_base_year(pi: PanelInput) -> ModeOutput:
         {None: fm.fit},
         fm.caliper,
         tuple(notes),
-        dict(fm.counts),
+        {**fm.counts, "n_excluded_units": int((~ok).sum())},
     )
 
 
