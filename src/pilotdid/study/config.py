@@ -1,0 +1,559 @@
+"""The study file: a TOML description of the research design, validated once into typed specs.
+
+:func:`load_study` reads ``study.toml`` and returns a :class:`Study` (the validated
+:class:`StudyConfig` plus where it came from and its SHA-256). Every problem is reported at once,
+one line each, with its key path and, for typos, a suggestion::
+
+    study.toml has 2 problems:
+      - matching.calipr: unknown key (did you mean 'caliper'?)
+      - placebo.draws: must be a positive integer, got "many"
+
+The schema is strict: TOML values keep their types (``draws = "500"`` is an error, not 500).
+Checks that need the data (columns exist, roster units are in the panel) live in
+:mod:`pilotdid.study.checks`, because the schema never reads files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from pilotdid.errors import StudyFileError
+from pilotdid.study.config_messages import problem_lines, study_error
+
+__all__ = [
+    "DataConfig",
+    "EventStudyConfig",
+    "ExclusionConfig",
+    "FilterConfig",
+    "HeterogeneityConfig",
+    "LabelsConfig",
+    "MatchingConfig",
+    "MechanismsConfig",
+    "ModelConfig",
+    "ModerationConfig",
+    "PlaceboConfig",
+    "ReportConfig",
+    "Study",
+    "StudyConfig",
+    "StudySection",
+    "TreatmentConfig",
+    "TreatmentNames",
+    "load_study",
+    "parse_study",
+]
+
+PositiveInt = Annotated[int, Field(gt=0)]
+NonNegativeInt = Annotated[int, Field(ge=0)]
+PositiveFloat = Annotated[float, Field(gt=0)]
+Scalar = str | int | float
+ReportFormat = Literal["html", "docx", "tex", "xlsx", "md"]
+FigureFormat = Literal["png", "svg", "pdf"]
+
+ALL_FORMATS: tuple[str, ...] = ("html", "docx", "tex", "xlsx", "md")
+
+
+class _Section(BaseModel):
+    """A table of the study file: unknown keys are errors, values keep their TOML types."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class StudySection(_Section):
+    """``[study]``: the study's title and the default seed of every random step."""
+
+    title: str = "PSM-DID evaluation of a pilot policy"
+    seed: NonNegativeInt = 2024
+
+
+class FilterConfig(_Section):
+    """One entry of ``data.filters``: keep rows by range or by value of one column."""
+
+    column: str
+    min: float | None = None
+    max: float | None = None
+    keep: list[Scalar] | None = None
+    drop: list[Scalar] | None = None
+    label: str | None = None
+
+
+class DataConfig(_Section):
+    """``[data]``: where the panel comes from and which columns identify unit and period."""
+
+    source: Literal["file", "demo"] = "file"
+    path: str | None = None
+    sheet: str | int | None = None
+    unit: str | None = None
+    time: str | None = None
+    demo_seed: NonNegativeInt | None = None
+    filters: list[FilterConfig] = []
+
+
+class TreatmentNames(_Section):
+    """``[treatment.names]``: names of the treatment columns the pipeline adds."""
+
+    treat: str = "treat"
+    post: str = "post"
+    did: str = "did"
+    cohort: str = "cohort"
+    rel_time: str = "rel_time"
+
+
+class TreatmentConfig(_Section):
+    """``[treatment]``: the pilot units with their adoption periods, and the Post coding."""
+
+    roster: Literal["bigdata"] | None = None
+    definition: Literal["provinces", "cities"] = "provinces"
+    later_zones_year: Literal[2016, 2017] = 2017
+    roster_file: str | None = None
+    roster_unit: str = "unit"
+    roster_year: str = "adoption_year"
+    adoption: dict[str, int] | None = None
+    adoption_column: str | None = None
+    post: Literal["adoption", "common"] = "adoption"
+    post_common: int | None = None
+    absent_units: Literal["error", "note"] | None = None
+    names: TreatmentNames = TreatmentNames()
+
+    def source_keys(self) -> list[str]:
+        """Return the roster keys that are set (exactly one must be)."""
+        keys = ("roster", "roster_file", "adoption", "adoption_column")
+        return [k for k in keys if getattr(self, k) is not None]
+
+    def absent_policy(self) -> str:
+        """``absent_units`` resolved: a built-in roster covers all of China, so "note"."""
+        if self.absent_units is not None:
+            return self.absent_units
+        return "note" if self.roster is not None else "error"
+
+
+class ModelConfig(_Section):
+    """``[model]``: the baseline DID regression (the paper's equation 1)."""
+
+    outcome: str
+    controls: list[str] = []
+    fixed_effects: list[str] | None = None
+    cluster: str | None = None
+    vcov: Literal["cluster", "hetero", "iid"] = "cluster"
+
+
+class MatchingConfig(_Section):
+    """``[matching]``: propensity-score matching before the DID (psmatch2 vocabulary)."""
+
+    enabled: bool = True
+    covariates: list[str] | None = None
+    mode: Literal["base_year", "by_year", "pooled"] = "base_year"
+    base: Literal["first", "pre_mean"] | int = "first"
+    policy_year: int | None = None
+    score: Literal["logit", "probit"] = "logit"
+    method: Literal["nearest", "radius", "kernel"] = "nearest"
+    neighbors: PositiveInt = 1
+    replace: bool = True
+    ties: bool = False
+    order: Literal["largest", "smallest", "data", "random"] = "largest"
+    caliper: PositiveFloat | None = None
+    caliper_scale: Literal["score", "sd"] = "score"
+    kernel: Literal["epan", "normal", "biweight", "uniform", "tricube"] = "epan"
+    bandwidth: PositiveFloat = 0.06
+    common_support: bool = False
+    trim: Annotated[float, Field(ge=0, lt=100)] | None = None
+    sample: Literal["matched", "support", "weights"] = "matched"
+    seed: NonNegativeInt | None = None
+
+
+class PlaceboConfig(_Section):
+    """``[placebo]``: random fake treatment groups (the paper's Figure 1)."""
+
+    enabled: bool = True
+    draws: PositiveInt = 500
+    kind: Literal["units", "timing", "both"] = "units"
+    seed: NonNegativeInt | None = None
+
+
+class EventStudyConfig(_Section):
+    """``[event_study]``: leads and lags of adoption and the pre-trend test."""
+
+    enabled: bool = True
+    window: list[int] = [-4, 3]
+    ref: int = -1
+    bin_endpoints: bool = True
+
+
+class ExclusionConfig(_Section):
+    """One ``[[exclusions]]`` entry: a named subsample without some groups (Table 3, col. 3)."""
+
+    name: str
+    column: str
+    values: list[Scalar]
+
+
+class MechanismsConfig(_Section):
+    """``[mechanisms]``: effects of the policy on mediators (Table 4, first columns)."""
+
+    enabled: bool = True
+    mediators: list[str] = []
+    controls: bool = True
+
+
+class HeterogeneityConfig(_Section):
+    """``[heterogeneity]``: the baseline DID in subsamples split at a variable (Table 4)."""
+
+    enabled: bool = True
+    split_by: list[str] = []
+    at: Literal["median", "mean"] = "median"
+    level: Literal["unit", "row"] = "unit"
+
+
+class ModerationConfig(_Section):
+    """``[moderation]``: the DID interacted with moderators (Table 5)."""
+
+    enabled: bool = True
+    moderators: list[str] = []
+    center: bool = True
+
+
+class LabelsConfig(_Section):
+    """``[report.labels]``: display names of variables, English and Chinese."""
+
+    en: dict[str, str] = {}
+    zh: dict[str, str] = {}
+
+
+class ReportConfig(_Section):
+    """``[report]``: what is written where, and in which language."""
+
+    output: str = "out"
+    formats: list[ReportFormat] = list(ALL_FORMATS)
+    figures: list[FigureFormat] = ["png", "svg"]
+    language: Literal["en", "zh"] = "en"
+    dpi: Annotated[int, Field(ge=50, le=600)] = 110
+    labels: LabelsConfig = LabelsConfig()
+
+
+class StudyConfig(_Section):
+    """The whole study file. Only ``[data]``, ``[treatment]`` and ``[model]`` are required.
+
+    Examples
+    --------
+    >>> cfg = parse_study('''
+    ... [data]
+    ... source = "demo"
+    ... [treatment]
+    ... roster = "bigdata"
+    ... [model]
+    ... outcome = "lnESF"
+    ... controls = ["lnHCL", "FIN"]
+    ... ''').config
+    >>> cfg.data.unit, cfg.model.fixed_effects, cfg.placebo.draws
+    ('code', ['code', 'year'], 500)
+    """
+
+    study: StudySection = StudySection()
+    data: DataConfig
+    treatment: TreatmentConfig
+    model: ModelConfig
+    matching: MatchingConfig = MatchingConfig()
+    placebo: PlaceboConfig = PlaceboConfig()
+    event_study: EventStudyConfig = EventStudyConfig()
+    exclusions: list[ExclusionConfig] = []
+    mechanisms: MechanismsConfig = MechanismsConfig()
+    heterogeneity: HeterogeneityConfig = HeterogeneityConfig()
+    moderation: ModerationConfig = ModerationConfig()
+    report: ReportConfig = ReportConfig()
+
+    @property
+    def unit(self) -> str:
+        """The unit column (set for every validated config)."""
+        return str(self.data.unit)
+
+    @property
+    def time(self) -> str:
+        """The period column (set for every validated config)."""
+        return str(self.data.time)
+
+    @property
+    def covariates(self) -> list[str]:
+        """Matching covariates: ``matching.covariates`` or else the model's controls."""
+        if self.matching.covariates is not None:
+            return list(self.matching.covariates)
+        return list(self.model.controls)
+
+    def seed_for(self, section: str) -> int:
+        """Return the seed a random step uses: its own ``seed`` key or else ``study.seed``."""
+        own = getattr(getattr(self, section), "seed", None)
+        return int(own) if own is not None else int(self.study.seed)
+
+
+# --- demo defaults and cross-field checks ----------------------------------------------------
+DEMO_UNIT, DEMO_TIME = "code", "year"
+
+
+def _complete(raw: StudyConfig) -> StudyConfig:
+    """Fill the defaults that depend on other keys (demo columns, fixed effects, cluster)."""
+    data = raw.data
+    if data.source == "demo":
+        data = data.model_copy(
+            update={"unit": data.unit or DEMO_UNIT, "time": data.time or DEMO_TIME}
+        )
+    model = raw.model
+    if data.unit and data.time:
+        model = model.model_copy(
+            update={
+                "fixed_effects": model.fixed_effects
+                if model.fixed_effects is not None
+                else [data.unit, data.time],
+                "cluster": model.cluster or data.unit,
+            }
+        )
+    return raw.model_copy(update={"data": data, "model": model})
+
+
+def _check_data(cfg: StudyConfig) -> list[str]:
+    data, out = cfg.data, []
+    if data.source == "file":
+        if data.path is None:
+            out.append('data.path: required key is missing (or set data.source = "demo")')
+        for key in ("unit", "time"):
+            if getattr(data, key) is None:
+                out.append(f"data.{key}: required key is missing (the {key} column's name)")
+        if data.demo_seed is not None:
+            out.append('data.demo_seed: only applies with data.source = "demo"')
+    elif data.path is not None:
+        out.append('data.path: not used with data.source = "demo"; remove one of them')
+    if data.sheet is not None and not str(data.path or "").lower().endswith((".xlsx", ".xls")):
+        out.append("data.sheet: only applies to Excel files (.xlsx/.xls)")
+    if data.unit is not None and data.unit == data.time:
+        out.append(f"data.time: the same column as data.unit ({data.unit!r})")
+    for i, f in enumerate(data.filters):
+        if f.min is None and f.max is None and f.keep is None and f.drop is None:
+            out.append(f"data.filters[{i}]: give at least one of min, max, keep, drop")
+        if f.min is not None and f.max is not None and f.min > f.max:
+            out.append(f"data.filters[{i}].max: {f.max:g} is below min = {f.min:g}")
+    return out
+
+
+def _check_treatment(cfg: StudyConfig) -> list[str]:
+    t, out = cfg.treatment, []
+    sources = t.source_keys()
+    if not sources:
+        out.append(
+            "treatment: say who is treated with one of roster, roster_file, adoption or "
+            "adoption_column"
+        )
+    elif len(sources) > 1:
+        out.append(f"treatment.{sources[1]}: use only one of {', '.join(sources)}")
+    if t.post == "adoption" and t.post_common is not None:
+        out.append('treatment.post_common: only applies with post = "common"')
+    names = t.names.model_dump()
+    if len(set(names.values())) < len(names):
+        out.append("treatment.names: the treatment columns need five different names")
+    return out
+
+
+def _check_design(cfg: StudyConfig) -> list[str]:
+    out = []
+    window = cfg.event_study.window
+    if len(window) != 2:
+        out.append(f"event_study.window: must be two integers [first lead, last lag], got {window}")
+    elif not window[0] < 0 <= window[1]:
+        out.append(f"event_study.window: needs first lead < 0 <= last lag, got {window}")
+    elif not window[0] <= cfg.event_study.ref <= window[1] or cfg.event_study.ref >= 0:
+        out.append(f"event_study.ref: must be a lead inside the window {window}")
+    m = cfg.matching
+    if m.enabled and m.method == "radius" and m.caliper is None:
+        out.append('matching.caliper: method = "radius" needs a caliper (the radius)')
+    if m.enabled and m.method != "nearest" and not m.replace:
+        out.append('matching.replace: false is only available with method = "nearest"')
+    if m.enabled and not cfg.covariates:
+        out.append("matching.covariates: nothing to match on; list covariates or model.controls")
+    names = [e.name for e in cfg.exclusions]
+    for i, e in enumerate(cfg.exclusions):
+        if not e.values:
+            out.append(f"exclusions[{i}].values: list at least one value to exclude")
+        if names.count(e.name) > 1 and names.index(e.name) != i:
+            out.append(f"exclusions[{i}].name: {e.name!r} is used twice; names label columns")
+    for key in ("formats", "figures"):
+        values = getattr(cfg.report, key)
+        if len(set(values)) < len(values):
+            out.append(f"report.{key}: lists a format twice")
+    if cfg.model.outcome in cfg.model.controls:
+        out.append(f"model.controls: contains the outcome {cfg.model.outcome!r}")
+    return out
+
+
+def semantic_problems(cfg: StudyConfig) -> list[str]:
+    """Cross-field problems of a schema-valid config, one line each with its key path."""
+    return [*_check_data(cfg), *_check_treatment(cfg), *_check_design(cfg)]
+
+
+# --- loading -----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Study:
+    """A validated study file and where it came from.
+
+    Attributes
+    ----------
+    config : StudyConfig
+        The validated design (defaults filled in).
+    path : pathlib.Path or None
+        The study file, or None when parsed from text.
+    base_dir : pathlib.Path
+        Folder that relative paths in the file are resolved against (the file's folder).
+    text : str
+        The file's text, exactly as read.
+    sha256 : str
+        Hex SHA-256 of the file's bytes (UTF-8 of ``text`` when parsed from text).
+    """
+
+    config: StudyConfig
+    path: Path | None
+    base_dir: Path
+    text: str
+    sha256: str
+
+    @property
+    def name(self) -> str:
+        """File name for messages (``"study.toml"`` when parsed from text)."""
+        return self.path.name if self.path is not None else "study.toml"
+
+    def resolve(self, relative: str | os.PathLike[str]) -> Path:
+        """Resolve a path written in the study file against the file's folder."""
+        path = Path(relative).expanduser()
+        return path if path.is_absolute() else self.base_dir / path
+
+    def output_dir(self, override: str | os.PathLike[str] | None = None) -> Path:
+        """Return the output folder: ``override`` (relative to the working directory) or report.output."""
+        if override is not None:
+            return Path(override).expanduser().absolute()
+        return self.resolve(self.config.report.output).absolute()
+
+
+def parse_study(
+    text: str,
+    *,
+    base_dir: str | os.PathLike[str] | None = None,
+    name: str = "study.toml",
+    path: Path | None = None,
+    sha256: str | None = None,
+) -> Study:
+    """Validate the text of a study file.
+
+    Parameters
+    ----------
+    text : str
+        TOML text.
+    base_dir : path-like, optional
+        Folder for relative paths (default: the working directory).
+    name : str
+        Name used in messages.
+    path : pathlib.Path, optional
+        The file the text came from.
+    sha256 : str, optional
+        Hash of the file's bytes (default: of the UTF-8 text).
+
+    Returns
+    -------
+    Study
+
+    Raises
+    ------
+    StudyFileError
+        Invalid TOML, or every schema and cross-field problem at once.
+    """
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise StudyFileError(f"{name} is not valid TOML: {exc}; fix the syntax there.") from exc
+    try:
+        config = StudyConfig.model_validate(raw)
+    except ValidationError as exc:
+        raise study_error(name, problem_lines(exc, StudyConfig, raw)) from None
+    config = _complete(config)
+    problems = semantic_problems(config)
+    if problems:
+        raise study_error(name, problems)
+    digest = sha256 or hashlib.sha256(text.encode("utf-8")).hexdigest()
+    folder = Path(base_dir) if base_dir is not None else Path.cwd()
+    return Study(config, path, folder.absolute(), text, digest)
+
+
+def load_study(path: str | os.PathLike[str]) -> Study:
+    r"""Read and validate a study file, reporting every problem at once.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The ``study.toml`` file.
+
+    Returns
+    -------
+    Study
+        The validated config, the file's folder (for relative paths), text and SHA-256.
+
+    Raises
+    ------
+    StudyFileError
+        The file is missing or unreadable, not UTF-8, not TOML, or breaks the schema; the
+        message lists every problem with its key path.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "study.toml").write_text(
+    ...     '[data]\nsource = "demo"\n[treatment]\nroster = "bigdata"\n'
+    ...     '[model]\noutcome = "lnESF"\n[placebo]\ndraws = "many"\n')
+    >>> load_study(folder / "study.toml")
+    Traceback (most recent call last):
+    ...
+    pilotdid.errors.StudyFileError: study.toml has 1 problem:
+      - placebo.draws: must be a positive integer, got "many"
+    """
+    file = Path(path).expanduser()
+    if not file.is_file():
+        where = "is a folder" if file.is_dir() else "not found"
+        raise StudyFileError(
+            f"study file {where}: {file}; give the path of a .toml file "
+            "(`pilotdid init study.toml` writes a template)."
+        )
+    try:
+        data = file.read_bytes()
+        text = data.decode("utf-8")
+    except OSError as exc:
+        raise StudyFileError(f"cannot read the study file {file}: {exc.strerror}.") from exc
+    except UnicodeDecodeError as exc:
+        raise StudyFileError(
+            f"{file.name} is not UTF-8 text (byte {exc.start}); save it as UTF-8."
+        ) from exc
+    return parse_study(
+        text,
+        base_dir=file.absolute().parent,
+        name=file.name,
+        path=file.absolute(),
+        sha256=hashlib.sha256(data).hexdigest(),
+    )
+
+
+def config_from_mapping(raw: dict[str, Any], name: str = "study") -> StudyConfig:
+    """Validate a study given as a Python mapping (the TOML structure) and fill defaults.
+
+    Raises
+    ------
+    StudyFileError
+        Every problem at once, as :func:`load_study`.
+    """
+    try:
+        config = StudyConfig.model_validate(raw)
+    except ValidationError as exc:
+        raise study_error(name, problem_lines(exc, StudyConfig, raw)) from None
+    config = _complete(config)
+    problems = semantic_problems(config)
+    if problems:
+        raise study_error(name, problems)
+    return config
