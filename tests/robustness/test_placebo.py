@@ -47,13 +47,30 @@ CASES = {
         "y ~ did + x1 | unit + year",
         {"vcov": {"CRV1": "unit+year"}},
     ),
+    "coarser_cluster": (
+        dict(unbalanced=0.1),
+        "y ~ did + x1 | unit + year",
+        {"vcov": {"CRV1": "region"}},
+    ),
+    "three_fixed_effects": (dict(), "y ~ did + x1 | unit + year + region^year", {}),
 }
 
 
+@pytest.fixture(params=["unit_level", "row_level"])
+def path(request, monkeypatch):
+    """Run each test through the per-unit shortcut and through the row-level batched path."""
+    if request.param == "row_level":
+        import pilotdid.robustness.placebo as module
+
+        monkeypatch.setattr(module, "prepare_unit_level", lambda *args, **kwargs: None)
+    return request.param
+
+
 @pytest.mark.parametrize("case", list(CASES))
-def test_batched_draws_equal_brute_force_feols(case):
+def test_batched_draws_equal_brute_force_feols(case, path):
     panel_kwargs, fml, kwargs = CASES[case]
     data = did_panel(seed=len(case), **panel_kwargs)
+    data["region"] = data["unit"] % 5
     result = pdid.placebo(data, fml, "unit", "year", "cohort", draws=25, seed=7, **kwargs)
     coefs, ses = brute_force(result, data, fml, "unit", "year", **kwargs)
     np.testing.assert_allclose(result.draws["coef"], coefs, rtol=TOL, atol=TOL * 1e-2)
@@ -65,7 +82,7 @@ def test_batched_draws_equal_brute_force_feols(case):
 
 
 @pytest.mark.parametrize("kind", ["timing", "both"])
-def test_other_kinds_equal_brute_force(kind):
+def test_other_kinds_equal_brute_force(kind, path):
     data = did_panel(seed=3, n_periods=9, cohorts=(6, 7))
     fml = "y ~ did + x1 | unit + year"
     result = pdid.placebo(data, fml, "unit", "year", "cohort", draws=20, kind=kind, seed=2)
@@ -111,7 +128,7 @@ def test_same_seed_same_result_and_chunking_does_not_matter(monkeypatch):
     assert not np.allclose(first.draws["coef"], other.draws["coef"])
 
 
-def test_exact_randomization_inference_on_tiny_panel():
+def test_exact_randomization_inference_on_tiny_panel(path):
     rng = np.random.default_rng(0)
     n_units, periods = 7, 4
     data = pd.DataFrame(
@@ -183,7 +200,7 @@ def test_more_placebo_units_than_units(n_treated):
         )
 
 
-def test_chosen_number_of_placebo_units():
+def test_chosen_number_of_placebo_units(path):
     data = did_panel(n_units=40)
     result = pdid.placebo(
         data, "y ~ did | unit + year", "unit", "year", "cohort", draws=30, n_treated=20, seed=1

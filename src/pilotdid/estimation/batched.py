@@ -31,7 +31,7 @@ from pilotdid.estimation.design import Design
 from pilotdid.estimation.ols import find_collinear, scaled_inverse, weighted_gram
 from pilotdid.estimation.vcov import ClusterCodes, fe_dof
 
-__all__ = ["BatchedFit", "PartialledModel", "batched_fit", "partial_out"]
+__all__ = ["BatchedFit", "PartialledModel", "batched_fit", "partial_out", "small_sample"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -139,13 +139,13 @@ def partial_out(
     solve = scaled_inverse(gram[np.ix_(kept, kept)]) if kept.any() else np.zeros((0, 0))
     if kept.any():
         y = y - controls @ (solve @ (controls.T @ (y if w is None else w * y)))
-    correction, df_t, df_resid = _small_sample(design, int(kept.sum()) + 1, kind, clusters)
+    correction, df_t, df_resid = small_sample(design, int(kept.sum()) + 1, kind, clusters)
     return PartialledModel(
         absorber, y, controls, solve, w, kind, clusters, correction, df_t, df_resid
     )
 
 
-def _small_sample(
+def small_sample(
     design: Design, k: int, kind: str, clusters: ClusterCodes | None
 ) -> tuple[float, float, float]:
     """Fixest's correction factor, t degrees of freedom and n - K (see pilotdid.estimation.vcov)."""

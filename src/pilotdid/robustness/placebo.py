@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from typing import Any
@@ -14,6 +15,7 @@ from pilotdid.estimation.batched import BatchedFit, PartialledModel, batched_fit
 from pilotdid.estimation.design import Design, build_design
 from pilotdid.estimation.feols import VcovSpec, cluster_codes, parse_vcov
 from pilotdid.estimation.formula import parse_formula
+from pilotdid.estimation.unit_batched import prepare_unit_level, unit_level_fit
 from pilotdid.options import PlaceboKind, validate_option
 from pilotdid.results.placebo_result import PlaceboResult
 from pilotdid.robustness.assignments import draw_both, draw_timing, draw_units, enumerate_units
@@ -37,6 +39,7 @@ class _Spec:
     weights: str | None
     vcov_kind: str
     cluster: tuple[str, ...]
+    row_level: bool = False
 
 
 @dataclass(frozen=True, eq=False)
@@ -139,11 +142,13 @@ def placebo(
         data, fml, unit, time, cohort, treatment or formula.rhs_terms[0], weights, vkind, cluster
     )
     full = _sample(spec, data)
-    true_fit = _fit_assignments(spec, full, full.cohorts[None, :], False)
+    fit_full = _fitter(spec, full)
+    true_fit = fit_full(full.cohorts[None, :], False)
     cohorts = _placebo_cohorts(full.cohorts, n_treated, kind, unit)
     rng = np.random.default_rng(seed)
     sample, assignments = _draws(spec, replace(full, cohorts=cohorts), kind, draws, exhaustive, rng)
-    fits = _fit_assignments(spec, sample, assignments, progress)
+    fit_draws = fit_full if sample.design is full.design else _fitter(spec, sample)
+    fits = fit_draws(assignments, progress)
     return PlaceboResult.from_fits(
         true_fit=true_fit,
         fits=fits,
@@ -278,10 +283,8 @@ def _check_treatment(sample: _Sample, spec: _Spec) -> None:
         )
 
 
-def _fit_assignments(
-    spec: _Spec, sample: _Sample, assignments: np.ndarray, progress: bool | None
-) -> BatchedFit:
-    """Estimate the DID for every row of ``assignments`` (R × N adoption periods), in blocks."""
+def _fitter(spec: _Spec, sample: _Sample) -> Callable[[np.ndarray, bool | None], BatchedFit]:
+    """Prepare the sample once; return a function estimating the DID for R × N assignments."""
     design = sample.design
     controls = np.array(
         [j for j, name in enumerate(design.names) if name != spec.treatment], dtype=int
@@ -291,8 +294,21 @@ def _fit_assignments(
         if spec.vcov_kind == "CRV1"
         else None
     )
+    if not spec.row_level:
+        shortcut = prepare_unit_level(
+            design, controls, spec.unit, sample.unit_index, sample.time, spec.vcov_kind, clusters
+        )
+        if shortcut is not None:  # per-unit tables: no pass over the rows per draw
+            return lambda assignments, progress: unit_level_fit(shortcut, assignments)
     model = partial_out(design, controls, spec.vcov_kind, clusters)
-    n, total = design.n_obs, assignments.shape[0]
+    return lambda assignments, progress: _row_level(model, sample, assignments, progress)
+
+
+def _row_level(
+    model: PartialledModel, sample: _Sample, assignments: np.ndarray, progress: bool | None
+) -> BatchedFit:
+    """Demean blocks of placebo treatment columns together (any fixed effects and vcov)."""
+    n, total = model.n_obs, assignments.shape[0]
     width = max(1, min(total, BLOCK_ELEMENTS // max(n, 1)))
     coef, se = np.empty(total), np.empty(total)
     show = progress if progress is not None else n * total > 5e8
