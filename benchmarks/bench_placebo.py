@@ -14,6 +14,8 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import statistics
 import sys
 import time
@@ -24,9 +26,9 @@ import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _panels import FML, synthetic_panel  # noqa: E402
+from _panels import FML, synthetic_panel
 
-import pilotdid  # noqa: E402
+import pilotdid
 
 
 def with_cohorts(frame: pd.DataFrame) -> pd.DataFrame:
@@ -62,7 +64,7 @@ def pyfixest_loop(data: pd.DataFrame, draws: int, seed: int = 0) -> None:
 def pyfixest_ritest(data: pd.DataFrame, reps: int) -> None:
     import pyfixest
 
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), contextlib.redirect_stderr(io.StringIO()):  # its progress bar
         warnings.simplefilter("ignore")
         fit = pyfixest.feols(FML, data, vcov={"CRV1": "unit"})
         fit.ritest(resampvar="did", reps=reps, rng=np.random.default_rng(0))
@@ -90,13 +92,13 @@ def main() -> None:
         data = with_cohorts(synthetic_panel(280 * 13, n_periods=13, unbalanced=unbalanced, seed=3))
         rows = []
         for draws in (500, 10_000):
-            t = median_time(lambda d=draws: ours(data, d), args.repeat)
+            t = median_time(lambda d=draws, frame=data: ours(frame, d), args.repeat)
             rows.append((f"pilotdid placebo, {draws:,} draws", t, t / draws))
-        t_loop = median_time(lambda: pyfixest_loop(data, args.loop_draws), 1)
+        t_loop = median_time(lambda frame=data: pyfixest_loop(frame, args.loop_draws), 1)
         rows.append(
             (f"pyfixest feols loop, {args.loop_draws} draws", t_loop, t_loop / args.loop_draws)
         )
-        t_ri = median_time(lambda: pyfixest_ritest(data, 500), 1)
+        t_ri = median_time(lambda frame=data: pyfixest_ritest(frame, 500), 1)
         rows.append(("pyfixest ritest, 500 reps", t_ri, t_ri / 500))
         for name, seconds, per in rows:
             print(f"{label:<24} {name:<34} {seconds:>9.3f} {per * 1e3:>12.4f}")
