@@ -69,9 +69,10 @@ def psm_did(
     >>> u["treat"] = (u.x + rng.normal(size=60) > 0.8).astype(int)
     >>> df = u.merge(pd.DataFrame({"year": range(2010, 2016)}), how="cross")
     >>> df["did"] = df.treat * (df.year >= 2013)
-    >>> df["y"] = 0.5 * df.did + df.x + rng.normal(size=len(df))
+    >>> df["z"] = rng.normal(size=len(df))
+    >>> df["y"] = 0.5 * df.did + df.z + rng.normal(size=len(df))
     >>> res = pdid.match(df, "treat", ["x"], unit="city", time="year")
-    >>> r1, r2 = res.did("y", "did", ["x"])
+    >>> r1, r2 = res.did("y", "did", ["z"])
     >>> "did" in r1.coef().index
     True
     """

@@ -121,10 +121,15 @@ class _SortedControls:
     def __init__(self, score_c: np.ndarray) -> None:
         self.idx = np.argsort(score_c, kind="stable")
         self.sorted = score_c[self.idx]
-        self.block = np.searchsorted(self.sorted, self.sorted, side="left")
+        n = len(score_c)
+        starts = np.flatnonzero(np.r_[True, self.sorted[1:] != self.sorted[:-1]])
+        sizes = np.diff(np.r_[starts, n])
+        #: whether any two controls share a score (only then do blocks need care)
+        self.has_ties = len(starts) < n
+        self.block = np.repeat(starts, sizes)
         # walking left through an equal-score block [b, e] visits e, e-1, ...; mirror it to
         # b, b+1, ... so equal-score controls are met in row order on both sides
-        self.mirror = self.block + np.searchsorted(self.sorted, self.sorted, side="right") - 1
+        self.mirror = self.block + np.repeat(starts + sizes - 1, sizes)
         self.n = len(score_c)
 
 
@@ -187,7 +192,8 @@ def _walk_without_replacement(
     par_r = list(range(n + 1))
     par_l = list(range(n + 1))
     s = sc.sorted.tolist()
-    blk = sc.block.tolist()
+    blk = sc.block.tolist() if sc.has_ties else []
+    has_ties = sc.has_ties
     st, pl = score_t.tolist(), pos.tolist()
     inf = float("inf")
     t_out: list[int] = []
@@ -214,7 +220,7 @@ def _walk_without_replacement(
                 dl = p - s[j] if q < n else inf
                 if dl <= dr:  # equal distance: the lower score first
                     d = dl
-                    if q < n and blk[j] != j:  # equal-score block: earliest available row
+                    if has_ties and q < n and blk[j] != j:  # equal-score block: earliest row
                         j = blk[j]
                         while par_r[j] != j:
                             nxt = par_r[par_r[j]]

@@ -104,8 +104,8 @@ class PropensityFit:
 
 def _loglik(model: str, eta: np.ndarray, y: np.ndarray, w: np.ndarray) -> float:
     if model == "logit":
-        # log F(eta) = -log(1 + e^-eta); written with logaddexp for stability at large |eta|
-        ll = -(y * np.logaddexp(0.0, -eta) + (1.0 - y) * np.logaddexp(0.0, eta))
+        # y log F + (1 - y) log(1 - F) = y eta - log(1 + e^eta); logaddexp is stable at large |eta|
+        ll = y * eta - np.logaddexp(0.0, eta)
     else:
         q = 2.0 * y - 1.0
         ll = special.log_ndtr(q * eta)
@@ -127,7 +127,7 @@ def _score_hessian(
         lam = q * np.exp(stats.norm.logpdf(qe) - special.log_ndtr(qe))
         grad = X.T @ (w * lam)
         h = w * lam * (lam + eta)
-    info = (X * h[:, None]).T @ X
+    info = (X.T * h) @ X
     return grad, info
 
 
@@ -272,9 +272,21 @@ def check_covariates(X: np.ndarray, names: list[str], where: str = "") -> None:
                 f"covariate {name!r} is constant{where} (value {X[0, j]!r} in every row); "
                 "remove it from covariates."
             )
-    Z = np.column_stack([(X - X.mean(axis=0)) / sd, np.ones(len(X))])
-    r = np.abs(np.diag(np.linalg.qr(Z, mode="r")))
-    bad = [names[j] for j in range(len(names)) if r[j] < 1e-9 * np.sqrt(len(X))]
+    # Gram matrix of the standardised covariates (centring absorbs the constant); a column whose
+    # Schur complement on the preceding ones vanishes is a linear combination of them
+    Z = (X - X.mean(axis=0)) / sd
+    G = Z.T @ Z / len(X)
+    bad: list[str] = []
+    keep: list[int] = []
+    for j, name in enumerate(names):
+        resid = G[j, j]
+        if keep:
+            g = G[keep][:, [j]]
+            resid -= float((g.T @ np.linalg.solve(G[keep][:, keep], g))[0, 0])
+        if resid < 1e-10:
+            bad.append(name)
+        else:
+            keep.append(j)
     if bad:
         raise MatchingError(
             f"covariates are collinear{where}: {', '.join(map(repr, bad))} is a linear "
