@@ -15,6 +15,7 @@ def test_figures_are_returned(panel):
         assert isinstance(fig, Figure)
     assert len(f1.axes) == 2 and len(f2.axes) == 1
     assert len(f3.axes[0].get_yticklabels()) == 2
+    assert isinstance(res.balance().plot(), Figure)
 
 
 def test_did_equals_feols_on_matched_sample(panel):

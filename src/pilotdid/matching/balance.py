@@ -31,6 +31,8 @@ from pilotdid.errors import MatchingError
 from pilotdid.matching.propensity import fit_binary
 
 if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
     from pilotdid.matching.result import MatchResult
     from pilotdid.report.table import Table
 
@@ -123,6 +125,12 @@ class BalanceTable:
             "* variance ratio outside the 2.5%/97.5% quantiles of F(n_T - 1, n_T - 1).",
             *self.notes,
         )
+
+    def plot(self) -> Figure:
+        """Return pstest's dot plot of %bias per covariate, unmatched vs matched."""
+        from pilotdid.matching.figures import plot_bias
+
+        return plot_bias(self)
 
     def _repr_html_(self) -> str:
         return self.to_table().to_html() + self.overall_table().to_html()
