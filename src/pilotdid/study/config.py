@@ -56,7 +56,7 @@ Scalar = str | int | float
 ReportFormat = Literal["html", "docx", "tex", "xlsx", "md"]
 FigureFormat = Literal["png", "svg", "pdf"]
 
-ALL_FORMATS: tuple[str, ...] = ("html", "docx", "tex", "xlsx", "md")
+ALL_FORMATS: tuple[ReportFormat, ...] = ("html", "docx", "tex", "xlsx", "md")
 
 
 class _Section(BaseModel):

@@ -1,0 +1,229 @@
+"""Write a study's outputs into one folder, atomically.
+
+``out/report.html`` (self-contained), ``out/tables.{docx,tex,xlsx,md}``, ``out/figures/*.png|svg``,
+``out/results.json`` (the headline numbers), ``out/study.toml`` (the study file as run) and a
+marker file. Everything is written into a temporary sibling folder first and then swapped into
+place (old folder renamed aside, new one renamed in, old one removed): a failure at any point
+leaves the previous output folder untouched and no partial folder behind. An existing folder is
+only ever replaced when pilotdid wrote it (it holds the marker) or it is empty.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import io
+import json
+import os
+import shutil
+import tempfile
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pilotdid.errors import StudyFileError
+from pilotdid.report.strings import text
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+    from pilotdid.report.table import Table
+    from pilotdid.study.pipeline import StudyResult
+
+__all__ = ["MARKER", "TABLE_FILES", "check_output_dir", "collect_tables", "write_report"]
+
+#: Name of the file that marks a folder as pilotdid output (safe to replace).
+MARKER = ".pilotdid-output"
+
+#: Report format -> file name of the combined tables.
+TABLE_FILES = {"docx": "tables.docx", "tex": "tables.tex", "xlsx": "tables.xlsx", "md": "tables.md"}
+
+
+def check_output_dir(out: str | os.PathLike[str], key: str = "report.output") -> Path:
+    """Check up front that ``out`` can be (re)written; create its parent folder if needed.
+
+    Parameters
+    ----------
+    out : path-like
+        The output folder.
+    key : str
+        How the user named it, for messages (``report.output`` or ``--out``).
+
+    Returns
+    -------
+    pathlib.Path
+        The absolute output folder.
+
+    Raises
+    ------
+    StudyFileError
+        ``out`` is a file, a folder pilotdid did not write (and not empty), or its parent folder
+        cannot be created or written to.
+    """
+    target = Path(out).expanduser().absolute()
+    if target.exists() and not target.is_dir():
+        raise StudyFileError(f"{key}: {target} is a file, not a folder; choose a folder name.")
+    if target.is_dir() and any(target.iterdir()) and not (target / MARKER).exists():
+        raise StudyFileError(
+            f"{key}: {target} already exists and was not written by pilotdid; choose another "
+            "output folder or empty this one (pilotdid only replaces its own output)."
+        )
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        probe = tempfile.mkdtemp(prefix=f".{target.name}.probe-", dir=target.parent)
+        os.rmdir(probe)
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise StudyFileError(
+            f"{key}: cannot write the output folder {target} ({reason} in {target.parent}); "
+            "choose a folder you can write to."
+        ) from exc
+    return target
+
+
+def collect_tables(result: StudyResult) -> dict[str, Table]:
+    """Every table of the report by key, in report order, each carrying its key."""
+    from pilotdid.study.tables import drops_table, truth_table
+
+    tables = dict(result.tables)
+    truth = truth_table(result)
+    if truth is not None:
+        tables["truth"] = truth
+    tables["drops"] = drops_table(result)
+    return {k: dataclasses.replace(t, key=k) for k, t in tables.items()}
+
+
+def _save_figure(fig: Figure, folder: Path, key: str, formats: list[str], dpi: int) -> bytes:
+    """Save ``fig`` in each format; return its PNG bytes (for inlining), made deterministic."""
+    import matplotlib
+
+    png = io.BytesIO()
+    meta = {"png": {"Software": None}, "svg": {"Date": None}, "pdf": {"CreationDate": None}}
+    with matplotlib.rc_context({"svg.hashsalt": "pilotdid", "svg.fonttype": "none"}):
+        fig.savefig(png, format="png", dpi=dpi, metadata=meta["png"])
+        for fmt in formats:
+            path = folder / f"{key}.{fmt}"
+            if fmt == "png":
+                path.write_bytes(png.getvalue())
+            else:
+                fig.savefig(path, format=fmt, dpi=dpi, metadata=meta[fmt])
+    return png.getvalue()
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, float) and value != value:  # NaN is not JSON
+        return None
+    return value
+
+
+def _results_json(result: StudyResult, pngs: dict[str, bytes]) -> str:
+    from pilotdid.report import readings
+
+    found: dict[str, Any] = {}
+    for reading in (
+        readings.read_data(result), readings.read_table1(result), readings.read_table2(result),
+        readings.read_matching(result), readings.read_table3(result), *readings.read_exclusions(result),
+        readings.read_placebo(result), readings.read_event_study(result), readings.read_truth(result),
+    ):  # fmt: skip
+        if reading is not None:
+            found.update(reading.numbers())
+    models = {
+        title: {
+            "nobs": fit.nobs,
+            "r2": fit.r2,
+            "coef": fit.coef().to_dict(),
+            "se": fit.se().to_dict(),
+        }
+        for title, fit in result.baseline.models.items()
+    }
+    payload = {
+        "study_sha256": result.study.sha256,
+        "numbers": {k: _json_value(v) for k, v in sorted(found.items())},
+        "table3": models,
+        "seeds": result.seeds(),
+        "figures": sorted(pngs),
+    }
+    return json.dumps(payload, indent=2, ensure_ascii=False, default=float) + "\n"
+
+
+def _write_all(result: StudyResult, folder: Path) -> None:
+    from pilotdid.report.render_report import render_report
+    from pilotdid.report.table import save_tables
+
+    cfg = result.study.config
+    tables = collect_tables(result)
+    for fmt, name in TABLE_FILES.items():
+        if fmt in cfg.report.formats:
+            save_tables(list(tables.values()), folder / name)
+    figures_dir = folder / "figures"
+    figures_dir.mkdir()
+    pngs = {}
+    for key, fig in result.figures():
+        pngs[key] = _save_figure(fig, figures_dir, key, list(cfg.report.figures), cfg.report.dpi)
+    if "html" in cfg.report.formats:
+        html = render_report(result, tables, pngs)
+        (folder / "report.html").write_text(html, encoding="utf-8")
+    (folder / "results.json").write_text(_results_json(result, pngs), encoding="utf-8")
+    (folder / "study.toml").write_text(result.study.text, encoding="utf-8")
+    (folder / MARKER).write_text(
+        text("generated", "en", version=result.versions.get("pilotdid", "")) + "\n",
+        encoding="utf-8",
+    )
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+@contextlib.contextmanager
+def _staging(target: Path) -> Iterator[Path]:
+    """Yield a temporary sibling folder; removed on failure, swapped into ``target`` on success."""
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
+    try:
+        os.chmod(staging, 0o777 & ~_umask())  # mkdtemp makes it private; outputs are not
+        yield staging
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    backup = None
+    if target.exists():
+        backup = target.parent / f".{target.name}.old-{uuid.uuid4().hex[:8]}"
+        os.rename(target, backup)
+    try:
+        os.rename(staging, target)
+    except BaseException:
+        if backup is not None:
+            os.rename(backup, target)
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    if backup is not None:
+        shutil.rmtree(backup, ignore_errors=True)
+
+
+def write_report(result: StudyResult, out: str | os.PathLike[str]) -> Path:
+    """Write every output of ``result`` into the folder ``out``, atomically.
+
+    Parameters
+    ----------
+    result : StudyResult
+        The results of :func:`pilotdid.study.pipeline.run_study`.
+    out : path-like
+        The output folder (replaced as a whole if pilotdid wrote it before).
+
+    Returns
+    -------
+    pathlib.Path
+        The output folder.
+
+    Raises
+    ------
+    StudyFileError
+        The folder cannot be written (see :func:`check_output_dir`).
+    """
+    target = check_output_dir(out)
+    with _staging(target) as folder:
+        _write_all(result, folder)
+    return target

@@ -1,0 +1,225 @@
+"""The study report as one self-contained HTML page that reads like a paper's results section.
+
+Sections follow the paper: data and sample, Table 1, Table 2, matching and balance, Table 3,
+the placebo test (Figure 1), the event study, the excluded samples, Table 4, Table 5, then (for
+the demo) estimated vs true effects and the reproducibility record. Each section starts with a
+generated reading (:mod:`pilotdid.report.readings`); figures are inlined as base64 PNG, every
+string from the user or the data is escaped, and there is no script, so the page works offline
+and prints cleanly.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from html import escape
+from typing import TYPE_CHECKING
+
+from pilotdid.report import readings
+from pilotdid.report.narrative import Reading
+from pilotdid.report.render_html import TABLE_CSS, render_html
+from pilotdid.report.strings import text
+
+if TYPE_CHECKING:
+    from pilotdid.report.table import Table
+    from pilotdid.study.pipeline import StudyResult
+
+__all__ = ["PAGE_CSS", "Section", "render_report", "report_sections"]
+
+PAGE_CSS = """\
+body{max-width:62rem;margin:2rem auto;padding:0 1.2rem;color:#111;line-height:1.5;
+ font-family:"Source Serif Pro","Times New Roman","Noto Serif CJK SC","SimSun",serif}
+h1{font-size:1.7rem;margin-bottom:.2rem}h2{font-size:1.3rem;margin-top:2.4rem;
+ border-bottom:1px solid #bbb;padding-bottom:.2rem}
+.subtitle{color:#555;margin-top:0}
+.banner{background:#fff4d6;border:1px solid #e0b84c;padding:.6rem .9rem;margin:1rem 0}
+nav ol{columns:2;font-size:.95rem}
+.num{font-variant-numeric:tabular-nums}
+.table-wrap{overflow-x:auto}
+figure{margin:1.4rem auto;text-align:center;break-inside:avoid}
+figure img{max-width:100%;height:auto}
+figcaption{font-weight:bold;margin-top:.3rem}
+.notrun{color:#666;font-style:italic}
+ul.notes{font-size:.92rem}
+table.meta{border-collapse:collapse;font-size:.9rem;margin:.6rem 0}
+table.meta th,table.meta td{border-bottom:1px solid #ddd;padding:.15rem .7rem;text-align:left}
+details pre{background:#f6f6f6;padding:.8rem;overflow-x:auto;font-size:.85rem}
+code{font-size:.9em}
+@media print{body{margin:0;max-width:none}nav{display:none}h2{break-after:avoid}
+ .table-wrap,section>p{break-inside:avoid}.banner{border:1px solid #000}}
+"""
+
+
+@dataclass(frozen=True)
+class Section:
+    """One section of the report: heading, readings, tables, figures, or why it did not run."""
+
+    key: str
+    heading: str
+    readings: Sequence[Reading] = ()
+    tables: Sequence[str] = ()
+    figures: Sequence[str] = ()
+    not_run: str = ""
+    extra_html: str = field(default="", repr=False)
+
+
+def _why(result: StudyResult, enabled: bool, listed: bool, what: tuple[str, str]) -> str:
+    lang = result.study.config.report.language
+    if not enabled:
+        return text("not_run", lang, why=text("disabled", lang))
+    if not listed:
+        return text("not_run", lang, why=text("nothing_listed", lang, what=what[lang == "zh"]))
+    return ""
+
+
+def report_sections(result: StudyResult) -> list[Section]:
+    """Return the report's sections in the paper's order, with what each shows."""
+    cfg = result.study.config
+    lang = cfg.report.language
+    h = lambda key: text(key, lang)  # noqa: E731
+    matching = readings.read_matching(result)
+    placebo = readings.read_placebo(result)
+    event = readings.read_event_study(result)
+    out = [
+        Section("data", h("sec_data"), [readings.read_data(result)],
+                extra_html=_notes_list(result.panel.notes + result.matching.notes)),
+        Section("table1", h("sec_table1"), [readings.read_table1(result)], ["table1"]),
+        Section("table2", h("sec_table2"), [readings.read_table2(result)], ["table2", "vif"]),
+        Section("matching", h("sec_matching"), [matching] if matching else [],
+                ["balance", "balance_overall"], ["figure_pscore", "figure_support", "figure_bias"],
+                "" if matching else _why(result, False, True, ("", ""))),
+        Section("table3", h("sec_table3"), [readings.read_table3(result)], ["table3"]),
+        Section("placebo", h("sec_placebo"), [placebo] if placebo else [], (), ["figure1"],
+                "" if placebo else _why(result, False, True, ("", ""))),
+        Section("event", h("sec_event"), [event] if event else [], ["event_table"], ["figure2"],
+                "" if event else _why(result, False, True, ("", ""))),
+        Section("exclusions", h("sec_exclusions"), readings.read_exclusions(result),
+                not_run="" if cfg.exclusions else _why(result, True, False, ("exclusions", "剔除样本"))),
+        Section("table4", h("sec_table4"), _stage_readings(result.mechanisms), ["table4"],
+                not_run="" if result.mechanisms else _why(
+                    result, cfg.mechanisms.enabled or cfg.heterogeneity.enabled,
+                    bool(cfg.mechanisms.mediators or cfg.heterogeneity.split_by),
+                    ("mediators or split variables", "中介变量或分组变量"))),
+        Section("table5", h("sec_table5"), _stage_readings(result.moderation), ["table5"],
+                not_run="" if result.moderation else _why(
+                    result, cfg.moderation.enabled, bool(cfg.moderation.moderators),
+                    ("moderators", "调节变量"))),
+    ]  # fmt: skip
+    truth = readings.read_truth(result)
+    if truth is not None:
+        out.append(Section("truth", h("sec_truth"), [truth], ["truth"]))
+    out.append(Section("repro", h("sec_repro"), tables=["drops"], extra_html=_repro(result)))
+    return out
+
+
+def _stage_readings(stage: object) -> list[Reading]:
+    if stage is None:
+        return []
+    found = getattr(stage, "readings", None)
+    return list(found()) if callable(found) else []
+
+
+def _notes_list(notes: Sequence[str]) -> str:
+    if not notes:
+        return ""
+    items = "".join(f"<li>{escape(n)}</li>" for n in dict.fromkeys(notes))
+    return f'<ul class="notes">{items}</ul>'
+
+
+def _meta_table(rows: Mapping[str, object]) -> str:
+    body = "".join(
+        f"<tr><th>{escape(str(k))}</th><td>{escape(str(v))}</td></tr>" for k, v in rows.items()
+    )
+    return f'<table class="meta">{body}</table>'
+
+
+def _repro(result: StudyResult) -> str:
+    lang, study = result.study.config.report.language, result.study
+    timings = {k: f"{v:.2f}" for k, v in result.timings.items()}
+    return "".join(
+        [
+            f"<h3>{escape(text('study_file', lang))}</h3>",
+            _meta_table(
+                {
+                    text("study_file", lang): study.path or study.name,
+                    text("sha256", lang): study.sha256,
+                    text("data_source", lang): result.panel.source,
+                }
+            ),
+            f"<details><summary>{escape(study.name)}</summary><pre>{escape(study.text)}</pre></details>",
+            f"<h3>{escape(text('seeds', lang))}</h3>",
+            _meta_table(result.seeds()),
+            f"<h3>{escape(text('versions', lang))}</h3>",
+            _meta_table(result.versions),
+            f"<h3>{escape(text('timings', lang))}</h3>",
+            _meta_table(timings),
+        ]
+    )
+
+
+def _figure(key: str, png: bytes, caption: str) -> str:
+    data = base64.b64encode(png).decode("ascii")
+    return (
+        f'<figure id="{key}"><img src="data:image/png;base64,{data}" alt="{escape(caption)}">'
+        f"<figcaption>{escape(caption)}</figcaption></figure>"
+    )
+
+
+def _section_html(
+    section: Section, tables: Mapping[str, Table], pngs: Mapping[str, bytes], lang: str
+) -> str:
+    parts = [f'<section id="{section.key}">', f"<h2>{escape(section.heading)}</h2>"]
+    if section.not_run:
+        parts.append(f'<p class="notrun">{escape(section.not_run)}</p>')
+    parts += [r.html() for r in section.readings]
+    parts.append(section.extra_html)
+    for key in section.figures:
+        if key in pngs:
+            parts.append(_figure(key, pngs[key], text(key, lang)))
+    for key in section.tables:
+        if key in tables:
+            parts.append(f'<div class="table-wrap" id="t-{key}">{render_html(tables[key])}</div>')
+    parts.append("</section>")
+    return "\n".join(p for p in parts if p)
+
+
+def render_report(
+    result: StudyResult, tables: Mapping[str, Table], pngs: Mapping[str, bytes]
+) -> str:
+    """Render the whole report as one HTML document.
+
+    Parameters
+    ----------
+    result : StudyResult
+        The study's results.
+    tables : mapping of str to Table
+        Every table by key (the result's tables plus the drops and truth tables).
+    pngs : mapping of str to bytes
+        PNG bytes of each figure by key (inlined as base64).
+
+    Returns
+    -------
+    str
+        A complete UTF-8 HTML document.
+    """
+    cfg = result.study.config
+    lang = cfg.report.language
+    sections = report_sections(result)
+    title = escape(cfg.study.title)
+    toc = "".join(f'<li><a href="#{s.key}">{escape(s.heading)}</a></li>' for s in sections)
+    banner = (
+        f'<p class="banner"><strong>{escape(text("synthetic_banner", lang))}</strong></p>'
+        if result.panel.demo is not None
+        else ""
+    )
+    body = "\n".join(_section_html(s, tables, pngs, lang) for s in sections)
+    subtitle = escape(text("generated", lang, version=result.versions.get("pilotdid", "")))
+    return (
+        f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{title}</title>\n<style>\n{PAGE_CSS}{TABLE_CSS}</style>\n</head>\n<body>\n"
+        f'<header><h1>{title}</h1><p class="subtitle">{subtitle}</p>{banner}</header>\n'
+        f"<nav><h2>{escape(text('contents', lang))}</h2><ol>{toc}</ol></nav>\n"
+        f"<main>\n{body}\n</main>\n</body>\n</html>\n"
+    )

@@ -1,0 +1,44 @@
+"""The figures of a study report, in report order (matplotlib figures, never shown)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+    from pilotdid.study.pipeline import StudyResult
+
+__all__ = ["FIGURE_KEYS", "study_figures"]
+
+#: Figure keys in report order; each is also the file name under ``figures/``.
+FIGURE_KEYS: tuple[str, ...] = (
+    "figure_pscore",
+    "figure_support",
+    "figure_bias",
+    "figure1",
+    "figure2",
+)
+
+
+def study_figures(result: StudyResult) -> Iterator[tuple[str, Figure]]:
+    """Yield ``(key, figure)`` for each figure the stages that ran can draw.
+
+    Keys: ``figure_pscore`` (score densities before/after matching), ``figure_support``
+    (psgraph), ``figure_bias`` (pstest's %bias plot), ``figure1`` (placebo test) and
+    ``figure2`` (event study).
+    """
+    language = result.study.config.report.language
+    match = result.matching.result
+    if match is not None:
+        from pilotdid.matching.figures import plot_bias
+
+        yield "figure_pscore", match.plot_pscore(weighted=True)
+        yield "figure_support", match.plot_support()
+        if result.matching.balance is not None:
+            yield "figure_bias", plot_bias(result.matching.balance)
+    if result.placebo is not None:
+        yield "figure1", result.placebo.figure(language=language)
+    if result.event_study is not None:
+        yield "figure2", result.event_study.figure(language=language)

@@ -1,0 +1,303 @@
+"""``run_study``: one study file in, every table and figure of the paper out (as objects).
+
+The stages run in the paper's order: data and sample, Table 1, Table 2, matching and balance,
+Table 3 (PSM-DID without/with controls and the exclusion columns), Figure 1 (placebo), the
+event study, Table 4 (mechanisms and heterogeneity) and Table 5 (moderation). Each is one
+function in :mod:`pilotdid.study.stages`; this module only connects them, times them and keeps
+their results in a :class:`StudyResult`. Writing files is the report's job
+(:meth:`StudyResult.write_report`).
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import time
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pilotdid.study import stages
+from pilotdid.study.config import Study, load_study
+from pilotdid.study.prepare import DropRecord, PreparedPanel, prepare_panel
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from matplotlib.figure import Figure
+
+    from pilotdid.report.table import Table
+    from pilotdid.results.estimation_result import FeolsResult
+    from pilotdid.results.event_study_result import EventStudyResult
+    from pilotdid.results.placebo_result import PlaceboResult
+    from pilotdid.study.mechanisms import MechanismStage, ModerationStage
+
+__all__ = ["STAGES", "ProgressHook", "StudyResult", "TrueEffect", "package_versions", "run_study"]
+
+#: Stage names, in the order they run (what a progress hook sees).
+STAGES: tuple[str, ...] = (
+    "data",
+    "descriptives",
+    "matching",
+    "baseline",
+    "placebo",
+    "event study",
+    "mechanisms",
+    "moderation",
+)
+
+ProgressHook = Callable[[int, int, str, float | None], None]
+"""Called as ``hook(i, n, stage, None)`` when stage ``i`` of ``n`` starts and
+``hook(i, n, stage, seconds)`` when it ends."""
+
+_VERSIONED = (
+    "pilotdid", "numpy", "scipy", "pandas", "formulaic", "pydantic", "matplotlib",
+    "python-docx", "openpyxl",
+)  # fmt: skip
+
+
+def package_versions() -> dict[str, str]:
+    """Return the versions of Python and of the packages the results depend on."""
+    out = {"python": platform.python_version()}
+    for name in _VERSIONED:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = "not installed"
+    return out
+
+
+@dataclass(frozen=True)
+class TrueEffect:
+    """An estimate next to the true value built into the demo panel.
+
+    Attributes
+    ----------
+    name : str
+        Key of :attr:`pilotdid.datasets.DemoPanel.true_effects`.
+    where : str
+        Which table, column and term holds the estimate.
+    estimate, std_error, true : float
+    """
+
+    name: str
+    where: str
+    estimate: float
+    std_error: float
+    true: float
+
+    @property
+    def z(self) -> float:
+        """``|estimate - true| / std_error``."""
+        return abs(self.estimate - self.true) / self.std_error
+
+
+@dataclass(frozen=True, eq=False)
+class StudyResult:
+    """Every stage of a study run, as result objects.
+
+    Attributes
+    ----------
+    study : Study
+        The validated study file.
+    panel : PreparedPanel
+        The analysis panel, the filters' drops, the panel check and the treatment report.
+    tables : mapping of str to Table
+        Every table by key, in report order (``table1``, ``table2``, ``vif``, ``balance``,
+        ``balance_overall``, ``table3``, ``event_table``, ``table4``, ``table5``).
+    matching : stages.MatchingStage
+        The match, its balance diagnostics and the PSM-DID sample.
+    baseline : stages.BaselineStage
+        Table 3's models and exclusion subsamples.
+    placebo : PlaceboResult or None
+    event_study : EventStudyResult or None
+    mechanisms : MechanismStage or None
+        Table 4: mediators and split samples.
+    moderation : ModerationStage or None
+        Table 5.
+    timings : mapping of str to float
+        Seconds per stage.
+    versions : mapping of str to str
+        Python and package versions.
+    """
+
+    study: Study
+    panel: PreparedPanel
+    tables: Mapping[str, Table]
+    matching: stages.MatchingStage
+    baseline: stages.BaselineStage
+    placebo: PlaceboResult | None
+    event_study: EventStudyResult | None
+    mechanisms: MechanismStage | None
+    moderation: ModerationStage | None
+    timings: Mapping[str, float] = field(default_factory=dict)
+    versions: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def sample(self) -> pd.DataFrame:
+        """The PSM-DID estimation sample."""
+        return self.matching.sample
+
+    @property
+    def main(self) -> FeolsResult:
+        """The headline PSM-DID regression (Table 3, with controls)."""
+        return self.baseline.main
+
+    def drops(self) -> tuple[DropRecord, ...]:
+        """Every row left out anywhere, by stage and cause."""
+        out = [*self.panel.drops, *self.matching.drops, *self.baseline.drops]
+        event = self.event_study
+        if event is not None and event.dropped_outside_window:
+            cause = "outside the event window (not binned)"
+            out.append(DropRecord("event study", cause, event.dropped_outside_window))
+        for stage in (self.mechanisms, self.moderation):
+            if stage is not None:
+                out.extend(stage.drops)
+        return tuple(out)
+
+    def seeds(self) -> dict[str, int]:
+        """Seeds of every random step that ran."""
+        cfg = self.study.config
+        out = {"study": cfg.study.seed}
+        if cfg.data.source == "demo" and self.panel.demo is not None:
+            out["demo panel"] = int(self.panel.demo.seed or 0)
+        if self.placebo is not None:
+            out["placebo"] = cfg.seed_for("placebo")
+        if self.matching.result is not None and cfg.matching.order == "random":
+            out["matching"] = cfg.seed_for("matching")
+        return out
+
+    def true_effects(self) -> list[TrueEffect]:
+        """Estimates next to the demo panel's true effects (empty unless the data are the demo)."""
+        from pilotdid.study.truth import compare_with_truth
+
+        return compare_with_truth(self)
+
+    def figures(self) -> Iterator[tuple[str, Figure]]:
+        """Yield ``(key, figure)`` for every figure of the report, in report order."""
+        from pilotdid.study.figures import study_figures
+
+        yield from study_figures(self)
+
+    def write_report(self, out: str | os.PathLike[str] | None = None) -> Path:
+        """Write report.html, tables.* and figures/ atomically into ``out``.
+
+        Parameters
+        ----------
+        out : path-like, optional
+            The output folder; default ``report.output`` of the study file.
+
+        Returns
+        -------
+        pathlib.Path
+            The output folder.
+        """
+        from pilotdid.report.build import write_report
+
+        return write_report(self, self.study.output_dir(out))
+
+
+def _as_study(study: Study | str | os.PathLike[str]) -> Study:
+    return study if isinstance(study, Study) else load_study(study)
+
+
+class _Clock:
+    """Run stages one after another, timing each and telling the progress hook."""
+
+    def __init__(self, hook: ProgressHook | None) -> None:
+        self.hook = hook
+        self.timings: dict[str, float] = {}
+
+    def run(self, name: str, work: Callable[[], Any]) -> Any:
+        i = STAGES.index(name) + 1
+        if self.hook:
+            self.hook(i, len(STAGES), name, None)
+        start = time.perf_counter()
+        value = work()
+        self.timings[name] = time.perf_counter() - start
+        if self.hook:
+            self.hook(i, len(STAGES), name, self.timings[name])
+        return value
+
+
+def run_study(
+    study: Study | str | os.PathLike[str], *, progress: ProgressHook | None = None
+) -> StudyResult:
+    """Run every stage of a study file and return the results (no files are written).
+
+    Parameters
+    ----------
+    study : Study, str or path-like
+        A validated :class:`~pilotdid.study.config.Study` or the path of a study file.
+    progress : callable, optional
+        ``progress(i, n, stage, seconds)``: called with ``seconds=None`` when stage ``i`` of
+        ``n`` starts and with its run time when it ends (the CLI prints these).
+
+    Returns
+    -------
+    StudyResult
+        Every table, model, matching and robustness result; ``.write_report(out)`` writes them.
+
+    Raises
+    ------
+    StudyFileError
+        The study file is invalid or does not fit the data (every problem listed).
+    PanelError, MatchingError, EstimationError
+        The data or the design cannot be estimated as specified.
+
+    Examples
+    --------
+    >>> from pilotdid.study.config import parse_study
+    >>> study = parse_study('''
+    ... [data]
+    ... source = "demo"
+    ... [treatment]
+    ... roster = "bigdata"
+    ... [model]
+    ... outcome = "lnESF"
+    ... controls = ["lnHCL", "FIN"]
+    ... [placebo]
+    ... draws = 50
+    ... ''')
+    >>> result = run_study(study)
+    >>> result.main.nobs == len(result.sample)
+    True
+    """
+    study = _as_study(study)
+    cfg, clock = study.config, _Clock(progress)
+    panel = clock.run("data", lambda: prepare_panel(study))
+    tables: dict[str, Table] = clock.run(
+        "descriptives", lambda: stages.descriptive_tables(cfg, panel)
+    )
+    matching = clock.run("matching", lambda: stages.run_matching(cfg, panel))
+    if matching.balance is not None:
+        tables["balance"] = matching.balance.to_table(title=_title("balance", cfg))
+        tables["balance_overall"] = matching.balance.overall_table(
+            title=_title("balance_overall", cfg)
+        )
+    baseline = clock.run("baseline", lambda: stages.baseline_models(cfg, matching))
+    tables["table3"] = baseline.table
+    placebo = clock.run("placebo", lambda: stages.run_placebo(cfg, matching))
+    event = clock.run("event study", lambda: stages.run_event_study(cfg, matching))
+    if event is not None:
+        tables["event_table"] = stages.event_table(cfg, event)
+    from pilotdid.study import mechanisms
+
+    mech = clock.run("mechanisms", lambda: mechanisms.run_mechanisms(cfg, matching))
+    if mech is not None:
+        tables["table4"] = mech.table
+    moderation = clock.run("moderation", lambda: mechanisms.run_moderation(cfg, matching))
+    if moderation is not None:
+        tables["table5"] = moderation.table
+    return StudyResult(
+        study=study, panel=panel, tables=tables, matching=matching, baseline=baseline,
+        placebo=placebo, event_study=event, mechanisms=mech, moderation=moderation,
+        timings=dict(clock.timings), versions=package_versions(),
+    )  # fmt: skip
+
+
+def _title(key: str, cfg: Any) -> str:
+    from pilotdid.report.strings import text
+
+    return text(key, cfg.report.language)

@@ -1,0 +1,284 @@
+"""The stages of a study, each one function from the prepared panel to result objects.
+
+The pipeline (:mod:`pilotdid.study.pipeline`) calls them in the paper's order and keeps what they
+return; none of them writes files. Regressions follow the study file's ``[model]`` section
+(fixest syntax ``y ~ did + controls | unit + year``, clustered by ``model.cluster``).
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from pilotdid.errors import PilotdidWarning
+from pilotdid.report.labels import Labels
+from pilotdid.report.strings import text
+from pilotdid.study.config import StudyConfig
+from pilotdid.study.prepare import DropRecord, PreparedPanel
+
+if TYPE_CHECKING:
+    from pilotdid.matching.balance import BalanceTable
+    from pilotdid.matching.result import MatchResult
+    from pilotdid.report.table import Table
+    from pilotdid.results.estimation_result import FeolsResult
+    from pilotdid.results.event_study_result import EventStudyResult
+    from pilotdid.results.placebo_result import PlaceboResult
+    from pilotdid.robustness.exclusion import Exclusion
+
+__all__ = [
+    "BaselineStage",
+    "MatchingStage",
+    "baseline_models",
+    "descriptive_tables",
+    "event_table",
+    "fit_drops",
+    "formula",
+    "make_labels",
+    "run_event_study",
+    "run_matching",
+    "run_placebo",
+    "vcov_spec",
+]
+
+
+def make_labels(cfg: StudyConfig) -> Labels:
+    """Return the study's label dictionary in the report language."""
+    lab = cfg.report.labels
+    return Labels(en=dict(lab.en), zh=dict(lab.zh), language=cfg.report.language)
+
+
+def vcov_spec(cfg: StudyConfig) -> Any:
+    """Return the variance argument of :func:`pilotdid.feols` for ``model.vcov``."""
+    if cfg.model.vcov == "cluster":
+        return {"CRV1": str(cfg.model.cluster)}
+    return cfg.model.vcov
+
+
+def formula(cfg: StudyConfig, outcome: str, rhs: list[str]) -> str:
+    """``outcome ~ rhs | fixed effects`` in fixest syntax."""
+    fixef = " + ".join(cfg.model.fixed_effects or [])
+    return f"{outcome} ~ {' + '.join(rhs)}" + (f" | {fixef}" if fixef else "")
+
+
+def descriptive_tables(cfg: StudyConfig, panel: PreparedPanel) -> dict[str, Table]:
+    """Table 1 (descriptive statistics), Table 2 (correlations) and the VIF table."""
+    from pilotdid.describe.correlation import correlation, vif
+    from pilotdid.describe.descriptive import describe
+
+    lang, labels = cfg.report.language, make_labels(cfg)
+    names = cfg.treatment.names
+    variables = [cfg.model.outcome, names.treat, *cfg.model.controls]
+    table1 = describe(
+        panel.data, variables, labels=labels, language=lang, title=text("table1", lang)
+    )
+    out = {"table1": table1}
+    regressors = [names.did, *cfg.model.controls]
+    out["table2"] = correlation(
+        panel.data, regressors, labels=labels, language=lang, title=text("table2", lang)
+    )
+    if len(regressors) >= 2:
+        out["vif"] = vif(
+            panel.data, regressors, labels=labels, language=lang, title=text("vif", lang)
+        )
+    return out
+
+
+@dataclass(frozen=True, eq=False)
+class MatchingStage:
+    """Matching, its balance diagnostics and the PSM-DID estimation sample.
+
+    Attributes
+    ----------
+    result : MatchResult or None
+        None when ``matching.enabled = false``.
+    balance : BalanceTable or None
+    sample : pandas.DataFrame
+        The rows every later regression uses.
+    weights : str or None
+        ``"_weight"`` when ``matching.sample = "weights"`` (analytic weights).
+    drops : tuple of DropRecord
+        Rows of the panel left out of the sample, by cause.
+    notes : tuple of str
+        Warnings raised while matching.
+    """
+
+    result: MatchResult | None
+    balance: BalanceTable | None
+    sample: pd.DataFrame
+    weights: str | None
+    drops: tuple[DropRecord, ...]
+    notes: tuple[str, ...] = ()
+
+
+def _match_kwargs(cfg: StudyConfig, panel: PreparedPanel) -> dict[str, Any]:
+    m = cfg.matching
+    cohorts = panel.treatment.cohorts().dropna()
+    policy_year = m.policy_year if m.policy_year is not None else int(cohorts.min())
+    return dict(
+        model=m.score, method=m.method, k=m.neighbors, replace=m.replace, ties=m.ties,
+        order=m.order, caliper=m.caliper, caliper_scale=m.caliper_scale, kernel=m.kernel,
+        bandwidth=m.bandwidth, common=m.common_support, trim=m.trim, panel=m.mode,
+        unit=cfg.unit, time=cfg.time, base=m.base, policy_year=policy_year,
+        seed=cfg.seed_for("matching"),
+    )  # fmt: skip
+
+
+def _matching_drops(result: MatchResult, sample: pd.DataFrame) -> tuple[DropRecord, ...]:
+    data = result.data
+    out = ~data.index.isin(sample.index)
+    causes = [
+        ("left out of matching (missing covariate or score)", data["_pscore"].isna()),
+        ("treated, off common support or no match", (data["_treated"] == 1) & (data["_support"] == 0)),
+        ("control, not used as a match", (data["_treated"] == 0) & data["_weight"].isna()),
+    ]  # fmt: skip
+    records, counted = [], np.zeros(len(data), dtype=bool)
+    for cause, flag in causes:
+        hit = out & flag.fillna(False).to_numpy(dtype=bool) & ~counted
+        counted |= hit
+        records.append(DropRecord("matching", cause, int(hit.sum())))
+    rest = int((out & ~counted).sum())
+    if rest:
+        records.append(DropRecord("matching", "outside the analysis sample", rest))
+    return tuple(r for r in records if r.rows)
+
+
+def run_matching(cfg: StudyConfig, panel: PreparedPanel) -> MatchingStage:
+    """Match treated and control units and build the PSM-DID sample (``matching.*``)."""
+    if not cfg.matching.enabled:
+        return MatchingStage(None, None, panel.data, None, ())
+    from pilotdid.matching.api import match
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", PilotdidWarning)
+        result = match(
+            panel.data, cfg.treatment.names.treat, cfg.covariates, **_match_kwargs(cfg, panel)
+        )
+        balance = result.balance()
+    sample = result.analysis_sample(cfg.matching.sample)
+    notes = tuple(str(w.message) for w in caught if issubclass(w.category, PilotdidWarning))
+    weights = "_weight" if cfg.matching.sample == "weights" else None
+    return MatchingStage(
+        result, balance, sample, weights, _matching_drops(result, sample), notes + result.notes
+    )
+
+
+@dataclass(frozen=True, eq=False)
+class BaselineStage:
+    """Table 3: the PSM-DID regressions without and with controls, and each exclusion.
+
+    Attributes
+    ----------
+    models : mapping of str to FeolsResult
+        Column title -> result, in column order.
+    exclusions : tuple of Exclusion
+        The subsamples of the exclusion columns.
+    drops : tuple of DropRecord
+        Rows each regression left out (missing values, singletons, exclusions).
+    table : Table
+    """
+
+    models: Mapping[str, FeolsResult]
+    exclusions: tuple[Exclusion, ...]
+    drops: tuple[DropRecord, ...]
+    table: Table
+
+    @property
+    def main(self) -> FeolsResult:
+        """The headline model: with controls when there are any, else without."""
+        return list(self.models.values())[min(1, len(self.models) - 1)]
+
+
+def fit_drops(stage: str, fit: FeolsResult) -> list[DropRecord]:
+    """Rows a regression removed, by cause (missing values, singletons)."""
+    return [
+        DropRecord(stage, f"{cause} (in the regression's variables)", int(n))
+        for cause, n in fit.dropped.items()
+        if n
+    ]
+
+
+def baseline_models(cfg: StudyConfig, matching: MatchingStage) -> BaselineStage:
+    """Estimate Table 3's columns on the PSM-DID sample."""
+    from pilotdid.estimation.feols import feols
+    from pilotdid.report.etable import etable
+    from pilotdid.robustness.exclusion import exclude
+
+    lang, did, sample = cfg.report.language, cfg.treatment.names.did, matching.sample
+    y, controls, vcov, w = cfg.model.outcome, cfg.model.controls, vcov_spec(cfg), matching.weights
+    models = {text("baseline", lang): feols(formula(cfg, y, [did]), sample, vcov=vcov, weights=w)}
+    if controls:
+        with_controls = feols(formula(cfg, y, [did, *controls]), sample, vcov=vcov, weights=w)
+        models[text("with_controls", lang)] = with_controls
+    exclusions = []
+    for spec in cfg.exclusions:
+        sub = exclude(sample, spec.column, spec.values, unit=cfg.unit,
+                      treat=cfg.treatment.names.treat, label=spec.name)  # fmt: skip
+        exclusions.append(sub)
+        models[spec.name] = feols(formula(cfg, y, [did, *controls]), sub.data, vcov=vcov, weights=w)
+    drops = [
+        d
+        for i, (title, fit) in enumerate(models.items())
+        for d in fit_drops(f"Table 3 ({i + 1}) {title}", fit)
+    ]
+    offset = len(models) - len(exclusions)
+    for i, sub in enumerate(exclusions):
+        cause = f"exclusion: {sub.label} ({sub.by} in {list(sub.values)})"
+        drops.append(DropRecord(f"Table 3 ({offset + i + 1})", cause, sub.dropped_rows))
+    table = etable(models, labels=make_labels(cfg), language=lang, title=text("table3", lang),
+                   notes=_sample_note(cfg, matching))  # fmt: skip
+    return BaselineStage(models, tuple(exclusions), tuple(drops), table)
+
+
+def _sample_note(cfg: StudyConfig, matching: MatchingStage) -> list[str]:
+    if matching.result is None:
+        return [f"Sample: full panel, N = {len(matching.sample):,} rows."]
+    m = cfg.matching
+    how = {"matched": "matched rows", "support": "rows on common support",
+           "weights": "matched rows weighted by the matching weights"}[m.sample]  # fmt: skip
+    return [f"PSM-DID sample: {how} ({m.method} matching, {m.mode.replace('_', ' ')} mode), "
+            f"{len(matching.sample):,} rows."]  # fmt: skip
+
+
+def run_placebo(cfg: StudyConfig, matching: MatchingStage) -> PlaceboResult | None:
+    """Figure 1: re-estimate the headline model with random fake treatment groups."""
+    if not cfg.placebo.enabled:
+        return None
+    from pilotdid.robustness.placebo import placebo
+
+    names = cfg.treatment.names
+    rhs = [names.did, *cfg.model.controls]
+    return placebo(
+        matching.sample, formula(cfg, cfg.model.outcome, rhs), cfg.unit, cfg.time, names.cohort,
+        draws=cfg.placebo.draws, kind=cfg.placebo.kind, seed=cfg.seed_for("placebo"),
+        treatment=names.did, vcov=vcov_spec(cfg), weights=matching.weights, progress=False,
+    )  # fmt: skip
+
+
+def run_event_study(cfg: StudyConfig, matching: MatchingStage) -> EventStudyResult | None:
+    """Leads and lags of adoption on the PSM-DID sample, with the pre-trend test."""
+    if not cfg.event_study.enabled:
+        return None
+    from pilotdid.robustness.event_study import event_study
+
+    es = cfg.event_study
+    lo, hi = es.window
+    return event_study(
+        matching.sample, cfg.model.outcome, cfg.unit, cfg.time, cfg.treatment.names.cohort,
+        controls=cfg.model.controls, window=(lo, hi), ref=es.ref, bin_endpoints=es.bin_endpoints,
+        vcov=vcov_spec(cfg), weights=matching.weights, fixef=cfg.model.fixed_effects,
+    )  # fmt: skip
+
+
+def event_table(cfg: StudyConfig, result: EventStudyResult) -> Table:
+    """Return the event-study coefficients as a one-column regression table."""
+    from pilotdid.report.etable import etable
+
+    lang = cfg.report.language
+    terms = [f"t{k:+d}" if k else "t=0" for k in result.periods.values()]
+    return etable([result], keep=terms, labels=make_labels(cfg), language=lang,
+                  title=text("event_table", lang), titles=[text("figure2", lang).split(". ")[-1]])  # fmt: skip
