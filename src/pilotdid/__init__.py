@@ -52,6 +52,14 @@ _EXPORTS: dict[str, str] = {
     "EventStudyResult": "pilotdid.results.event_study_result",
     "exclude": "pilotdid.robustness.exclusion",
     "Exclusion": "pilotdid.robustness.exclusion",
+    # mechanisms: mediation (Table 4 cols 1-2), heterogeneity (cols 3-6), moderation (Table 5)
+    "mechanism": "pilotdid.mechanisms.mediation",
+    "MechanismResult": "pilotdid.results.mechanism_result",
+    "heterogeneity": "pilotdid.mechanisms.heterogeneity",
+    "HeterogeneityResult": "pilotdid.results.heterogeneity_result",
+    "PermutationTest": "pilotdid.results.heterogeneity_result",
+    "moderation": "pilotdid.mechanisms.moderation",
+    "ModerationResult": "pilotdid.results.moderation_result",
     # tables: descriptive, correlation, regression; the Table value and its writers
     "describe": "pilotdid.describe.descriptive",
     "correlation": "pilotdid.describe.correlation",

@@ -17,17 +17,22 @@ __all__ = [
     "CorrMissing",
     "DemeanMethod",
     "DescribeStat",
+    "HeterogeneityTest",
     "KernelType",
     "Language",
     "LaterZonesYear",
     "MatchDistance",
     "MatchMethod",
     "MatchOrder",
-    "PlaceboKind",
+    "MechanismMethod",
     "PanelMode",
+    "PermutationStrata",
+    "PlaceboKind",
     "PostCoding",
     "RosterDefinition",
     "ScoreModel",
+    "SplitMeasured",
+    "SplitRule",
     "TableBelow",
     "TableStat",
     "VcovType",
@@ -40,6 +45,14 @@ DemeanMethod = Literal["auto", "dense", "cg"]
 
 # --- robustness -------------------------------------------------------------------------------
 PlaceboKind = Literal["units", "timing", "both"]
+
+
+# --- mechanisms (mediation, heterogeneity, moderation) ----------------------------------------
+MechanismMethod = Literal["d_to_m", "three_step"]
+SplitRule = Literal["median", "mean", "column"]
+SplitMeasured = Literal["pre", "contemporaneous"]
+HeterogeneityTest = Literal["both", "pooled", "permutation", "none"]
+PermutationStrata = Literal["cohort", "none"]
 
 
 # --- matching ---------------------------------------------------------------------------------

@@ -1,0 +1,156 @@
+r"""Cluster bootstrap of the indirect effect :math:`a \cdot b` of the three-step method.
+
+Clusters (units, or a coarser cluster variable that nests them) are drawn with replacement; a
+unit drawn twice enters as two units with their own fixed effects. With the unit fixed effect
+absorbed within units, both regressions of every bootstrap sample follow from the per-unit
+cross-products weighted by how often each unit was drawn (:mod:`pilotdid.mechanisms.moments`),
+so all draws are solved at once. Designs too wide for per-unit moments are resampled and
+refitted with :func:`pilotdid.feols` draw by draw.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+
+from pilotdid.errors import EstimationError, PilotdidWarning
+from pilotdid.estimation.design import build_design
+from pilotdid.estimation.feols import feols
+from pilotdid.estimation.formula import parse_formula
+from pilotdid.mechanisms.moments import solve_draws, unit_moments
+
+__all__ = ["bootstrap_counts", "bootstrap_indirect", "resample"]
+
+
+def bootstrap_counts(n_clusters: int, draws: int, rng: np.random.Generator) -> np.ndarray:
+    """How often each cluster is drawn in each bootstrap sample.
+
+    Returns
+    -------
+    numpy.ndarray of int, shape (draws, n_clusters)
+        Multinomial counts: each row sums to ``n_clusters`` (sampling clusters with replacement).
+
+    Examples
+    --------
+    >>> bootstrap_counts(4, 2, np.random.default_rng(0)).sum(axis=1).tolist()
+    [4, 4]
+    """
+    return rng.multinomial(n_clusters, np.full(n_clusters, 1.0 / n_clusters), size=draws)
+
+
+def bootstrap_indirect(
+    sample: pd.DataFrame,
+    outcome: str,
+    mediator: str,
+    treatment: str,
+    controls: tuple[str, ...],
+    fe: tuple[str, ...],
+    unit: str,
+    cluster: str,
+    weights: str | None,
+    counts: np.ndarray,
+) -> np.ndarray:
+    r"""Indirect effect :math:`a \cdot b` in every bootstrap sample.
+
+    Parameters
+    ----------
+    sample : pandas.DataFrame
+        The common sample of the three steps (complete rows only).
+    outcome, mediator, treatment : str
+        Columns ``Y``, ``M`` and ``D``.
+    controls : tuple of str
+        Control columns.
+    fe : tuple of str
+        Fixed effects.
+    unit : str
+        Unit column (duplicated units become new units).
+    cluster : str
+        Resampled cluster column (the unit, or a column nesting units).
+    weights : str or None
+        Column of analytic weights.
+    counts : numpy.ndarray of int, shape (B, n_clusters)
+        Draw counts of the clusters, ordered as ``pandas.factorize(sample[cluster], sort=True)``.
+
+    Returns
+    -------
+    numpy.ndarray, shape (B,)
+        :math:`\hat a_b \hat b_b`; NaN where ``a`` or ``b`` is not identified in a draw.
+    """
+    tail = f" | {' + '.join(fe)}" if fe else ""
+    fml_a = f"{mediator} ~ {' + '.join([treatment, *controls])}{tail}"
+    spec = parse_formula(f"{outcome} ~ {' + '.join([treatment, mediator, *controls])}{tail}")
+    design = build_design(spec, sample, weights=weights, extra_columns=[unit, cluster])
+    rows = sample.iloc[design.rows]
+    unit_code, units = pd.factorize(rows[unit], sort=True)
+    cluster_code = pd.factorize(rows[cluster], sort=True)[0]
+    keep = [j for j, name in enumerate(design.names) if name != "Intercept"]
+    names = (outcome, *(design.names[j] for j in keep))
+    values = np.column_stack([design.y, design.x[:, keep]])
+    unit_fe = spec.fixef.index(unit) if unit in spec.fixef else None
+    moments = unit_moments(values, names, unit_code, len(units), design.fe, unit_fe, design.weights)
+    if moments is None:
+        return _loop(
+            sample, (fml_a, spec.text), (mediator, treatment), unit, cluster, weights, counts
+        )
+    cluster_of_unit = np.empty(len(units), dtype=np.int64)
+    cluster_of_unit[unit_code] = cluster_code
+    sums = moments.sums(counts[:, cluster_of_unit].astype(np.float64))
+    y, d, m = moments.index(outcome), moments.index(treatment), moments.index(mediator)
+    others = [j for j in range(1, moments.moments.shape[1]) if j not in (d, m)]
+    a = solve_draws(sums, moments.scale, m, [d, *others], 0).target
+    b = solve_draws(sums, moments.scale, y, [m, d, *others], 0).target
+    return a * b
+
+
+def resample(sample: pd.DataFrame, unit: str, cluster: str, counts: np.ndarray) -> pd.DataFrame:
+    """One bootstrap sample: clusters repeated ``counts`` times, each copy of a unit a new unit.
+
+    Parameters
+    ----------
+    sample : pandas.DataFrame
+        The data.
+    unit, cluster : str
+        Unit and cluster columns.
+    counts : numpy.ndarray of int, shape (n_clusters,)
+        Draw count of each cluster (ordered as ``pandas.factorize(..., sort=True)``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The resampled rows; ``unit`` holds new integer ids (unit × copy).
+    """
+    cluster_code = pd.factorize(sample[cluster], sort=True)[0]
+    unit_code = pd.factorize(sample[unit], sort=True)[0]
+    reps = counts[cluster_code]
+    idx = np.repeat(np.arange(len(sample)), reps)
+    # copy number of each repeated row: position within its run of repeats
+    copy = np.arange(idx.size) - np.repeat(np.cumsum(reps) - reps, reps)
+    new_unit = unit_code[idx] * (int(counts.max()) + 1) + copy
+    return sample.iloc[idx].assign(**{unit: new_unit})
+
+
+def _loop(
+    sample: pd.DataFrame,
+    formulas: tuple[str, str],
+    terms: tuple[str, str],
+    unit: str,
+    cluster: str,
+    weights: str | None,
+    counts: np.ndarray,
+) -> np.ndarray:
+    """Refit both regressions on each resampled data set (designs too wide for moments)."""
+    (fml_a, fml_b), (mediator, treatment) = formulas, terms
+    out = np.full(counts.shape[0], np.nan)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PilotdidWarning)
+        for r, row in enumerate(counts):
+            boot = resample(sample, unit, cluster, row)
+            try:
+                a = feols(fml_a, boot, vcov="iid", weights=weights).coef()[treatment]
+                b = feols(fml_b, boot, vcov="iid", weights=weights).coef()[mediator]
+            except (KeyError, EstimationError):  # a draw without variation: left out, counted
+                continue
+            out[r] = a * b
+    return out

@@ -1,0 +1,95 @@
+"""Figures of the mechanism analyses (matplotlib, returned and never shown)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+    from pilotdid.results.moderation_result import ModerationResult
+
+__all__ = ["marginal_effect_figure"]
+
+_TEXT = {
+    "en": {
+        "y": "Marginal effect of {d}",
+        "band": "{level:.0%} confidence band",
+        "mean": "Mean of {m}",
+        "hist": "Share",
+        "all": "All rows",
+        "treated": "Treated rows",
+        "title": "Effect of {d} across {m}",
+    },
+    "zh": {
+        "y": "{d}的边际效应",
+        "band": "{level:.0%}置信区间",
+        "mean": "{m}均值",
+        "hist": "占比",
+        "all": "全部样本",
+        "treated": "处理组样本",
+        "title": "{d}的效应随{m}的变化",
+    },
+}
+
+
+def marginal_effect_figure(
+    result: ModerationResult, *, level: float = 0.95, language: str = "en", labels: Any = None
+) -> Figure:
+    """Marginal effect of the treatment over the moderator's observed range.
+
+    Parameters
+    ----------
+    result : ModerationResult
+        A moderation analysis.
+    level : float, default 0.95
+        Confidence level of the band.
+    language : {"en", "zh"}
+        Label language.
+    labels : Labels or mapping, optional
+        Display names of the variables.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Top panel: the effect with its band, zero line and the centring value; bottom panel:
+        histogram of the moderator (all rows, treated rows highlighted).
+    """
+    from matplotlib.figure import Figure
+
+    from pilotdid.report.labels import Labels
+
+    lab = Labels.coerce(labels, language)
+    text = _TEXT.get(lab.language, _TEXT["en"])
+    d, m = lab.var(result.treatment), lab.var(result.moderator)
+    effects = result.marginal_effects(level=level)
+    x = effects["moderator"].to_numpy()
+    fig = Figure(figsize=(6.4, 4.8), dpi=150)
+    top, bottom = fig.subplots(2, 1, sharex=True, gridspec_kw={"height_ratios": [3, 1]})
+    top.fill_between(
+        x, effects["conf_low"], effects["conf_high"], color="#1f4e79", alpha=0.18, lw=0,
+        label=text["band"].format(level=level),
+    )  # fmt: skip
+    top.plot(x, effects["estimate"], color="#1f4e79", lw=1.8)
+    top.axhline(0, color="#7f7f7f", lw=1)
+    if result.center:
+        top.axvline(result.center_value, color="#c00000", ls="--", lw=1.2,
+                    label=text["mean"].format(m=m))  # fmt: skip
+    top.set_ylabel(text["y"].format(d=d))
+    top.set_title(text["title"].format(d=d, m=m), fontsize=10)
+    top.legend(frameon=False, fontsize=8, loc="best")
+    values = result.moderator_values
+    bins = np.histogram_bin_edges(values, bins=min(40, max(10, values.size // 50)))
+    weights = np.full(values.size, 1.0 / values.size)
+    bottom.hist(values, bins=bins, weights=weights, color="#bfbfbf", label=text["all"])
+    bottom.hist(
+        values[result.treated], bins=bins, weights=weights[result.treated], color="#1f4e79",
+        label=text["treated"],
+    )  # fmt: skip
+    bottom.legend(frameon=False, fontsize=7, loc="upper right")
+    bottom.set_ylabel(text["hist"])
+    bottom.set_xlabel(m)
+    fig.tight_layout()
+    return fig
