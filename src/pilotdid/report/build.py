@@ -40,8 +40,10 @@ MARKER = ".pilotdid-output"
 TABLE_FILES = {"docx": "tables.docx", "tex": "tables.tex", "xlsx": "tables.xlsx", "md": "tables.md"}
 
 
-def check_output_dir(out: str | os.PathLike[str], key: str = "report.output") -> Path:
-    """Check up front that ``out`` can be (re)written; create its parent folder if needed.
+def check_output_dir(
+    out: str | os.PathLike[str], key: str = "report.output", *, create: bool = True
+) -> Path:
+    """Check up front that ``out`` can be (re)written.
 
     Parameters
     ----------
@@ -49,6 +51,9 @@ def check_output_dir(out: str | os.PathLike[str], key: str = "report.output") ->
         The output folder.
     key : str
         How the user named it, for messages (``report.output`` or ``--out``).
+    create : bool, default True
+        Create missing parent folders and prove writability with a probe folder; ``False``
+        only checks permissions of the nearest existing folder (``pilotdid validate``).
 
     Returns
     -------
@@ -70,9 +75,13 @@ def check_output_dir(out: str | os.PathLike[str], key: str = "report.output") ->
             "output folder or empty this one (pilotdid only replaces its own output)."
         )
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        probe = tempfile.mkdtemp(prefix=f".{target.name}.probe-", dir=target.parent)
-        os.rmdir(probe)
+        if create:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.rmdir(tempfile.mkdtemp(prefix=f".{target.name}.probe-", dir=target.parent))
+        else:
+            existing = next(p for p in target.parents if p.exists())
+            if not os.access(existing, os.W_OK | os.X_OK):
+                raise PermissionError(13, "Permission denied")
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
         raise StudyFileError(
@@ -124,7 +133,8 @@ def _results_json(result: StudyResult, pngs: dict[str, bytes]) -> str:
     for reading in (
         readings.read_data(result), readings.read_table1(result), readings.read_table2(result),
         readings.read_matching(result), readings.read_table3(result), *readings.read_exclusions(result),
-        readings.read_placebo(result), readings.read_event_study(result), readings.read_truth(result),
+        readings.read_placebo(result), readings.read_event_study(result),
+        *readings.read_mechanisms(result), *readings.read_moderation(result), readings.read_truth(result),
     ):  # fmt: skip
         if reading is not None:
             found.update(reading.numbers())
@@ -165,11 +175,24 @@ def _write_all(result: StudyResult, folder: Path) -> None:
         html = render_report(result, tables, pngs)
         (folder / "report.html").write_text(html, encoding="utf-8")
     (folder / "results.json").write_text(_results_json(result, pngs), encoding="utf-8")
-    (folder / "study.toml").write_text(result.study.text, encoding="utf-8")
+    (folder / "study.toml").write_text(_study_text(result), encoding="utf-8")
+    if result.panel.demo is not None:
+        # the synthetic input, so a newcomer sees the data format a study file points to
+        result.panel.demo.data.to_csv(folder / "demo_panel.csv", index=False)
     (folder / MARKER).write_text(
         text("generated", "en", version=result.versions.get("pilotdid", "")) + "\n",
         encoding="utf-8",
     )
+
+
+def _study_text(result: StudyResult) -> str:
+    """Return the study file as run: its text, preceded by the command-line overrides if any."""
+    study = result.study
+    if not study.overrides:
+        return study.text
+    lines = [f"#   {key} = {value!r}" for key, value in study.overrides]
+    head = "# Run with these values set on the command line (--set), on top of the file below:\n"
+    return head + "\n".join(lines) + "\n\n" + study.text
 
 
 def _umask() -> int:

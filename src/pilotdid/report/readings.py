@@ -25,6 +25,8 @@ __all__ = [
     "read_event_study",
     "read_exclusions",
     "read_matching",
+    "read_mechanisms",
+    "read_moderation",
     "read_placebo",
     "read_table1",
     "read_table2",
@@ -98,6 +100,28 @@ TEMPLATES: Mapping[str, tuple[str, str]] = {
         "以第{ref}期为基期，{n_leads}个政策前系数的联合检验{lead_verdict}（F = {f}，{p}）"
         "{pretrend}。政策实施后系数的均值为{post_mean}，{n_post}个中有{post_sig}个在5%的水平上显著。",
     ),
+    "mediator": (
+        "The policy {dir} {m} by {a} (SE {se}, {p}), {sig}, on {n} observations.",
+        "政策使{m}{dir}{a}（标准误{se}，{p}），{sig}（{n}个观测值）。",
+    ),
+    "split": (
+        "Split by {by} ({rule}): the estimate is {b_hi} in the {g_hi} group ({p_hi}) and {b_lo} "
+        "in the {g_lo} group ({p_lo}); their difference {diff} has a pooled-test {p_diff}{perm}.",
+        "按{by}分组（{rule}）：{g_hi}组的估计值为{b_hi}（{p_hi}），{g_lo}组为{b_lo}（{p_lo}）；"
+        "组间差异为{diff}，交互模型检验{p_diff}{perm}。",
+    ),
+    "split_perm": (" and a permutation-test {p_perm}", "，置换检验{p_perm}"),
+    "moderation": (
+        "With {m} added the policy estimate is {b1} ({p1}). With the interaction, the "
+        "coefficient of {d} × {m} is {b3} ({p3}), {sig3}: each unit more of {m} {moves} the "
+        "policy effect by {b3_abs}{at_mean}.",
+        "加入{m}后政策估计值为{b1}（{p1}）。加入交互项后，{d} × {m}的系数为{b3}（{p3}），{sig3}："
+        "{m}每增加一个单位，政策效应{moves}{b3_abs}{at_mean}。",
+    ),
+    "at_mean": (
+        "; at the mean of {m} ({c}) the policy effect is {b} ({p})",
+        "；在{m}的均值（{c}）处政策效应为{b}（{p}）",
+    ),
     "truth": (
         "On the synthetic demo panel the true effects are known. {pairs}",
         "演示面板为模拟数据，真实效应已知。{pairs}",
@@ -129,6 +153,10 @@ _WORDS: Mapping[str, tuple[str, str]] = {
     "kind_both": ("random fake treated units and dates", "随机抽取伪处理组与政策时间"),
     "tail": ("in the tail", "尾部"),
     "body": ("in the body", "主体部分"),
+    "weakens": ("lowers", "降低"),
+    "strengthens": ("raises", "提高"),
+    "rule_median": ("median split", "中位数分组"),
+    "rule_mean": ("mean split", "均值分组"),
     "jointly_ok": ("insignificant", "不显著"),
     "jointly_bad": ("significant", "显著"),
     "pretrend_ok": (", consistent with parallel pre-trends", "，支持平行趋势假设"),
@@ -364,3 +392,87 @@ def read_truth(result: StudyResult) -> Reading | None:
         }  # fmt: skip
     head = TEMPLATES["truth"][1 if lang == "zh" else 0]
     return Reading(head.replace("{pairs}", " ".join(parts)), values)
+
+
+def read_mechanisms(result: StudyResult) -> list[Reading]:
+    """Read Table 4: the policy's effect on each mediator and each split-sample comparison."""
+    stage, cfg = result.mechanisms, result.study.config
+    if stage is None:
+        return []
+    lang, did = cfg.report.language, cfg.treatment.names.did
+    out = []
+    mech = stage.mechanism
+    if mech is not None:
+        for m, row in mech.effects.iterrows():
+            a, p = float(row["a"]), float(row["p_a"])
+            key = f"table4.{m}.{did}"
+            out.append(reading(
+                TEMPLATES, "mediator", lang, m=word(str(m)), dir=_w("raises" if a >= 0 else "lowers", lang),
+                a=num(a, f"{key}.estimate"), se=num(float(row["se_a"]), f"{key}.se"),
+                p=pval(p, f"{key}.p"), sig=word(significance(p, lang)),
+                n=count(int(row["nobs"]), f"{key}.nobs"),
+            ))  # fmt: skip
+    for het in stage.heterogeneity:
+        out.append(_read_split(het, did, cfg.heterogeneity.rule, lang))
+    return out
+
+
+def _read_split(het: Any, did: str, rule: str, lang: str) -> Reading:
+    hi, lo = het.groups[0], het.groups[-1]
+    fits = het.models
+    key = f"table4.{het.by}"
+    diff = het.differences.iloc[0]
+    perm = float(diff.get("p_perm", float("nan")))
+    perm_text = (
+        reading(TEMPLATES, "split_perm", lang, p_perm=pval(perm, f"{key}.p_perm"))
+        if perm == perm
+        else None
+    )
+    values: dict[str, Any] = {
+        "by": word(het.by), "rule": _w(f"rule_{rule}", lang), "g_hi": word(hi), "g_lo": word(lo),
+        "b_hi": num(float(fits[hi].coef()[did]), f"{key}.{hi}.estimate"),
+        "p_hi": pval(float(fits[hi].pvalue()[did]), f"{key}.{hi}.p"),
+        "b_lo": num(float(fits[lo].coef()[did]), f"{key}.{lo}.estimate"),
+        "p_lo": pval(float(fits[lo].pvalue()[did]), f"{key}.{lo}.p"),
+        "diff": num(float(diff["estimate"]), f"{key}.difference"),
+        "p_diff": pval(float(diff["p_value"]), f"{key}.p_pooled"),
+        "perm": word(""),
+    }  # fmt: skip
+    template = TEMPLATES["split"][1 if lang == "zh" else 0]
+    if perm_text is not None:
+        template = template.replace("{perm}", perm_text.template)
+        values |= dict(perm_text.values)
+    return Reading(template, values)
+
+
+def read_moderation(result: StudyResult) -> list[Reading]:
+    """Read Table 5: the moderator's interaction with the policy and the effect at its mean."""
+    stage, cfg = result.moderation, result.study.config
+    if stage is None:
+        return []
+    lang, out = cfg.report.language, []
+    for res in stage.results:
+        main, inter = res.models["main"], res.models["interaction"]
+        d, m, term = res.treatment, res.moderator, res.interaction
+        key = f"table5.{m}"
+        b3, p3 = float(inter.coef()[term]), float(inter.pvalue()[term])
+        values: dict[str, Any] = {
+            "m": word(m), "d": word(d),
+            "b1": num(float(main.coef()[d]), f"{key}.(1).{d}.estimate"),
+            "p1": pval(float(main.pvalue()[d]), f"{key}.(1).{d}.p"),
+            "b3": num(b3, f"{key}.(2).{term}.estimate"), "p3": pval(p3, f"{key}.(2).{term}.p"),
+            "sig3": word(significance(p3, lang)),
+            "moves": _w("strengthens" if b3 >= 0 else "weakens", lang),
+            "b3_abs": num(abs(b3), f"{key}.(2).{term}.abs_estimate"), "at_mean": word(""),
+        }  # fmt: skip
+        template = TEMPLATES["moderation"][1 if lang == "zh" else 0]
+        if res.center:
+            at = reading(
+                TEMPLATES, "at_mean", lang, m=word(m), c=num(res.center_value, f"{key}.center"),
+                b=num(float(inter.coef()[d]), f"{key}.(2).{d}.estimate"),
+                p=pval(float(inter.pvalue()[d]), f"{key}.(2).{d}.p"),
+            )  # fmt: skip
+            template = template.replace("{at_mean}", at.template.replace("{m}", "{m}"))
+            values |= {k: v for k, v in at.values.items() if k != "m"}
+        out.append(Reading(template, values))
+    return out

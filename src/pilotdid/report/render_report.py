@@ -96,12 +96,14 @@ def report_sections(result: StudyResult) -> list[Section]:
                 "" if event else _why(result, False, True, ("", ""))),
         Section("exclusions", h("sec_exclusions"), readings.read_exclusions(result),
                 not_run="" if cfg.exclusions else _why(result, True, False, ("exclusions", "剔除样本"))),
-        Section("table4", h("sec_table4"), _stage_readings(result.mechanisms), ["table4"],
+        Section("table4", h("sec_table4"), readings.read_mechanisms(result), _keys(result, "table4"),
+                extra_html=_notes_list(result.mechanisms.notes if result.mechanisms else ()),
                 not_run="" if result.mechanisms else _why(
                     result, cfg.mechanisms.enabled or cfg.heterogeneity.enabled,
                     bool(cfg.mechanisms.mediators or cfg.heterogeneity.split_by),
                     ("mediators or split variables", "中介变量或分组变量"))),
-        Section("table5", h("sec_table5"), _stage_readings(result.moderation), ["table5"],
+        Section("table5", h("sec_table5"), readings.read_moderation(result), _keys(result, "table5"),
+                _keys(result, "figure_moderation", figures=True),
                 not_run="" if result.moderation else _why(
                     result, cfg.moderation.enabled, bool(cfg.moderation.moderators),
                     ("moderators", "调节变量"))),
@@ -113,11 +115,13 @@ def report_sections(result: StudyResult) -> list[Section]:
     return out
 
 
-def _stage_readings(stage: object) -> list[Reading]:
-    if stage is None:
-        return []
-    found = getattr(stage, "readings", None)
-    return list(found()) if callable(found) else []
+def _keys(result: StudyResult, stem: str, figures: bool = False) -> list[str]:
+    """Keys ``stem``, ``stem_2`` ... present among the result's tables (or moderation figures)."""
+    if figures:
+        n = len(result.moderation.results) if result.moderation is not None else 0
+    else:
+        n = sum(1 for k in result.tables if k == stem or k.startswith(f"{stem}_"))
+    return [stem if i == 0 else f"{stem}_{i + 1}" for i in range(n)]
 
 
 def _notes_list(notes: Sequence[str]) -> str:
@@ -158,6 +162,14 @@ def _repro(result: StudyResult) -> str:
     )
 
 
+def _caption(key: str, lang: str) -> str:
+    """Caption of a figure key; ``figure_moderation_2`` is the second of its kind."""
+    stem, _, n = key.rpartition("_")
+    if n.isdigit() and stem:
+        return f"{text(stem, lang)} ({n})"
+    return text(key, lang)
+
+
 def _figure(key: str, png: bytes, caption: str) -> str:
     data = base64.b64encode(png).decode("ascii")
     return (
@@ -176,7 +188,7 @@ def _section_html(
     parts.append(section.extra_html)
     for key in section.figures:
         if key in pngs:
-            parts.append(_figure(key, pngs[key], text(key, lang)))
+            parts.append(_figure(key, pngs[key], _caption(key, lang)))
     for key in section.tables:
         if key in tables:
             parts.append(f'<div class="table-wrap" id="t-{key}">{render_html(tables[key])}</div>')

@@ -49,6 +49,10 @@ STRINGS: Mapping[str, tuple[str, str]] = {
     ),
     "figure_support": ("Figure A2. Common Support", "图A2 共同支撑"),
     "figure_bias": ("Figure A3. Standardised Bias Across Covariates", "图A3 协变量标准化偏差"),
+    "figure_moderation": (
+        "Figure A4. Effect of the Policy Across the Moderator",
+        "图A4 政策效应随调节变量的变化",
+    ),
     # model titles
     "baseline": ("Baseline", "基准"),
     "with_controls": ("With controls", "加入控制变量"),

@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -45,6 +46,7 @@ __all__ = [
     "StudySection",
     "TreatmentConfig",
     "TreatmentNames",
+    "apply_overrides",
     "load_study",
     "parse_study",
 ]
@@ -198,16 +200,21 @@ class MechanismsConfig(_Section):
 
     enabled: bool = True
     mediators: list[str] = []
-    controls: bool = True
+    method: Literal["d_to_m", "three_step"] = "d_to_m"
+    bootstrap: NonNegativeInt = 500
+    seed: NonNegativeInt | None = None
 
 
 class HeterogeneityConfig(_Section):
-    """``[heterogeneity]``: the baseline DID in subsamples split at a variable (Table 4)."""
+    """``[heterogeneity]``: the baseline DID in groups split at a variable (Table 4)."""
 
     enabled: bool = True
     split_by: list[str] = []
-    at: Literal["median", "mean"] = "median"
-    level: Literal["unit", "row"] = "unit"
+    rule: Literal["median", "mean"] = "median"
+    measured: Literal["pre", "contemporaneous"] = "pre"
+    test: Literal["both", "pooled", "permutation", "none"] = "both"
+    permutations: PositiveInt = 1000
+    seed: NonNegativeInt | None = None
 
 
 class ModerationConfig(_Section):
@@ -409,6 +416,10 @@ class Study:
         The file's text, exactly as read.
     sha256 : str
         Hex SHA-256 of the file's bytes (UTF-8 of ``text`` when parsed from text).
+    overrides : tuple of (str, object)
+        Values set on top of the file (``pilotdid run --set key=value``), in order.
+    label : str
+        Name used in messages when there is no path (e.g. the built-in demo study's name).
     """
 
     config: StudyConfig
@@ -416,11 +427,13 @@ class Study:
     base_dir: Path
     text: str
     sha256: str
+    overrides: tuple[tuple[str, Any], ...] = ()
+    label: str = "study.toml"
 
     @property
     def name(self) -> str:
         """File name for messages (``"study.toml"`` when parsed from text)."""
-        return self.path.name if self.path is not None else "study.toml"
+        return self.path.name if self.path is not None else self.label
 
     def resolve(self, relative: str | os.PathLike[str]) -> Path:
         """Resolve a path written in the study file against the file's folder."""
@@ -434,6 +447,26 @@ class Study:
         return self.resolve(self.config.report.output).absolute()
 
 
+def apply_overrides(raw: dict[str, Any], overrides: Mapping[str, Any], name: str) -> None:
+    """Set ``overrides`` (key path -> value, e.g. ``"placebo.draws" -> 100``) in ``raw`` in place.
+
+    Raises
+    ------
+    StudyFileError
+        When a path goes through a key that holds a value rather than a table.
+    """
+    for path, value in overrides.items():
+        parts = [p.strip() for p in str(path).split(".")]
+        node = raw
+        for i, part in enumerate(parts[:-1]):
+            child = node.setdefault(part, {})
+            if not isinstance(child, dict):
+                where = ".".join(parts[: i + 1])
+                raise study_error(name, [f"{path}: cannot set it, {where} is not a table"])
+            node = child
+        node[parts[-1]] = value
+
+
 def parse_study(
     text: str,
     *,
@@ -441,6 +474,7 @@ def parse_study(
     name: str = "study.toml",
     path: Path | None = None,
     sha256: str | None = None,
+    overrides: Mapping[str, Any] | None = None,
 ) -> Study:
     """Validate the text of a study file.
 
@@ -456,6 +490,9 @@ def parse_study(
         The file the text came from.
     sha256 : str, optional
         Hash of the file's bytes (default: of the UTF-8 text).
+    overrides : mapping, optional
+        Key path -> value set on top of the file before validation (``{"placebo.draws": 100}``);
+        their problems are reported like the file's own.
 
     Returns
     -------
@@ -470,6 +507,7 @@ def parse_study(
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise StudyFileError(f"{name} is not valid TOML: {exc}; fix the syntax there.") from exc
+    apply_overrides(raw, overrides or {}, name)
     try:
         config = StudyConfig.model_validate(raw)
     except ValidationError as exc:
@@ -480,16 +518,19 @@ def parse_study(
         raise study_error(name, problems)
     digest = sha256 or hashlib.sha256(text.encode("utf-8")).hexdigest()
     folder = Path(base_dir) if base_dir is not None else Path.cwd()
-    return Study(config, path, folder.absolute(), text, digest)
+    extra = tuple((overrides or {}).items())
+    return Study(config, path, folder.absolute(), text, digest, extra, name)
 
 
-def load_study(path: str | os.PathLike[str]) -> Study:
+def load_study(path: str | os.PathLike[str], overrides: Mapping[str, Any] | None = None) -> Study:
     r"""Read and validate a study file, reporting every problem at once.
 
     Parameters
     ----------
     path : str or path-like
         The ``study.toml`` file.
+    overrides : mapping, optional
+        Key path -> value set on top of the file (see :func:`parse_study`).
 
     Returns
     -------
@@ -537,23 +578,5 @@ def load_study(path: str | os.PathLike[str]) -> Study:
         name=file.name,
         path=file.absolute(),
         sha256=hashlib.sha256(data).hexdigest(),
+        overrides=overrides,
     )
-
-
-def config_from_mapping(raw: dict[str, Any], name: str = "study") -> StudyConfig:
-    """Validate a study given as a Python mapping (the TOML structure) and fill defaults.
-
-    Raises
-    ------
-    StudyFileError
-        Every problem at once, as :func:`load_study`.
-    """
-    try:
-        config = StudyConfig.model_validate(raw)
-    except ValidationError as exc:
-        raise study_error(name, problem_lines(exc, StudyConfig, raw)) from None
-    config = _complete(config)
-    problems = semantic_problems(config)
-    if problems:
-        raise study_error(name, problems)
-    return config

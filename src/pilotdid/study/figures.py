@@ -27,7 +27,7 @@ def study_figures(result: StudyResult) -> Iterator[tuple[str, Figure]]:
 
     Keys: ``figure_pscore`` (score densities before/after matching), ``figure_support``
     (psgraph), ``figure_bias`` (pstest's %bias plot), ``figure1`` (placebo test) and
-    ``figure2`` (event study).
+    ``figure2`` (event study), ``figure_moderation`` (marginal effect across the moderator).
     """
     language = result.study.config.report.language
     match = result.matching.result
@@ -42,3 +42,10 @@ def study_figures(result: StudyResult) -> Iterator[tuple[str, Figure]]:
         yield "figure1", result.placebo.figure(language=language)
     if result.event_study is not None:
         yield "figure2", result.event_study.figure(language=language)
+    if result.moderation is not None:
+        from pilotdid.study.stages import make_labels
+
+        labels = make_labels(result.study.config)
+        for i, res in enumerate(result.moderation.results):
+            key = "figure_moderation" if i == 0 else f"figure_moderation_{i + 1}"
+            yield key, res.figure(language=language, labels=labels)

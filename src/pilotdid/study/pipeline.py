@@ -166,6 +166,19 @@ class StudyResult:
             out["placebo"] = cfg.seed_for("placebo")
         if self.matching.result is not None and cfg.matching.order == "random":
             out["matching"] = cfg.seed_for("matching")
+        mech = self.mechanisms
+        if (
+            mech is not None
+            and mech.heterogeneity
+            and cfg.heterogeneity.test in ("both", "permutation")
+        ):
+            out["heterogeneity"] = cfg.seed_for("heterogeneity")
+        if (
+            mech is not None
+            and mech.mechanism is not None
+            and cfg.mechanisms.method == "three_step"
+        ):
+            out["mechanisms"] = cfg.seed_for("mechanisms")
         return out
 
     def true_effects(self) -> list[TrueEffect]:
@@ -286,10 +299,10 @@ def run_study(
 
     mech = clock.run("mechanisms", lambda: mechanisms.run_mechanisms(cfg, matching))
     if mech is not None:
-        tables["table4"] = mech.table
+        tables.update(mech.tables)
     moderation = clock.run("moderation", lambda: mechanisms.run_moderation(cfg, matching))
     if moderation is not None:
-        tables["table5"] = moderation.table
+        tables.update(moderation.tables)
     return StudyResult(
         study=study, panel=panel, tables=tables, matching=matching, baseline=baseline,
         placebo=placebo, event_study=event, mechanisms=mech, moderation=moderation,
