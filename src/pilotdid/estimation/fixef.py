@@ -39,11 +39,13 @@ class FixedEffects:
 
 
 def _dense(codes: tuple[np.ndarray, ...]) -> tuple[tuple[np.ndarray, ...], tuple[int, ...]]:
+    """Re-number codes to ``0 .. levels - 1`` keeping their order (O(n), no sort)."""
     out, levels = [], []
     for c in codes:
-        uniq, inv = np.unique(c, return_inverse=True)
-        out.append(inv.astype(np.int64, copy=False))
-        levels.append(int(uniq.size))
+        present = np.bincount(c) > 0
+        new_code = np.cumsum(present) - 1
+        out.append(new_code[c].astype(np.int64, copy=False))
+        levels.append(int(present.sum()))
     return tuple(out), tuple(levels)
 
 
