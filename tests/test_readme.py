@@ -11,6 +11,6 @@ def test_readme_python_tour_runs(tmp_path, monkeypatch):
     assert blocks, "the README has a Python example"
     monkeypatch.chdir(tmp_path)  # it saves a table
     namespace: dict = {}
-    exec(compile(blocks[0], "README.md", "exec"), namespace)  # noqa: S102
+    exec(compile(blocks[0], "README.md", "exec"), namespace)
     assert (tmp_path / "table3.docx").exists()
     assert namespace["fit"].nobs > 0
