@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -146,37 +148,36 @@ def heterogeneity(
     kind, cluster = parse_vcov(vcov, spec.fixef, fml)
     grouping = _grouping(data, by, split, measured, unit, time, cohort, treatment)
     positions = np.flatnonzero(grouping.codes >= 0)
-    sample, row_groups = data.iloc[positions], grouping.codes[positions]
-    _check_treated(sample, row_groups, grouping.labels, treatment)
+    ctx = _Context(
+        data, data.iloc[positions], grouping.codes[positions], grouping, spec, treatment,
+        unit, time, cohort, kind, cluster, weights,
+    )  # fmt: skip
+    _check_treated(ctx.sample, ctx.groups, grouping.labels, treatment)
     models = {
-        label: feols(fml, sample.iloc[np.flatnonzero(row_groups == g)], vcov=vcov, weights=weights)
+        label: feols(fml, ctx.sample.iloc[np.flatnonzero(ctx.groups == g)], vcov, weights)
         for g, label in enumerate(grouping.labels)
     }
     notes = list(grouping.notes)
     pooled, differences, joint = None, pd.DataFrame(), {}
-    carry = tuple(dict.fromkeys([*cluster, *([unit] if unit else [])]))
     if test != "none":
-        pooled = pooled_model(
-            spec, sample, row_groups, grouping.labels, vcov_spec(kind, cluster), carry, weights
-        )
+        pooled = ctx.pooled(ctx.groups, vcov_spec(kind, cluster))
         differences = contrasts(pooled, treatment, grouping.labels, grouping.reference)
         joint = joint_test(pooled, treatment, grouping.labels, grouping.reference)
         notes.append(_pooled_note(pooled))
     permutation = None
     if test in ("both", "permutation") and pooled is not None:
-        if not grouping.unit_level or unit is None:
-            if test == "permutation":
-                raise EstimationError(
-                    "the permutation test shuffles group labels across units, but the groups "
-                    f"of {by!r} change within units; use measured='pre' or test='pooled'"
-                )
-            notes.append("Permutation test skipped: the groups change within units.")
+        if grouping.unit_level and unit is not None:
+            permutation = _permutation(ctx, pooled, permutations, seed, strata)
+            differences = differences.assign(
+                p_perm=permutation.p_coef, p_perm_wald=permutation.p_wald
+            )
+        elif test == "permutation":
+            raise EstimationError(
+                "the permutation test shuffles group labels across units, but the groups "
+                f"of {by!r} change within units; use measured='pre' or test='pooled'"
+            )
         else:
-            permutation = _permutation(
-                spec, sample, row_groups, grouping, pooled, treatment, unit, time, cohort,
-                kind, cluster, weights, permutations, seed, strata, data,
-            )  # fmt: skip
-            differences = _with_permutation(differences, permutation)
+            notes.append("Permutation test skipped: the groups change within units.")
     return HeterogeneityResult(
         fml=fml,
         treatment=treatment,
@@ -194,6 +195,31 @@ def heterogeneity(
         assignment=grouping.unit_values,
         notes=tuple(notes),
     )
+
+
+@dataclass(frozen=True, eq=False)
+class _Context:
+    """The parsed inputs every step shares."""
+
+    data: pd.DataFrame
+    sample: pd.DataFrame  # rows in some group
+    groups: np.ndarray  # group code of each row of `sample`
+    grouping: Grouping
+    spec: FormulaSpec
+    treatment: str
+    unit: str | None
+    time: str | None
+    cohort: str | None
+    kind: str
+    cluster: tuple[str, ...]
+    weights: str | None
+
+    def pooled(self, groups: np.ndarray, vcov: VcovSpec) -> FeolsResult:
+        """Fit the fully interacted model for the row groups ``groups`` of ``sample``."""
+        carry = tuple(dict.fromkeys([*self.cluster, *([self.unit] if self.unit else [])]))
+        return pooled_model(
+            self.spec, self.sample, groups, self.grouping.labels, vcov, carry, self.weights
+        )
 
 
 def _check_count(permutations: int, test: str) -> None:
@@ -274,69 +300,59 @@ def _pooled_note(pooled: FeolsResult) -> str:
 
 
 def _permutation(
-    spec: FormulaSpec,
-    sample: pd.DataFrame,
-    row_groups: np.ndarray,
-    grouping: Grouping,
-    pooled: FeolsResult,
-    treatment: str,
-    unit: str,
-    time: str | None,
-    cohort: str | None,
-    kind: str,
-    cluster: tuple[str, ...],
-    weights: str | None,
-    permutations: int,
-    seed: int | None,
-    strata: str,
-    data: pd.DataFrame,
+    ctx: _Context, pooled: FeolsResult, permutations: int, seed: int | None, strata: str
 ) -> PermutationTest:
-    column = _wald_cluster(sample, unit, kind, cluster)
+    """Shuffle unit labels ``permutations`` times and re-estimate the contrasts for each."""
+    unit = ctx.unit
+    if unit is None:  # the caller checks; this narrows the type
+        raise EstimationError("the permutation test needs unit=")
+    column = _wald_cluster(ctx.sample, unit, ctx.kind, ctx.cluster)
     by_cluster = pooled.with_vcov({"CRV1": column})
-    g_count = min(by_cluster.cluster_sizes)
-    n, k = by_cluster.nobs, by_cluster.df_k
+    g_count, n, k = min(by_cluster.cluster_sizes), by_cluster.nobs, by_cluster.df_k
     correction = g_count / (g_count - 1) * (n - 1) / (n - k)
-    setup = prepare_permutation(spec, sample, row_groups, treatment, unit, column, weights)
+    setup = prepare_permutation(
+        ctx.spec, ctx.sample, ctx.groups, ctx.treatment, unit, column, ctx.weights
+    )
     strata_codes = np.zeros(setup.units.size, dtype=np.int64)
-    if strata == "cohort" and time is not None:
-        cohorts = adoption_periods(data, unit, time, cohort, treatment)
+    if strata == "cohort" and ctx.time is not None:
+        cohorts = adoption_periods(ctx.data, unit, ctx.time, ctx.cohort, ctx.treatment)
         strata_codes = pd.factorize(cohorts.reindex(setup.units).to_numpy())[0]
     labels = draw_labels(setup.groups, strata_codes, permutations, np.random.default_rng(seed))
-    n_groups, ref = len(grouping.labels), grouping.reference
+    n_groups, ref = len(ctx.grouping.labels), ctx.grouping.reference
     if setup.moments is not None:
         observed = permutation_statistics(setup, setup.groups[None, :], n_groups, ref, correction)
         drawn = permutation_statistics(setup, labels, n_groups, ref, correction)
-        method = "batched"
     else:
-
-        def refit(unit_groups: pd.Series) -> tuple[np.ndarray, float]:
-            groups = sample[unit].map(unit_groups).to_numpy(dtype=np.int64)
-            fit = pooled_model(
-                spec, sample, groups, grouping.labels, {"CRV1": column}, (column,), weights
-            )
-            diff = contrasts(fit, treatment, grouping.labels, ref)["estimate"].to_numpy()
-            joint = joint_test(fit, treatment, grouping.labels, ref)
-            return diff, joint["statistic"] * joint["df_num"]
-
+        refit = partial(_refit, ctx, column)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", PilotdidWarning)
             observed = loop_statistics(setup.groups[None, :], setup.units, refit)
             drawn = loop_statistics(labels, setup.units, refit)
-        method = "loop"
-    names = [f"{lab} − {grouping.labels[ref]}" for g, lab in enumerate(grouping.labels) if g != ref]
+    names = [f"{lab} − {ctx.grouping.labels[ref]}" for g, lab in enumerate(ctx.grouping.labels)
+             if g != ref]  # fmt: skip
     draws = pd.DataFrame(drawn[0], columns=names).assign(wald=drawn[1])
     draws.index.name = "draw"
-    obs = pd.Series([*observed[0][0], observed[1][0]], index=[*names, "wald"])
     return PermutationTest(
-        observed=obs,
+        observed=pd.Series([*observed[0][0], observed[1][0]], index=[*names, "wald"]),
         draws=draws,
         p_coef=ri_pvalue(spread(drawn[0]), float(spread(observed[0])[0])),
         p_wald=ri_pvalue(drawn[1], float(observed[1][0])),
         seed=seed,
         strata=strata,
         cluster=column,
-        method=method,
+        method="batched" if setup.moments is not None else "loop",
+        assignments=pd.DataFrame(labels, columns=pd.Index(setup.units, name=unit)),
     )
+
+
+def _refit(ctx: _Context, column: str, unit_groups: pd.Series) -> tuple[np.ndarray, float]:
+    """Contrasts and Wald statistic of one labelling by refitting the pooled model."""
+    groups = ctx.sample[ctx.unit].map(unit_groups).to_numpy(dtype=np.int64)
+    fit = ctx.pooled(groups, {"CRV1": column})
+    labels, ref = ctx.grouping.labels, ctx.grouping.reference
+    diff = contrasts(fit, ctx.treatment, labels, ref)["estimate"].to_numpy()
+    joint = joint_test(fit, ctx.treatment, labels, ref)
+    return diff, joint["statistic"] * joint["df_num"]
 
 
 def _wald_cluster(sample: pd.DataFrame, unit: str, kind: str, cluster: tuple[str, ...]) -> str:
@@ -346,8 +362,3 @@ def _wald_cluster(sample: pd.DataFrame, unit: str, kind: str, cluster: tuple[str
         if (per_unit <= 1).all():
             return cluster[0]
     return unit
-
-
-def _with_permutation(differences: pd.DataFrame, permutation: PermutationTest) -> pd.DataFrame:
-    """Add the permutation p-values to the contrasts (the same joint p on every row)."""
-    return differences.assign(p_perm=permutation.p_coef, p_perm_wald=permutation.p_wald)

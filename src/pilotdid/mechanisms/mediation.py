@@ -96,7 +96,7 @@ def mechanism(
     >>> rng = np.random.default_rng(0)
     >>> df = pd.DataFrame({"unit": np.repeat(np.arange(40), 6), "year": np.tile(np.arange(6), 40)})
     >>> df["did"] = ((df["unit"] < 15) & (df["year"] >= 3)).astype(float)
-    >>> df["m"] = 0.8 * df["did"] + rng.normal(size=len(df))
+    >>> df["m"] = 0.8 * df["did"] + 0.1 * rng.normal(size=len(df))
     >>> df["y"] = 0.5 * df["m"] + rng.normal(size=len(df))
     >>> res = mechanism(df, "did", "m", fe="unit + year")
     >>> round(float(res.effects.loc["m", "a"]), 1)

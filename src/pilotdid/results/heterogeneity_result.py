@@ -44,6 +44,9 @@ class PermutationTest:
         Cluster variable of the Wald statistic.
     method : str
         ``"batched"`` (per-unit moments) or ``"loop"`` (one pooled fit per draw).
+    assignments : pandas.DataFrame
+        Group of every unit (columns) in every draw (rows), as a position in the result's
+        ``groups``.
     """
 
     observed: pd.Series
@@ -54,6 +57,7 @@ class PermutationTest:
     strata: str
     cluster: str
     method: str
+    assignments: pd.DataFrame
 
     @property
     def n_draws(self) -> int:
