@@ -72,7 +72,9 @@ def heterogeneity(
     split : {"median", "mean", "column"} or sequence of float, default "median"
         Two groups cut at the median (or mean) — "High" above it, "Low" at or below — or
         groups at these quantile levels (``[0.25, 0.5, 0.75]``: ``Q1`` … ``Q4``), or
-        ``"column"``: the values of ``by`` are the group labels.
+        ``"column"``: the values of ``by`` are the group labels. Thresholds are taken over
+        the units (``measured="pre"``) or rows (``"contemporaneous"``) of ``data`` that have a
+        value of ``by`` — pass the analysis sample (e.g. the matched sample) as ``data``.
     measured : {"pre", "contemporaneous"}, default "pre"
         ``"pre"`` classifies each **unit** by its mean of ``by`` before the earliest adoption
         period, so membership cannot respond to the policy and each unit stays in one group.
@@ -121,7 +123,9 @@ def heterogeneity(
     *Permutation test.* Group labels are shuffled across units and the contrast re-estimated
     for each shuffle, all draws at once from per-unit cross-products (see
     :mod:`pilotdid.mechanisms.permutation`); the p-values count the observed labelling. Both the
-    coefficient difference and the clustered Wald statistic are permuted.
+    coefficient difference and the clustered Wald statistic are permuted. Each draw equals a
+    refit of the group regressions on the relabelled data; 1,000 draws on the 3,025-row demo
+    panel take about half a second.
 
     Examples
     --------
@@ -157,27 +161,8 @@ def heterogeneity(
         label: feols(fml, ctx.sample.iloc[np.flatnonzero(ctx.groups == g)], vcov, weights)
         for g, label in enumerate(grouping.labels)
     }
-    notes = list(grouping.notes)
-    pooled, differences, joint = None, pd.DataFrame(), {}
-    if test != "none":
-        pooled = ctx.pooled(ctx.groups, vcov_spec(kind, cluster))
-        differences = contrasts(pooled, treatment, grouping.labels, grouping.reference)
-        joint = joint_test(pooled, treatment, grouping.labels, grouping.reference)
-        notes.append(_pooled_note(pooled))
-    permutation = None
-    if test in ("both", "permutation") and pooled is not None:
-        if grouping.unit_level and unit is not None:
-            permutation = _permutation(ctx, pooled, permutations, seed, strata)
-            differences = differences.assign(
-                p_perm=permutation.p_coef, p_perm_wald=permutation.p_wald
-            )
-        elif test == "permutation":
-            raise EstimationError(
-                "the permutation test shuffles group labels across units, but the groups "
-                f"of {by!r} change within units; use measured='pre' or test='pooled'"
-            )
-        else:
-            notes.append("Permutation test skipped: the groups change within units.")
+    tests = _tests(ctx, test, by, permutations, seed, strata)
+    pooled, differences, joint, permutation, notes = tests
     return HeterogeneityResult(
         fml=fml,
         treatment=treatment,
@@ -193,7 +178,7 @@ def heterogeneity(
         permutation=permutation,
         cutpoints=grouping.cutpoints,
         assignment=grouping.unit_values,
-        notes=tuple(notes),
+        notes=(*grouping.notes, *notes),
     )
 
 
@@ -220,6 +205,34 @@ class _Context:
         return pooled_model(
             self.spec, self.sample, groups, self.grouping.labels, vcov, carry, self.weights
         )
+
+
+def _tests(
+    ctx: _Context, test: str, by: str, permutations: int, seed: int | None, strata: str
+) -> tuple[FeolsResult | None, pd.DataFrame, dict[str, float], PermutationTest | None, list[str]]:
+    """Run the pooled and permutation tests asked for; return them with their notes."""
+    if test == "none":
+        return None, pd.DataFrame(), {}, None, []
+    labels, ref = ctx.grouping.labels, ctx.grouping.reference
+    pooled = ctx.pooled(ctx.groups, vcov_spec(ctx.kind, ctx.cluster))
+    differences = contrasts(pooled, ctx.treatment, labels, ref)
+    joint = joint_test(pooled, ctx.treatment, labels, ref)
+    notes = [_pooled_note(pooled)]
+    permutation = None
+    if test in ("both", "permutation"):
+        if ctx.grouping.unit_level and ctx.unit is not None:
+            permutation = _permutation(ctx, pooled, permutations, seed, strata)
+            differences = differences.assign(
+                p_perm=permutation.p_coef, p_perm_wald=permutation.p_wald
+            )
+        elif test == "permutation":
+            raise EstimationError(
+                "the permutation test shuffles group labels across units, but the groups "
+                f"of {by!r} change within units; use measured='pre' or test='pooled'"
+            )
+        else:
+            notes.append("Permutation test skipped: the groups change within units.")
+    return pooled, differences, joint, permutation, notes
 
 
 def _check_count(permutations: int, test: str) -> None:

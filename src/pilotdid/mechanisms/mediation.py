@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -107,31 +108,18 @@ def mechanism(
     _check_inputs(data, treatment, mediators_t, outcome, controls_t, fe_t, method)
     _check_level(level, bootstrap)
     kind, cluster = parse_vcov(vcov, fe_t, "mechanism()")
-    tail = f" | {' + '.join(fe_t)}" if fe_t else ""
-    rhs = " + ".join([treatment, *controls_t])
+    spec = _Spec(data, treatment, controls_t, fe_t, vcov, kind, cluster, weights)
+    boot = None
     if method == "d_to_m":
-        models, rows = _d_to_m(data, treatment, mediators_t, outcome, rhs, tail, vcov, weights)
-        boot = None
+        models, rows = _d_to_m(spec, mediators_t, outcome)
     else:
         if outcome is None:  # _check_inputs requires it; this narrows the type
             raise EstimationError("method='three_step' needs outcome=")
         unit = unit or (fe_t[0] if fe_t and "^" not in fe_t[0] else None)
         models, rows, draws = {}, [], {}
         for m in mediators_t:
-            used = [outcome, m, treatment, *controls_t, *_fe_columns(fe_t), *cluster]
-            used += [weights] if weights else []
-            sample = data.loc[data[list(dict.fromkeys(used))].notna().all(axis=1)]
-            steps = (
-                feols(f"{outcome} ~ {rhs}{tail}", sample, vcov, weights),
-                feols(f"{m} ~ {rhs}{tail}", sample, vcov, weights),
-                feols(f"{outcome} ~ {treatment} + {m}{_plus(controls_t)}{tail}", sample, vcov, weights),
-            )  # fmt: skip
-            for k, fit in enumerate(steps, start=1):
-                models[f"step{k}:{m}"] = fit
-            draws[m] = _bootstrap(
-                sample, (outcome, m, treatment), controls_t, fe_t, unit, kind, cluster, weights,
-                bootstrap, seed,
-            )  # fmt: skip
+            steps, draws[m] = _three_step(spec, outcome, m, unit, bootstrap, seed)
+            models.update({f"step{k}:{m}": fit for k, fit in enumerate(steps, start=1)})
             rows.append(_three_step_row(steps, treatment, m, draws[m], level))
         boot = pd.DataFrame(draws) if bootstrap else None
     effects = pd.DataFrame(rows).set_index("mediator")
@@ -151,25 +139,55 @@ def mechanism(
     )
 
 
+@dataclass(frozen=True, eq=False)
+class _Spec:
+    """The regression setup shared by every step."""
+
+    data: pd.DataFrame
+    treatment: str
+    controls: tuple[str, ...]
+    fe: tuple[str, ...]
+    vcov: VcovSpec
+    kind: str
+    cluster: tuple[str, ...]
+    weights: str | None
+
+    def fit(self, outcome: str, regressors: Sequence[str], data: pd.DataFrame) -> FeolsResult:
+        """``outcome ~ regressors + controls | fe`` on ``data``."""
+        rhs = " + ".join([*regressors, *self.controls])
+        tail = f" | {' + '.join(self.fe)}" if self.fe else ""
+        return feols(f"{outcome} ~ {rhs}{tail}", data, self.vcov, self.weights)
+
+
 def _d_to_m(
-    data: pd.DataFrame,
-    treatment: str,
-    mediators: tuple[str, ...],
-    outcome: str | None,
-    rhs: str,
-    tail: str,
-    vcov: VcovSpec,
-    weights: str | None,
+    spec: _Spec, mediators: tuple[str, ...], outcome: str | None
 ) -> tuple[dict[str, FeolsResult], list[dict[str, float | str]]]:
     """``M ~ D + X | FE`` for every mediator (and the total effect when ``outcome`` is given)."""
     models: dict[str, FeolsResult] = {}
     if outcome is not None:
-        models["total"] = feols(f"{outcome} ~ {rhs}{tail}", data, vcov, weights)
+        models["total"] = spec.fit(outcome, [spec.treatment], spec.data)
     rows: list[dict[str, float | str]] = []
     for m in mediators:
-        models[m] = feols(f"{m} ~ {rhs}{tail}", data, vcov, weights)
-        rows.append(_d_to_m_row(models[m], treatment, m))
+        models[m] = spec.fit(m, [spec.treatment], spec.data)
+        rows.append(_d_to_m_row(models[m], spec.treatment, m))
     return models, rows
+
+
+def _three_step(
+    spec: _Spec, outcome: str, mediator: str, unit: str | None, bootstrap: int, seed: int | None
+) -> tuple[tuple[FeolsResult, FeolsResult, FeolsResult], np.ndarray]:
+    """Fit the three steps on the rows where all are observed; bootstrap the indirect effect."""
+    used = [outcome, mediator, spec.treatment, *spec.controls, *_fe_columns(spec.fe)]
+    used += [*spec.cluster, *([spec.weights] if spec.weights else [])]
+    data = spec.data
+    sample = data.loc[data[list(dict.fromkeys(used))].notna().all(axis=1)]
+    steps = (
+        spec.fit(outcome, [spec.treatment], sample),
+        spec.fit(mediator, [spec.treatment], sample),
+        spec.fit(outcome, [spec.treatment, mediator], sample),
+    )
+    draws = _bootstrap(spec, sample, (outcome, mediator), unit, bootstrap, seed)
+    return steps, draws
 
 
 def _names(value: str | Sequence[str]) -> tuple[str, ...]:
@@ -177,10 +195,6 @@ def _names(value: str | Sequence[str]) -> tuple[str, ...]:
     if isinstance(value, str):
         return tuple(p.strip() for p in value.split("+") if p.strip())
     return tuple(str(v) for v in value)
-
-
-def _plus(controls: tuple[str, ...]) -> str:
-    return "".join(f" + {c}" for c in controls)
 
 
 def _fe_columns(fe: tuple[str, ...]) -> list[str]:
@@ -282,18 +296,14 @@ def _estimate(fit: FeolsResult, term: str) -> tuple[float, float]:
 
 
 def _bootstrap(
+    spec: _Spec,
     sample: pd.DataFrame,
-    variables: tuple[str, str, str],
-    controls: tuple[str, ...],
-    fe: tuple[str, ...],
+    variables: tuple[str, str],
     unit: str | None,
-    kind: str,
-    cluster: tuple[str, ...],
-    weights: str | None,
     draws: int,
     seed: int | None,
 ) -> np.ndarray:
-    """Indirect effects of ``draws`` cluster-bootstrap samples (``variables``: Y, M, D)."""
+    """Indirect effects of ``draws`` cluster-bootstrap samples (``variables``: Y and M)."""
     if draws == 0:
         return np.empty(0)
     if unit is None or unit not in sample.columns:
@@ -302,16 +312,16 @@ def _bootstrap(
             "or bootstrap=0"
         )
     column = unit
-    if kind == "CRV1" and len(cluster) == 1 and cluster[0] != unit:
-        if (sample.groupby(unit, sort=False)[cluster[0]].nunique() <= 1).all():
-            column = cluster[0]  # clusters that nest units are what is resampled
-    n_clusters = sample[column].nunique()
-    # one generator per mediator seeded identically: each mediator's draws reproduce alone
-    counts = bootstrap_counts(n_clusters, draws, np.random.default_rng(seed))
-    outcome, mediator, treatment = variables
+    if spec.kind == "CRV1" and len(spec.cluster) == 1 and spec.cluster[0] != unit:
+        if (sample.groupby(unit, sort=False)[spec.cluster[0]].nunique() <= 1).all():
+            column = spec.cluster[0]  # clusters that nest units are what is resampled
+    # the same seed for every mediator: each mediator's draws reproduce on their own
+    counts = bootstrap_counts(sample[column].nunique(), draws, np.random.default_rng(seed))
+    outcome, mediator = variables
     return bootstrap_indirect(
-        sample, outcome, mediator, treatment, controls, fe, unit, column, weights, counts
-    )
+        sample, outcome, mediator, spec.treatment, spec.controls, spec.fe, unit, column,
+        spec.weights, counts,
+    )  # fmt: skip
 
 
 def _notes(method: str, bootstrap: int, seed: int | None, level: float) -> tuple[str, ...]:
