@@ -100,3 +100,16 @@ def test_results_work_with_etable(table4_parts):
     assert [g.label for g in t.header_rows()[1]] == ["RD", "TFP"]
     t2 = pdid.etable(hets[0].models)
     assert t2.body.shape[1] == 2
+
+
+def test_text_and_html_displays(table4_parts, demo):
+    mech, hets = table4_parts
+    het = hets[0]
+    assert "Fisher permutation test" in het.summary() and "High RD − Low RD" in het.summary()
+    assert het._repr_html_().startswith("<div>") and "&lt;" not in het.permutation.summary()
+    assert "HeterogeneityResult(by='RD'" in repr(het)
+    assert "D → M" in mech.summary() and "<table" in mech._repr_html_()
+    assert list(het.tidy().index) == ["High RD", "Low RD"]
+    three = pdid.mechanism(demo.data, "TP", "RD", "lnESF", CONTROLS, "code + year",
+                           method="three_step", bootstrap=0)  # fmt: skip
+    assert "Sobel test." in three.notes[0] and "Jiang" in three.summary()

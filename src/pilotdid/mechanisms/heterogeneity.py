@@ -125,7 +125,7 @@ def heterogeneity(
     :mod:`pilotdid.mechanisms.permutation`); the p-values count the observed labelling. Both the
     coefficient difference and the clustered Wald statistic are permuted. Each draw equals a
     refit of the group regressions on the relabelled data; 1,000 draws on the 3,025-row demo
-    panel take about half a second.
+    panel take well under a second.
 
     Examples
     --------
