@@ -27,3 +27,18 @@ def test_import_is_cheap():
     seconds, heavy = out.stdout.split(" ", 1)
     assert heavy.strip() == "[]"
     assert float(seconds) < 0.5
+
+
+def test_no_subpackage_shadows_a_public_function():
+    # importing a subpackage sets it as an attribute of pilotdid; a public function with the same
+    # name (e.g. describe() and a describe/ package) would then turn into a module
+    import importlib
+    import pkgutil
+    import types
+
+    for info in pkgutil.walk_packages(pilotdid.__path__, "pilotdid."):
+        importlib.import_module(info.name)
+    for name in pilotdid.__all__:
+        value = getattr(pilotdid, name)
+        if name not in pilotdid._SUBMODULES:
+            assert not isinstance(value, types.ModuleType), name

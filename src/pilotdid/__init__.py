@@ -61,9 +61,9 @@ _EXPORTS: dict[str, str] = {
     "moderation": "pilotdid.mechanisms.moderation",
     "ModerationResult": "pilotdid.results.moderation_result",
     # tables: descriptive, correlation, regression; the Table value and its writers
-    "describe": "pilotdid.describe.descriptive",
-    "correlation": "pilotdid.describe.correlation",
-    "vif": "pilotdid.describe.correlation",
+    "describe": "pilotdid.descriptives.descriptive",
+    "correlation": "pilotdid.descriptives.correlation",
+    "vif": "pilotdid.descriptives.correlation",
     "etable": "pilotdid.report.etable",
     "Table": "pilotdid.report.table",
     "save_tables": "pilotdid.report.table",

@@ -16,8 +16,8 @@ MODULES = [
     "pilotdid.report.render_html",
     "pilotdid.report.render_docx",
     "pilotdid.report.render_xlsx",
-    "pilotdid.describe.descriptive",
-    "pilotdid.describe.correlation",
+    "pilotdid.descriptives.descriptive",
+    "pilotdid.descriptives.correlation",
 ]
 
 

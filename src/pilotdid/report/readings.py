@@ -228,7 +228,7 @@ def _largest(r: np.ndarray, rows: list[int], cols: list[int]) -> tuple[float, in
 
 def read_table2(result: StudyResult) -> Reading:
     """Read Table 2 and the VIF table: the largest correlations and the largest VIF."""
-    from pilotdid.describe.correlation import correlation_matrix
+    from pilotdid.descriptives.correlation import correlation_matrix
 
     cfg = result.study.config
     lang, did, controls = cfg.report.language, cfg.treatment.names.did, list(cfg.model.controls)

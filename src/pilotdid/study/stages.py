@@ -67,8 +67,8 @@ def formula(cfg: StudyConfig, outcome: str, rhs: list[str]) -> str:
 
 def descriptive_tables(cfg: StudyConfig, panel: PreparedPanel) -> dict[str, Table]:
     """Table 1 (descriptive statistics), Table 2 (correlations) and the VIF table."""
-    from pilotdid.describe.correlation import correlation, vif
-    from pilotdid.describe.descriptive import describe
+    from pilotdid.descriptives.correlation import correlation, vif
+    from pilotdid.descriptives.descriptive import describe
 
     lang, labels = cfg.report.language, make_labels(cfg)
     names = cfg.treatment.names

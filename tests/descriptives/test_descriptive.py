@@ -3,7 +3,7 @@ import pandas as pd
 import pytest
 from scipy import stats as sps
 
-from pilotdid.describe.descriptive import describe, summary_stats, welch_comparison
+from pilotdid.descriptives.descriptive import describe, summary_stats, welch_comparison
 from pilotdid.errors import PanelError, PilotdidError
 from tests.report.paper import check_golden
 

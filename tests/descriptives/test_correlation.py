@@ -3,7 +3,7 @@ import pandas as pd
 import pytest
 from scipy import stats as sps
 
-from pilotdid.describe.correlation import correlation, correlation_matrix, vif, vif_values
+from pilotdid.descriptives.correlation import correlation, correlation_matrix, vif, vif_values
 from pilotdid.errors import PanelError, PilotdidError
 from tests.report.paper import check_golden
 

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats as sps
 
-from pilotdid.describe._common import numeric_columns, select_columns
+from pilotdid.descriptives._common import numeric_columns, select_columns
 from pilotdid.errors import PanelError, PilotdidError
 from pilotdid.options import CorrMethod, CorrMissing, validate_option
 from pilotdid.report.cells import Number, format_value, stars_for, stars_note, validate_stars

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats as sps
 
-from pilotdid.describe._common import numeric_columns, select_columns
+from pilotdid.descriptives._common import numeric_columns, select_columns
 from pilotdid.errors import PanelError
 from pilotdid.options import DescribeStat, validate_option
 from pilotdid.report.cells import format_value, stars_for, stars_note, validate_stars

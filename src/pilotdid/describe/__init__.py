@@ -1,1 +1,0 @@
-"""describe subpackage of pilotdid."""

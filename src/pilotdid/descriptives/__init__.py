@@ -1,0 +1,1 @@
+"""Descriptive tables: summary statistics (Table 1), correlations and VIF (Table 2)."""
