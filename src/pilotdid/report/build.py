@@ -31,7 +31,15 @@ if TYPE_CHECKING:
     from pilotdid.report.table import Table
     from pilotdid.study.pipeline import StudyResult
 
-__all__ = ["MARKER", "TABLE_FILES", "check_output_dir", "collect_tables", "write_report"]
+__all__ = [
+    "CJK_FONTS",
+    "MARKER",
+    "TABLE_FILES",
+    "check_output_dir",
+    "collect_tables",
+    "figure_rc",
+    "write_report",
+]
 
 #: Name of the file that marks a folder as pilotdid output (safe to replace).
 MARKER = ".pilotdid-output"
@@ -103,13 +111,39 @@ def collect_tables(result: StudyResult) -> dict[str, Table]:
     return {k: dataclasses.replace(t, key=k) for k, t in tables.items()}
 
 
-def _save_figure(fig: Figure, folder: Path, key: str, formats: list[str], dpi: int) -> bytes:
+#: Fonts with Chinese glyphs, most common first; the first one installed draws Chinese figures.
+CJK_FONTS = (
+    "Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", "WenQuanYi Zen Hei",
+    "Microsoft YaHei", "SimHei", "PingFang SC", "Heiti SC", "Arial Unicode MS",
+)  # fmt: skip
+
+
+def figure_rc(language: str) -> dict[Any, Any]:
+    """Return the matplotlib settings for drawing and saving the report's figures.
+
+    SVG ids are deterministic and text stays text; for Chinese a CJK font is put first when one
+    is installed (DejaVu Sans, matplotlib's default, has no Chinese glyphs).
+    """
+    rc: dict[Any, Any] = {"svg.hashsalt": "pilotdid", "svg.fonttype": "none"}
+    if language == "zh":
+        from matplotlib import font_manager
+
+        installed = {f.name for f in font_manager.fontManager.ttflist}
+        cjk = [name for name in CJK_FONTS if name in installed]
+        rc["font.sans-serif"] = [*cjk, "DejaVu Sans"]
+        rc["axes.unicode_minus"] = False  # CJK fonts often lack the Unicode minus sign
+    return rc
+
+
+def _save_figure(
+    fig: Figure, folder: Path, key: str, formats: list[str], dpi: int, language: str
+) -> bytes:
     """Save ``fig`` in each format; return its PNG bytes (for inlining), made deterministic."""
     import matplotlib
 
     png = io.BytesIO()
     meta = {"png": {"Software": None}, "svg": {"Date": None}, "pdf": {"CreationDate": None}}
-    with matplotlib.rc_context({"svg.hashsalt": "pilotdid", "svg.fonttype": "none"}):
+    with matplotlib.rc_context(figure_rc(language)):
         fig.savefig(png, format="png", dpi=dpi, metadata=meta["png"])
         for fmt in formats:
             path = folder / f"{key}.{fmt}"
@@ -169,8 +203,14 @@ def _write_all(result: StudyResult, folder: Path) -> None:
     figures_dir = folder / "figures"
     figures_dir.mkdir()
     pngs = {}
-    for key, fig in result.figures():
-        pngs[key] = _save_figure(fig, figures_dir, key, list(cfg.report.figures), cfg.report.dpi)
+    import matplotlib
+
+    # figures lay out their text when drawn, so the font settings must hold from creation on
+    with matplotlib.rc_context(figure_rc(cfg.report.language)):
+        for key, fig in result.figures():
+            pngs[key] = _save_figure(
+                fig, figures_dir, key, list(cfg.report.figures), cfg.report.dpi, cfg.report.language
+            )
     if "html" in cfg.report.formats:
         html = render_report(result, tables, pngs)
         (folder / "report.html").write_text(html, encoding="utf-8")

@@ -19,6 +19,7 @@ FIGURE_KEYS: tuple[str, ...] = (
     "figure_bias",
     "figure1",
     "figure2",
+    "figure_moderation",
 )
 
 

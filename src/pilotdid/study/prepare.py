@@ -271,7 +271,8 @@ def _treat(
             study.name,
             [
                 f"{_source_key(cfg)}: {len(absent):,} roster unit(s) are not in the data column "
-                f"{cfg.unit!r}, e.g. {shown}; fix the codes or set "
+                f"{cfg.unit!r}{' (after data.filters)' if cfg.data.filters else ''}, e.g. {shown}; "
+                "fix the codes or set "
                 'treatment.absent_units = "note" to ignore them'
             ],
         )
