@@ -68,6 +68,10 @@ _EXPORTS: dict[str, str] = {
     "Table": "pilotdid.report.table",
     "save_tables": "pilotdid.report.table",
     "Labels": "pilotdid.report.labels",
+    # the main job: a study file in, the whole paper out
+    "load_study": "pilotdid.study.config",
+    "run_study": "pilotdid.study.pipeline",
+    "StudyResult": "pilotdid.study.pipeline",
 }
 
 # submodules reachable as attributes without their own import (``pilotdid.datasets.demo_panel()``)

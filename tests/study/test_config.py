@@ -181,3 +181,12 @@ def test_the_config_is_frozen():
     assert isinstance(cfg, StudyConfig)
     with pytest.raises(Exception):  # noqa: B017 - pydantic raises its ValidationError subclass
         cfg.placebo.draws = 3
+
+
+def test_the_readme_error_example_is_what_pilotdid_prints():
+    readme = (EXAMPLE.parents[1] / "README.md").read_text(encoding="utf-8")
+    shown = readme.split("```\nstudy.toml has 3 problems:")[1].split("```")[0]
+    _, message = problems(
+        BASE + '[matching]\ncalipr = 0.05\n[placebo]\ndraws = "many"\n[report]\nlanguage = "fr"\n'
+    )
+    assert message == "study.toml has 3 problems:" + shown.rstrip("\n")
