@@ -92,8 +92,11 @@ def _say(message: str) -> None:
 
 
 def _progress(i: int, n: int, stage: str, seconds: float | None) -> None:
-    if seconds is not None:
-        _say(f"  [{i}/{n}] {stage:<13} {seconds:6.2f} s")
+    # the stage name appears when it starts, its time when it ends (same line)
+    if seconds is None:
+        print(f"  [{i}/{n}] {stage:<13}", end="", file=sys.stderr, flush=True)
+    else:
+        _say(f" {seconds:6.2f} s")
 
 
 def _cmd_init(args: argparse.Namespace) -> int:
@@ -145,8 +148,12 @@ def _run_and_write(study: Study, out_arg: str | None, quiet: bool) -> StudyResul
     if not quiet:
         _say(f"pilotdid: running {study.name}")
     result = run_study(study, progress=None if quiet else _progress)
+    if not quiet:
+        print(f"  {'writing report':<19}", end="", file=sys.stderr, flush=True)
+    written = time.perf_counter()
     result.write_report(out)
     if not quiet:
+        _say(f" {time.perf_counter() - written:6.2f} s")
         _say(f"  wrote {out} in {time.perf_counter() - start:.1f} s: open {out / 'report.html'}")
     return result
 

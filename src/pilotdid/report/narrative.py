@@ -111,7 +111,7 @@ class Reading:
     >>> r.text()
     'The policy raises lnESF by 0.0233 (p = 0.015).'
     >>> r.html()
-    '<p>The policy raises lnESF by <span class="num" data-key="b" data-value="0.0233">0.0233</span> (p = <span class="num" data-key="p" data-value="0.015">p = 0.015</span>).</p>'
+    '<p>The policy raises lnESF by <span class="num" data-key="b" data-value="0.0233">0.0233</span> (<span class="num" data-key="p" data-value="0.015">p = 0.015</span>).</p>'
     """
 
     template: str

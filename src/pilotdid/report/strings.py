@@ -58,6 +58,18 @@ STRINGS: Mapping[str, tuple[str, str]] = {
     "with_controls": ("With controls", "加入控制变量"),
     "high": ("High {var}", "高{var}"),
     "low": ("Low {var}", "低{var}"),
+    # sample notes under Table 3
+    "sample_full": (
+        "Sample: the full panel, {rows} rows (no matching).",
+        "样本：全样本，共{rows}行（未匹配）。",
+    ),
+    "sample_psm": (
+        "PSM-DID sample: {how} ({method} matching, {mode} mode), {rows} rows.",
+        "PSM-DID样本：{how}（{method}匹配，{mode}模式），共{rows}行。",
+    ),
+    "sample_matched": ("matched rows", "匹配成功的观测"),
+    "sample_support": ("rows on common support", "共同支撑域内的观测"),
+    "sample_weights": ("matched rows weighted by the matching weights", "以匹配权重加权的匹配观测"),
     # sections
     "report_title": ("{title}", "{title}"),
     "synthetic_banner": (

@@ -235,13 +235,14 @@ def baseline_models(cfg: StudyConfig, matching: MatchingStage) -> BaselineStage:
 
 
 def _sample_note(cfg: StudyConfig, matching: MatchingStage) -> list[str]:
+    lang, rows = cfg.report.language, f"{len(matching.sample):,}"
     if matching.result is None:
-        return [f"Sample: full panel, N = {len(matching.sample):,} rows."]
+        return [text("sample_full", lang, rows=rows)]
     m = cfg.matching
-    how = {"matched": "matched rows", "support": "rows on common support",
-           "weights": "matched rows weighted by the matching weights"}[m.sample]  # fmt: skip
-    return [f"PSM-DID sample: {how} ({m.method} matching, {m.mode.replace('_', ' ')} mode), "
-            f"{len(matching.sample):,} rows."]  # fmt: skip
+    how = text(f"sample_{m.sample}", lang)
+    return [
+        text("sample_psm", lang, how=how, method=m.method, mode=m.mode.replace("_", " "), rows=rows)
+    ]
 
 
 def run_placebo(cfg: StudyConfig, matching: MatchingStage) -> PlaceboResult | None:
