@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from pilotdid.report.labels import Labels
 from pilotdid.report.narrative import Reading, count, num, pct, pval, reading, significance, word
 
 if TYPE_CHECKING:
@@ -175,6 +176,13 @@ def _w(key: str, language: str, **fields: Any) -> Any:
     return word((pair[1] if language == "zh" else pair[0]).format(**fields))
 
 
+def _var(result: StudyResult, name: Any) -> Any:
+    """Return a variable's display name from the study's labels, as a word."""
+    report = result.study.config.report
+    labels = Labels(en=dict(report.labels.en), zh=dict(report.labels.zh), language=report.language)
+    return word(labels.var(str(name)))
+
+
 def read_data(result: StudyResult) -> Reading:
     """Read the data section: rows, units, periods, treated share, Post coding, filters."""
     lang, panel = result.study.config.report.language, result.panel
@@ -187,7 +195,7 @@ def read_data(result: StudyResult) -> Reading:
     return reading(
         TEMPLATES, "data", lang,
         rows=count(report.n_rows, "data.rows"), units=count(report.n_units, "data.units"),
-        unit=word(str(panel.treatment.unit)), first=word(str(report.periods[0])),
+        unit=_var(result, panel.treatment.unit), first=word(str(report.periods[0])),
         last=word(str(report.periods[1])), balance=_w("balanced" if check.balanced else "unbalanced", lang),
         treated=count(report.n_treated_units, "data.treated_units"),
         share_units=pct(report.treated_share_units, "data.treated_share_units"),
@@ -208,7 +216,7 @@ def read_table1(result: StudyResult) -> Reading:
     y, treat = cfg.model.outcome, cfg.treatment.names.treat
     key = "table1.{}.{}".format
     return reading(
-        TEMPLATES, "table1", lang, y=word(y), treat=word(treat),
+        TEMPLATES, "table1", lang, y=_var(result, y), treat=_var(result, treat),
         n=count(int(_cell(t1, 0, 0)), key(y, "obs")), mean=num(_cell(t1, 0, 1), key(y, "mean")),
         sd=num(_cell(t1, 0, 2), key(y, "sd")), min=num(_cell(t1, 0, 3), key(y, "min")),
         max=num(_cell(t1, 0, 4), key(y, "max")),
@@ -244,10 +252,10 @@ def read_table2(result: StudyResult) -> Reading:
     vif_var = vif.body.index[0] if vif is not None else ""
     high = vif_max >= 10
     return reading(
-        TEMPLATES, "table2", lang, did=word(did), with_did=word(names[j_did]),
+        TEMPLATES, "table2", lang, did=_var(result, did), with_did=_var(result, names[j_did]),
         r_did=num(r_did, f"table2.{did}.{names[j_did]}"),
         r_max=num(r_max, f"table2.{names[i_max]}.{names[j_max]}"),
-        pair=word(f"{names[i_max]}, {names[j_max]}"), vif_max=num(vif_max, "vif.max"),
+        pair=word(f"{_var(result, names[i_max]).shown}, {_var(result, names[j_max]).shown}"), vif_max=num(vif_max, "vif.max"),
         vif_var=word(str(vif_var)), vif_mean=num(vif_mean, "vif.mean"),
         vif_verdict=_w("above" if high else "below", lang), mc=_w("mc_yes" if high else "mc_no", lang),
     )  # fmt: skip
@@ -296,7 +304,7 @@ def read_table3(result: StudyResult) -> Reading:
     one, two = _coef(first, did, f"table3.(1).{did}"), _coef(main, did, f"table3.(2).{did}")
     b1, b2 = float(first.coef()[did]), float(main.coef()[did])
     return reading(
-        TEMPLATES, "table3", lang, y=word(y), dir1=_w("raises" if b1 >= 0 else "lowers", lang),
+        TEMPLATES, "table3", lang, y=_var(result, y), dir1=_w("raises" if b1 >= 0 else "lowers", lang),
         b1=one["b"], se1=one["se"], p1=one["p"], b2=two["b"], se2=two["se"], p2=two["p"],
         sig2=word(significance(float(two["p"].value), lang)),
         dir2=_w("raises" if b2 >= 0 else "lowers", lang),
@@ -407,17 +415,17 @@ def read_mechanisms(result: StudyResult) -> list[Reading]:
             a, p = float(row["a"]), float(row["p_a"])
             key = f"table4.{m}.{did}"
             out.append(reading(
-                TEMPLATES, "mediator", lang, m=word(str(m)), dir=_w("raises" if a >= 0 else "lowers", lang),
+                TEMPLATES, "mediator", lang, m=_var(result, m), dir=_w("raises" if a >= 0 else "lowers", lang),
                 a=num(a, f"{key}.estimate"), se=num(float(row["se_a"]), f"{key}.se"),
                 p=pval(p, f"{key}.p"), sig=word(significance(p, lang)),
                 n=count(int(row["nobs"]), f"{key}.nobs"),
             ))  # fmt: skip
     for het in stage.heterogeneity:
-        out.append(_read_split(het, did, cfg.heterogeneity.rule, lang))
+        out.append(_read_split(het, did, cfg.heterogeneity.rule, lang, _var(result, het.by)))
     return out
 
 
-def _read_split(het: Any, did: str, rule: str, lang: str) -> Reading:
+def _read_split(het: Any, did: str, rule: str, lang: str, by: Any) -> Reading:
     hi, lo = het.groups[0], het.groups[-1]
     fits = het.models
     key = f"table4.{het.by}"
@@ -429,7 +437,7 @@ def _read_split(het: Any, did: str, rule: str, lang: str) -> Reading:
         else None
     )
     values: dict[str, Any] = {
-        "by": word(het.by), "rule": _w(f"rule_{rule}", lang), "g_hi": word(hi), "g_lo": word(lo),
+        "by": by, "rule": _w(f"rule_{rule}", lang), "g_hi": word(hi), "g_lo": word(lo),
         "b_hi": num(float(fits[hi].coef()[did]), f"{key}.{hi}.estimate"),
         "p_hi": pval(float(fits[hi].pvalue()[did]), f"{key}.{hi}.p"),
         "b_lo": num(float(fits[lo].coef()[did]), f"{key}.{lo}.estimate"),
@@ -457,7 +465,7 @@ def read_moderation(result: StudyResult) -> list[Reading]:
         key = f"table5.{m}"
         b3, p3 = float(inter.coef()[term]), float(inter.pvalue()[term])
         values: dict[str, Any] = {
-            "m": word(m), "d": word(d),
+            "m": _var(result, m), "d": _var(result, d),
             "b1": num(float(main.coef()[d]), f"{key}.(1).{d}.estimate"),
             "p1": pval(float(main.pvalue()[d]), f"{key}.(1).{d}.p"),
             "b3": num(b3, f"{key}.(2).{term}.estimate"), "p3": pval(p3, f"{key}.(2).{term}.p"),
@@ -468,7 +476,7 @@ def read_moderation(result: StudyResult) -> list[Reading]:
         template = TEMPLATES["moderation"][1 if lang == "zh" else 0]
         if res.center:
             at = reading(
-                TEMPLATES, "at_mean", lang, m=word(m), c=num(res.center_value, f"{key}.center"),
+                TEMPLATES, "at_mean", lang, m=_var(result, m), c=num(res.center_value, f"{key}.center"),
                 b=num(float(inter.coef()[d]), f"{key}.(2).{d}.estimate"),
                 p=pval(float(inter.pvalue()[d]), f"{key}.(2).{d}.p"),
             )  # fmt: skip
