@@ -104,3 +104,18 @@ def test_disabled_stages_are_skipped(project):
     assert res.matching.result is None and res.placebo is None and res.event_study is None
     assert len(res.sample) == len(res.panel.data)
     assert "balance" not in res.tables and "event_table" not in res.tables
+
+
+def test_without_controls_the_headline_is_the_only_baseline_column(project):
+    import re
+
+    extra = '[matching]\nenabled = false\n[[exclusions]]\nname = "Without A"\ncolumn = "province"\nvalues = ["A"]\n'
+    path = project / "study.toml"
+    path.write_text(path.read_text().replace('controls = ["x1", "x2"]', "controls = []") + extra)
+    res = run_study(load_study(path))
+    assert list(res.baseline.models) == ["Baseline", "Without A"]
+    assert res.baseline.main_column == 1 and res.main is res.baseline.models["Baseline"]
+    page = (res.write_report(project / "out") / "report.html").read_text(encoding="utf-8")
+    text = re.sub("<[^>]+>", "", page)
+    assert "the study lists no control variables" in text
+    assert "With the controls" not in text

@@ -79,6 +79,13 @@ TEMPLATES: Mapping[str, tuple[str, str]] = {
         "{b2}（标准误{se2}，{p2}），{sig2}：试点政策使{y}{dir2}{b2_abs}（{n2}个观测值，控制个体"
         "与时间固定效应，R² = {r2}）。",
     ),
+    "table3_single": (
+        "The estimate is {b2} (SE {se2}, {p2}), {sig2}: the pilot policy {dir2} {y} by {b2_abs}, "
+        "on {n2} observations with unit and time fixed effects (R² = {r2}); the study lists no "
+        "control variables.",
+        "估计值为{b2}（标准误{se2}，{p2}），{sig2}：试点政策使{y}{dir2}{b2_abs}（{n2}个观测值，控制"
+        "个体与时间固定效应，R² = {r2}）；研究文件未设控制变量。",
+    ),
     "exclusion": (
         "{name}: dropping {rows} rows ({units} units, {treated} of them treated) leaves {n} "
         "observations; the estimate is {b} (SE {se}, {p}), {sig}.",
@@ -299,17 +306,25 @@ def read_table3(result: StudyResult) -> Reading:
     """Read Table 3: the DID estimate without and with controls."""
     cfg = result.study.config
     lang, did, y = cfg.report.language, cfg.treatment.names.did, cfg.model.outcome
-    fits = list(result.baseline.models.values())
-    first, main = fits[0], result.main
-    one, two = _coef(first, did, f"table3.(1).{did}"), _coef(main, did, f"table3.(2).{did}")
+    first, main, col = (
+        next(iter(result.baseline.models.values())),
+        result.main,
+        result.baseline.main_column,
+    )
+    one, two = _coef(first, did, f"table3.(1).{did}"), _coef(main, did, f"table3.({col}).{did}")
     b1, b2 = float(first.coef()[did]), float(main.coef()[did])
+    common = {
+        "y": _var(result, y), "b2": two["b"], "se2": two["se"], "p2": two["p"],
+        "sig2": word(significance(float(two["p"].value), lang)),
+        "dir2": _w("raises" if b2 >= 0 else "lowers", lang),
+        "b2_abs": num(abs(b2), f"table3.({col}).{did}.abs_estimate"),
+        "n2": count(main.nobs, f"table3.({col}).nobs"), "r2": num(main.r2, f"table3.({col}).r2"),
+    }  # fmt: skip
+    if col == 1:  # no control variables: one headline column
+        return reading(TEMPLATES, "table3_single", lang, **common)
     return reading(
-        TEMPLATES, "table3", lang, y=_var(result, y), dir1=_w("raises" if b1 >= 0 else "lowers", lang),
-        b1=one["b"], se1=one["se"], p1=one["p"], b2=two["b"], se2=two["se"], p2=two["p"],
-        sig2=word(significance(float(two["p"].value), lang)),
-        dir2=_w("raises" if b2 >= 0 else "lowers", lang),
-        b2_abs=num(abs(b2), f"table3.(2).{did}.abs_estimate"),
-        n2=count(main.nobs, "table3.(2).nobs"), r2=num(main.r2, "table3.(2).r2"),
+        TEMPLATES, "table3", lang, dir1=_w("raises" if b1 >= 0 else "lowers", lang),
+        b1=one["b"], se1=one["se"], p1=one["p"], **common,
     )  # fmt: skip
 
 

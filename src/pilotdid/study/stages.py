@@ -186,11 +186,17 @@ class BaselineStage:
     exclusions: tuple[Exclusion, ...]
     drops: tuple[DropRecord, ...]
     table: Table
+    main_title: str
 
     @property
     def main(self) -> FeolsResult:
         """The headline model: with controls when there are any, else without."""
-        return list(self.models.values())[min(1, len(self.models) - 1)]
+        return self.models[self.main_title]
+
+    @property
+    def main_column(self) -> int:
+        """Table 3 column number (1-based) of the headline model."""
+        return list(self.models).index(self.main_title) + 1
 
 
 def fit_drops(stage: str, fit: FeolsResult) -> list[DropRecord]:
@@ -210,10 +216,11 @@ def baseline_models(cfg: StudyConfig, matching: MatchingStage) -> BaselineStage:
 
     lang, did, sample = cfg.report.language, cfg.treatment.names.did, matching.sample
     y, controls, vcov, w = cfg.model.outcome, cfg.model.controls, vcov_spec(cfg), matching.weights
-    models = {text("baseline", lang): feols(formula(cfg, y, [did]), sample, vcov=vcov, weights=w)}
+    main_title = text("baseline", lang)
+    models = {main_title: feols(formula(cfg, y, [did]), sample, vcov=vcov, weights=w)}
     if controls:
-        with_controls = feols(formula(cfg, y, [did, *controls]), sample, vcov=vcov, weights=w)
-        models[text("with_controls", lang)] = with_controls
+        main_title = text("with_controls", lang)
+        models[main_title] = feols(formula(cfg, y, [did, *controls]), sample, vcov=vcov, weights=w)
     exclusions = []
     for spec in cfg.exclusions:
         sub = exclude(sample, spec.column, spec.values, unit=cfg.unit,
@@ -231,7 +238,7 @@ def baseline_models(cfg: StudyConfig, matching: MatchingStage) -> BaselineStage:
         drops.append(DropRecord(f"Table 3 ({offset + i + 1})", cause, sub.dropped_rows))
     table = etable(models, labels=make_labels(cfg), language=lang, title=text("table3", lang),
                    notes=_sample_note(cfg, matching))  # fmt: skip
-    return BaselineStage(models, tuple(exclusions), tuple(drops), table)
+    return BaselineStage(models, tuple(exclusions), tuple(drops), table, main_title)
 
 
 def _sample_note(cfg: StudyConfig, matching: MatchingStage) -> list[str]:

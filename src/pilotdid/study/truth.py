@@ -48,10 +48,8 @@ def compare_with_truth(result: StudyResult) -> list[TrueEffect]:
     cfg = result.study.config
     did = cfg.treatment.names.did
     out = []
-    titles = list(result.baseline.models)
-    main_title = titles[min(1, len(titles) - 1)]
     if cfg.model.outcome in truth:
-        where = f"Table 3 ({titles.index(main_title) + 1}), {did}"
+        where = f"Table 3 ({result.baseline.main_column}), {did}"
         out.append(_pair(cfg.model.outcome, where, result.main, did, truth[cfg.model.outcome]))
     for stage in (result.mechanisms, result.moderation):
         if stage is not None:
