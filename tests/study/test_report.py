@@ -112,7 +112,8 @@ def test_headline_reading_says_what_the_table_says(example_result, page):
 def test_word_excel_and_latex_hold_every_table(example_result, example_output):
     n = len(collect_tables(example_result))
     assert len(Document(str(example_output / "tables.docx")).tables) == n
-    assert len(load_workbook(example_output / "tables.xlsx").sheetnames) == n
+    sheets = load_workbook(example_output / "tables.xlsx").sheetnames
+    assert len(sheets) == n and sheets[:2] == ["Table 1", "Table 2"]
     tex = (example_output / "tables.tex").read_text(encoding="utf-8")
     assert tex.count("\\begin{table}") == n
     assert "\\label{tab:table3}" in tex or "table3" in tex

@@ -15,9 +15,11 @@ import dataclasses
 import io
 import json
 import os
+import re
 import shutil
 import tempfile
 import uuid
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -38,6 +40,7 @@ __all__ = [
     "check_output_dir",
     "collect_tables",
     "figure_rc",
+    "normalise_ooxml",
     "write_report",
 ]
 
@@ -154,6 +157,28 @@ def _save_figure(
     return png.getvalue()
 
 
+_OOXML_DATES = re.compile(rb"<dcterms:(created|modified)\b[^>]*>[^<]*</dcterms:\1>")
+
+
+def normalise_ooxml(path: Path) -> None:
+    """Make a .docx/.xlsx file depend only on its content, not on when it was written.
+
+    Word and Excel files are zip archives whose entries carry the writing time, and whose
+    ``docProps/core.xml`` records creation and modification times (both optional in OOXML). The
+    archive is rewritten with a fixed entry time and without those two elements, so the same
+    tables give the same bytes.
+    """
+    with zipfile.ZipFile(path) as source:
+        entries = [(info, source.read(info)) for info in source.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for info, data in entries:
+            if info.filename == "docProps/core.xml":
+                data = _OOXML_DATES.sub(b"", data)
+            fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            fixed.external_attr = info.external_attr
+            target.writestr(fixed, data, compress_type=zipfile.ZIP_DEFLATED)
+
+
 def _json_value(value: Any) -> Any:
     if isinstance(value, float) and value != value:  # NaN is not JSON
         return None
@@ -199,7 +224,13 @@ def _write_all(result: StudyResult, folder: Path) -> None:
     tables = collect_tables(result)
     for fmt, name in TABLE_FILES.items():
         if fmt in cfg.report.formats:
-            save_tables(list(tables.values()), folder / name)
+            # keys label LaTeX tables (tab:table3); Excel sheets read better as "Table 3"
+            items = [
+                dataclasses.replace(t, key="") if fmt == "xlsx" else t for t in tables.values()
+            ]
+            save_tables(items, folder / name)
+            if fmt in ("docx", "xlsx"):
+                normalise_ooxml(folder / name)
     figures_dir = folder / "figures"
     figures_dir.mkdir()
     pngs = {}
