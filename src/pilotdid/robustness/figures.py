@@ -21,6 +21,7 @@ _LABELS = {
         "p": "p-value",
         "true": "True estimate",
         "ref": "p = 0.1",
+        "title": "Placebo test: {n:,} random draws ({kind})",
     },
     "zh": {
         "x": "安慰剂估计系数",
@@ -28,6 +29,7 @@ _LABELS = {
         "p": "p 值",
         "true": "真实估计值",
         "ref": "p = 0.1",
+        "title": "安慰剂检验：{n:,} 次随机抽样（{kind}）",
     },
 }
 
@@ -72,7 +74,7 @@ def placebo_figure(result: PlaceboResult, *, language: str = "en") -> Figure:
     twin.set_ylabel(labels["p"])
     handles = ax.get_legend_handles_labels()[0] + twin.get_legend_handles_labels()[0]
     ax.legend(handles=handles, loc="upper left", frameon=False, fontsize=8)
-    ax.set_title(f"Placebo test: {result.n_draws:,} random draws ({result.kind})", fontsize=10)
+    ax.set_title(labels["title"].format(n=result.n_draws, kind=result.kind), fontsize=10)
     fig.tight_layout()
     return fig
 
