@@ -3,12 +3,12 @@
 Panels: 7 controls, a DID dummy, unit and year fixed effects, SE clustered by unit; balanced and
 20 % unbalanced. Times are medians of ``--repeat`` runs after one warm-up per library (pyfixest's
 first call compiles with numba). Peak memory is the maximum resident set size of a fresh process
-that builds the panel and fits once; "extra" subtracts the peak after the panel was built.
+that builds the panel and fits once. Every (library, panel) cell runs in its own process.
 
 Usage::
 
     python benchmarks/bench_feols.py                 # 1M and 10M rows
-    python benchmarks/bench_feols.py --rows 1e6 --repeat 5 --no-memory
+    python benchmarks/bench_feols.py --rows 1e6 --repeat 5
 """
 
 from __future__ import annotations
@@ -49,27 +49,34 @@ def peak_gb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6
 
 
-def child(library: str, rows: int, unbalanced: float) -> None:
+def child(library: str, rows: int, unbalanced: float, repeat: int) -> None:
+    """Fit once for the memory peak, then time ``repeat`` more fits (one process per cell)."""
     data = synthetic_panel(rows, unbalanced=unbalanced)
     before = peak_gb()
-    fit(library, data)
-    print(json.dumps({"peak": peak_gb(), "extra": peak_gb() - before}))
-
-
-def memory(library: str, rows: int, unbalanced: float) -> dict[str, float]:
-    cmd = [sys.executable, __file__, "--child", library, str(rows), str(unbalanced)]
-    out = subprocess.run(cmd, capture_output=True, text=True, check=True)
-    return json.loads(out.stdout.strip().splitlines()[-1])
-
-
-def timing(library: str, data, repeat: int) -> tuple[float, float]:
-    estimate = fit(library, data)  # warm-up
+    estimate = fit(library, data)  # also the warm-up
+    peak = peak_gb()
     times = []
     for _ in range(repeat):
         start = time.perf_counter()
         fit(library, data)
         times.append(time.perf_counter() - start)
-    return statistics.median(times), estimate
+    print(
+        json.dumps(
+            {
+                "peak": peak,
+                "extra": peak - before,
+                "time": statistics.median(times),
+                "estimate": estimate,
+            }
+        )
+    )
+
+
+def measure(library: str, rows: int, unbalanced: float, repeat: int) -> dict[str, float]:
+    """Run one cell in a fresh process, so peaks and leftovers never mix across cells."""
+    cmd = [sys.executable, __file__, "--child", library, str(rows), str(unbalanced), str(repeat)]
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def main() -> None:
@@ -78,11 +85,10 @@ def main() -> None:
     )
     parser.add_argument("--rows", nargs="+", type=float, default=[1e6, 1e7])
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--no-memory", action="store_true")
-    parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
+    parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        child(args.child[0], int(args.child[1]), float(args.child[2]))
+        child(args.child[0], int(args.child[1]), float(args.child[2]), int(args.child[3]))
         return
     print(
         f"{'rows':>11} {'panel':>10} {'pilotdid s':>10} {'pyfixest s':>10} {'time ratio':>10} "
@@ -90,21 +96,13 @@ def main() -> None:
     )
     for rows in map(int, args.rows):
         for unbalanced in (0.0, 0.2):
-            data = synthetic_panel(rows, unbalanced=unbalanced)
-            ours, est_ours = timing("pilotdid", data, args.repeat)
-            theirs, est_theirs = timing("pyfixest", data, args.repeat)
-            del data
-            mem = "" if args.no_memory else None
-            if mem is None:
-                m_ours, m_theirs = (
-                    memory("pilotdid", rows, unbalanced),
-                    memory("pyfixest", rows, unbalanced),
-                )
-                mem = f"{m_ours['peak']:>11.2f} {m_theirs['peak']:>11.2f} {m_ours['peak'] / m_theirs['peak']:>9.2f}"
+            ours = measure("pilotdid", rows, unbalanced, args.repeat)
+            theirs = measure("pyfixest", rows, unbalanced, args.repeat)
             label = "balanced" if unbalanced == 0 else "20% unbal"
             print(
-                f"{len_rows(rows, unbalanced):>11,} {label:>10} {ours:>10.2f} {theirs:>10.2f} "
-                f"{ours / theirs:>10.2f} {mem}  {abs(est_ours - est_theirs):.1e}",
+                f"{len_rows(rows, unbalanced):>11,} {label:>10} {ours['time']:>10.2f} {theirs['time']:>10.2f} "
+                f"{ours['time'] / theirs['time']:>10.2f} {ours['peak']:>11.2f} {theirs['peak']:>11.2f} "
+                f"{ours['peak'] / theirs['peak']:>9.2f}  {abs(ours['estimate'] - theirs['estimate']):.1e}",
                 flush=True,
             )
 
