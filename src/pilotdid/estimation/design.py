@@ -178,11 +178,22 @@ def build_design(
     if not keep.any():
         raise EstimationError(f"no complete rows for {spec.text!r}: every row has a missing value")
     rows = np.flatnonzero(keep)
-    y, x, names, finite = _arrays(spec, data, rows)
-    if not finite.all():
+    if spec.simple_rhs and _is_name(spec.depvar):
+        # plain columns: settle the sample first, then read each column once (no n × k copies)
+        finite = _finite_rows(data, [*lhs, *rhs], rows)
         n_missing += int((~finite).sum())
-        rows, y, x = rows[finite], y[finite], np.asfortranarray(x[finite])
-    fe, rows, y, x, n_single = _fixed_effects(spec, data, rows, y, x)
+        fe, rows, n_single = _sample_fixed_effects(spec, data, rows[finite])
+        y, x, names = _plain_arrays(spec, data, rows)
+    else:
+        y, x, names = _formulaic_arrays(spec, data.iloc[rows], not spec.fixef)
+        finite = np.isfinite(y) & np.isfinite(x).all(axis=1)
+        n_missing += int((~finite).sum())
+        rows = rows[finite]
+        fe, kept, n_single = _sample_fixed_effects(spec, data, rows)
+        if not (finite.all() and rows.size == kept.size):
+            present = np.isin(rows, kept)
+            y, x = y[finite][present], np.asfortranarray(x[finite][present])
+        rows = kept
     if rows.size == 0:
         raise EstimationError(
             f"the sample of {spec.text!r} is empty after dropping missing values and singletons"
@@ -191,22 +202,27 @@ def build_design(
     return Design(spec, y, x, names, fe, w, rows, {"missing": n_missing, "singletons": n_single})
 
 
-def _arrays(
+def _finite_rows(data: pd.DataFrame, columns: Sequence[str], rows: np.ndarray) -> np.ndarray:
+    """Mask over ``rows`` of rows whose numeric values are all finite (no ±inf)."""
+    finite = np.ones(rows.size, dtype=bool)
+    for col in dict.fromkeys(columns):
+        values = data[col].to_numpy(dtype=np.float64, na_value=np.nan)
+        finite &= np.isfinite(values if rows.size == len(data) else values[rows])
+    return finite
+
+
+def _plain_arrays(
     spec: FormulaSpec, data: pd.DataFrame, rows: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, tuple[str, ...], np.ndarray]:
-    """Outcome and regressors on ``rows`` plus a mask of rows with finite values."""
-    intercept = not spec.fixef
-    if spec.simple_rhs and _is_name(spec.depvar):
-        names = tuple(dict.fromkeys(spec.rhs_terms))
-        x = _float_columns(data, names, rows)
-        y = _float_columns(data, [spec.depvar], rows)[:, 0]
-        if intercept:
-            x = np.asfortranarray(np.column_stack([np.ones(rows.size), x]))
-            names = ("Intercept", *names)
-    else:
-        y, x, names = _formulaic_arrays(spec, data.iloc[rows], intercept)
-    finite = np.isfinite(y) & np.isfinite(x).all(axis=1)
-    return y, x, names, finite
+) -> tuple[np.ndarray, np.ndarray, tuple[str, ...]]:
+    """Outcome and regressors that are plain columns, on ``rows`` (intercept without FE)."""
+    names = tuple(dict.fromkeys(spec.rhs_terms))
+    if not spec.fixef:
+        names = ("Intercept", *names)
+    x = np.empty((rows.size, len(names)), order="F")
+    for j, name in enumerate(names):
+        x[:, j] = 1.0 if name == "Intercept" else _float_columns(data, [name], rows)[:, 0]
+    y = _float_columns(data, [spec.depvar], rows)[:, 0]
+    return y, x, names
 
 
 def _formulaic_arrays(
@@ -231,16 +247,17 @@ def _formulaic_arrays(
     return lhs.to_numpy(dtype=np.float64)[:, 0], x, tuple(names)
 
 
-def _fixed_effects(
-    spec: FormulaSpec, data: pd.DataFrame, rows: np.ndarray, y: np.ndarray, x: np.ndarray
-) -> tuple[FixedEffects | None, np.ndarray, np.ndarray, np.ndarray, int]:
+def _sample_fixed_effects(
+    spec: FormulaSpec, data: pd.DataFrame, rows: np.ndarray
+) -> tuple[FixedEffects | None, np.ndarray, int]:
+    """Fixed-effect codes on ``rows`` after recursive singleton removal, the kept rows, the count."""
     if not spec.fixef:
-        return None, rows, y, x, 0
+        return None, rows, 0
     cols = list(spec.fixef_columns)
     frame = data[cols] if rows.size == len(data) else data[cols].iloc[rows]
     fe = encode_factors(frame, spec.fixef)
     keep = drop_singletons(fe.codes)
     n_single = int((~keep).sum())
     if n_single:
-        fe, rows, y, x = fe.subset(keep), rows[keep], y[keep], np.asfortranarray(x[keep])
-    return fe, rows, y, x, n_single
+        fe, rows = fe.subset(keep), rows[keep]
+    return fe, rows, n_single
