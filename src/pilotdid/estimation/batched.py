@@ -29,7 +29,8 @@ from pilotdid.errors import EstimationError
 from pilotdid.estimation.demean import Absorber, make_absorber
 from pilotdid.estimation.design import Design
 from pilotdid.estimation.ols import find_collinear, scaled_inverse, weighted_gram
-from pilotdid.estimation.vcov import ClusterCodes, fe_dof
+from pilotdid.estimation.vcov import ClusterCodes, cluster_terms
+from pilotdid.estimation.vcov import small_sample as vcov_small_sample
 
 __all__ = ["BatchedFit", "PartialledModel", "batched_fit", "partial_out", "small_sample"]
 
@@ -148,18 +149,13 @@ def partial_out(
 def small_sample(
     design: Design, k: int, kind: str, clusters: ClusterCodes | None
 ) -> tuple[float, float, float]:
-    """Fixest's correction factor, t degrees of freedom and n - K (see pilotdid.estimation.vcov)."""
-    n = design.n_obs
-    k_all, k_unnested = fe_dof(design.fe, clusters if kind == "CRV1" else None)
-    if kind == "iid":
-        return 1.0, n - k - k_all, n - k - k_all
-    if kind == "hetero":
-        return n / (n - k - k_all), n - k - k_all, n - k - k_all
-    if clusters is None:
-        raise EstimationError("CRV1 needs cluster codes")
-    g_min = min(clusters.n_levels)
-    factor = g_min / (g_min - 1) * (n - 1) / (n - k - k_unnested)
-    return factor, g_min - 1, n - k - k_unnested
+    """Return the correction factor, t degrees of freedom and ``n - K`` of a DID coefficient.
+
+    ``k`` counts the treatment and the kept controls; the rule is
+    :func:`pilotdid.estimation.vcov.small_sample`, shared with :func:`pilotdid.feols`.
+    """
+    factor, df_t, df_k = vcov_small_sample(kind, design.n_obs, k, design.fe, clusters)
+    return factor, df_t, design.n_obs - df_k
 
 
 def batched_fit(model: PartialledModel, treatments: np.ndarray) -> BatchedFit:
@@ -212,20 +208,10 @@ def _variance(
     if model.clusters is None:
         raise EstimationError("CRV1 needs cluster codes")
     meat = np.zeros(coef.shape)
-    for sign, code, levels in _cluster_terms(model.clusters):
+    for sign, code, levels in cluster_terms(model.clusters):
         summer = sp.csr_matrix(
             (np.ones(code.size), (code, np.arange(code.size))), shape=(levels, code.size)
         )
         sums = summer @ score_y - (summer @ score_d) * coef
         meat += sign * np.einsum("ij,ij->j", sums, sums)
     return meat / den**2
-
-
-def _cluster_terms(clusters: ClusterCodes) -> list[tuple[float, np.ndarray, int]]:
-    """One-way: one term; two-way: both ways plus the intersection with a minus sign."""
-    terms = [(1.0, c, g) for c, g in zip(clusters.codes, clusters.n_levels, strict=True)]
-    if len(terms) == 2:
-        joint = clusters.codes[0] * clusters.n_levels[1] + clusters.codes[1]
-        code = np.unique(joint, return_inverse=True)[1]
-        terms.append((-1.0, code, int(code.max()) + 1))
-    return terms

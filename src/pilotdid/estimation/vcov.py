@@ -30,10 +30,12 @@ __all__ = [
     "ClusterCodes",
     "VcovResult",
     "cluster_meat",
+    "cluster_terms",
     "compute_vcov",
     "fe_dof",
     "hetero_meat",
     "sandwich",
+    "small_sample",
 ]
 
 
@@ -156,18 +158,62 @@ def fe_dof(fe: FixedEffects | None, clusters: ClusterCodes | None = None) -> tup
     nested = [
         j
         for j, code in enumerate(fe.codes)
-        if any(_is_nested(code, c) for c in _all_cluster_codes(clusters))
+        if any(_is_nested(code, c) for _, c, _ in cluster_terms(clusters))
     ]
     nested_levels = sum(fe.n_levels[j] for j in nested)
     return total, total - nested_levels + len(nested)
 
 
-def _all_cluster_codes(clusters: ClusterCodes) -> list[np.ndarray]:
-    codes = list(clusters.codes)
-    if len(codes) == 2:  # two-way clustering also needs the intersection of the two
-        joint = codes[0] * (int(codes[1].max()) + 1) + codes[1]
-        codes.append(np.unique(joint, return_inverse=True)[1].astype(np.int64))
-    return codes
+def cluster_terms(clusters: ClusterCodes) -> list[tuple[float, np.ndarray, int]]:
+    """List the meat terms as ``(sign, codes, levels)``.
+
+    One-way clustering has one term; two-way has both ways plus their intersection with a minus
+    sign (Cameron, Gelbach and Miller).
+    """
+    terms = [(1.0, c, g) for c, g in zip(clusters.codes, clusters.n_levels, strict=True)]
+    if len(terms) == 2:
+        joint = clusters.codes[0] * clusters.n_levels[1] + clusters.codes[1]
+        code = np.unique(joint, return_inverse=True)[1].astype(np.int64)
+        terms.append((-1.0, code, int(code.max()) + 1))
+    return terms
+
+
+def small_sample(
+    kind: str, n_obs: int, k: int, fe: FixedEffects | None, clusters: ClusterCodes | None
+) -> tuple[float, float, int]:
+    """Return the correction factor, the t degrees of freedom and ``K`` (fixest's defaults).
+
+    Parameters
+    ----------
+    kind : {"iid", "hetero", "CRV1"}
+        Variance estimator.
+    n_obs : int
+        Observations ``n``.
+    k : int
+        Estimated slopes (after collinear columns are removed).
+    fe : FixedEffects or None
+        Absorbed factors.
+    clusters : ClusterCodes, optional
+        Required for ``"CRV1"``.
+
+    Returns
+    -------
+    tuple
+        ``(factor, df_t, K)``: iid multiplies ``SSR / (n - K)`` by ``factor = 1``; HC1 uses
+        ``n / (n - K)``; CRV1 ``G/(G-1) (n-1)/(n-K)`` with nested fixed effects left out of ``K``
+        and the smallest ``G`` of two-way clustering.
+    """
+    k_fe_all, k_fe_unnested = fe_dof(fe, clusters if kind == "CRV1" else None)
+    if kind == "iid":
+        return 1.0, n_obs - k - k_fe_all, k + k_fe_all
+    if kind == "hetero":
+        df_k = k + k_fe_all
+        return n_obs / (n_obs - df_k), n_obs - df_k, df_k
+    if clusters is None:
+        raise ValueError("CRV1 needs cluster codes")
+    df_k = k + k_fe_unnested
+    g_min = min(clusters.n_levels)  # the intersection of two-way clusters is never smaller
+    return g_min / (g_min - 1) * (n_obs - 1) / (n_obs - df_k), g_min - 1, df_k
 
 
 def _is_nested(fe_code: np.ndarray, cluster_code: np.ndarray) -> bool:
@@ -213,24 +259,14 @@ def compute_vcov(
     VcovResult
         The matrix and its degrees of freedom.
     """
-    k = bread.shape[0]
-    k_fe_all, k_fe_unnested = fe_dof(fe, clusters if kind == "CRV1" else None)
+    factor, df_t, df_k = small_sample(kind, n_obs, bread.shape[0], fe, clusters)
     if kind == "iid":
-        df_k = k + k_fe_all
-        return VcovResult(bread * (ssr / (n_obs - df_k)), n_obs - df_k, df_k, ())
+        return VcovResult(bread * (ssr / (n_obs - df_k)), df_t, df_k, ())
     if kind == "hetero":
-        df_k = k + k_fe_all
-        matrix = sandwich(bread, hetero_meat(x, we)) * (n_obs / (n_obs - df_k))
-        return VcovResult(matrix, n_obs - df_k, df_k, ())
+        return VcovResult(sandwich(bread, hetero_meat(x, we)) * factor, df_t, df_k, ())
     if clusters is None:
         raise ValueError("CRV1 needs cluster codes")
-    df_k = k + k_fe_unnested
-    codes = _all_cluster_codes(clusters)
-    levels = [int(c.max()) + 1 for c in codes]
-    g_min = min(levels)
-    adj = g_min / (g_min - 1) * (n_obs - 1) / (n_obs - df_k)
-    signs = [1.0, 1.0, -1.0][: len(codes)]
     meat = np.zeros_like(bread)
-    for sign, code, g in zip(signs, codes, levels, strict=True):
-        meat += sign * cluster_meat(x, we, code, g)
-    return VcovResult(sandwich(bread, meat) * adj, g_min - 1, df_k, clusters.n_levels)
+    for sign, code, levels in cluster_terms(clusters):
+        meat += sign * cluster_meat(x, we, code, levels)
+    return VcovResult(sandwich(bread, meat) * factor, df_t, df_k, clusters.n_levels)
