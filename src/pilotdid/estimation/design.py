@@ -62,18 +62,12 @@ def _required_columns(spec: FormulaSpec) -> tuple[list[str], list[str]]:
     """Columns the outcome and the regressors need."""
     from formulaic import Formula
 
-    lhs = (
-        [spec.depvar] if _is_name(spec.depvar) else sorted(Formula(spec.depvar).required_variables)
-    )
+    lhs = [spec.depvar] if spec.simple_lhs else sorted(Formula(spec.depvar).required_variables)
     if spec.simple_rhs:
         rhs = list(spec.rhs_terms)
     else:
         rhs = sorted(Formula(spec.rhs).required_variables)
     return lhs, rhs
-
-
-def _is_name(text: str) -> bool:
-    return FormulaSpec("", "", text, ()).simple_rhs
 
 
 def _check_columns(data: pd.DataFrame, spec: FormulaSpec, columns: Sequence[str]) -> None:
@@ -169,7 +163,7 @@ def build_design(
         raise EstimationError(f"data must be a pandas DataFrame, got {type(data).__name__}")
     lhs, rhs = _required_columns(spec)
     _check_columns(data, spec, [*lhs, *rhs, *spec.fixef_columns, *extra_columns])
-    _check_numeric(data, spec, lhs if _is_name(spec.depvar) else [])
+    _check_numeric(data, spec, lhs if spec.simple_lhs else [])
     if spec.simple_rhs:
         _check_numeric(data, spec, rhs)
     w_all = _weights(data, weights)
@@ -178,7 +172,7 @@ def build_design(
     if not keep.any():
         raise EstimationError(f"no complete rows for {spec.text!r}: every row has a missing value")
     rows = np.flatnonzero(keep)
-    if spec.simple_rhs and _is_name(spec.depvar):
+    if spec.simple_rhs and spec.simple_lhs:
         # plain columns: settle the sample first, then read each column once (no n × k copies)
         finite = _finite_rows(data, [*lhs, *rhs], rows)
         n_missing += int((~finite).sum())

@@ -45,6 +45,11 @@ class FormulaSpec:
         return all(_NAME.match(t) for t in self.rhs_terms) and self.rhs_terms != ("1",)
 
     @property
+    def simple_lhs(self) -> bool:
+        """True when the outcome is a bare column name (not an expression such as ``np.log(y)``)."""
+        return bool(_NAME.match(self.depvar))
+
+    @property
     def fixef_columns(self) -> tuple[str, ...]:
         """Data columns the fixed effects need (``a^b`` needs ``a`` and ``b``)."""
         return tuple(dict.fromkeys(p.strip() for f in self.fixef for p in f.split("^")))
