@@ -83,8 +83,9 @@ class Absorber:
             processed column by column in Fortran order; a wide block (placebo treatments) all
             at once in C order, where sparse group sums and row gathers are fastest.
         inplace : bool, default False
-            Overwrite ``values`` instead of copying it; requires a float64 array in the layout
-            above, which saves one copy of a large design matrix.
+            Overwrite ``values`` instead of copying it, which saves one copy of a large design
+            matrix; requires a contiguous float64 array. Its layout is kept: a Fortran-order
+            block is processed column by column whatever its width.
 
         Returns
         -------
@@ -97,12 +98,18 @@ class Absorber:
                 f"cannot demean {arr.shape[0]} rows with fixed effects on {self.n_obs} rows"
             )
         shaped = arr.reshape(-1, 1) if arr.ndim == 1 else arr
-        wide = shaped.shape[1] > _NARROW
-        order: Literal["C", "F"] = "C" if wide else "F"
-        contiguous = shaped.flags.c_contiguous if wide else shaped.flags.f_contiguous
-        if inplace and not (arr is values and contiguous):
-            raise EstimationError(f"inplace demeaning needs a float64 array in {order} order")
-        out = shaped if inplace else np.array(shaped, dtype=np.float64, order=order)
+        if inplace:
+            contiguous = shaped.flags.c_contiguous or shaped.flags.f_contiguous
+            if not (arr is values and contiguous):
+                raise EstimationError("inplace demeaning needs a contiguous float64 array")
+            # keep the caller's layout: a column-major design (even a wide one, such as 60
+            # controls) is swept column by column, a row-major wide block all at once
+            wide = shaped.shape[1] > _NARROW and shaped.flags.c_contiguous
+            out = shaped
+        else:
+            wide = shaped.shape[1] > _NARROW
+            order: Literal["C", "F"] = "C" if wide else "F"
+            out = np.array(shaped, dtype=np.float64, order=order)
         if self.method != "none":
             if wide:
                 self._demean_wide(out)
