@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 from pilotdid import datasets
+from pilotdid.datasets.demo import COVARIATES, DemoTruth, simulate_demo
 from pilotdid.errors import PanelError
-from pilotdid.study.demo import COVARIATES, DemoTruth, simulate_demo
 
 # the paper's Table 1: mean, sd, min, max
 TABLE1 = {

@@ -5,7 +5,7 @@ from scipy import stats as sps
 
 from pilotdid.descriptives.correlation import correlation, correlation_matrix, vif, vif_values
 from pilotdid.errors import PanelError, PilotdidError
-from tests.report.paper import check_golden
+from tests.tables.paper import check_golden
 
 COLS = ["TP", "lnHCL", "FIN", "lnPERgdp", "HUM"]
 

@@ -5,7 +5,7 @@ from scipy import stats as sps
 
 from pilotdid.descriptives.descriptive import describe, summary_stats, welch_comparison
 from pilotdid.errors import PanelError, PilotdidError
-from tests.report.paper import check_golden
+from tests.tables.paper import check_golden
 
 
 @pytest.fixture

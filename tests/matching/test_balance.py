@@ -9,7 +9,7 @@ import statsmodels.api as sm
 from scipy import stats
 
 import pilotdid as pdid
-from pilotdid.report.table import Table
+from pilotdid.tables.table import Table
 
 TOL = 1e-8
 

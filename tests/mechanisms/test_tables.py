@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import pilotdid as pdid
-from pilotdid.report.cells import Number
+from pilotdid.tables.cells import Number
 
 from .conftest import CONTROLS, DEMO_FML
 

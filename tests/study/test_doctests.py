@@ -10,7 +10,7 @@ MODULES = [
     "pilotdid.study.config_messages",
     "pilotdid.study.pipeline",
     "pilotdid.report.narrative",
-    "pilotdid.report.strings",
+    "pilotdid.tables.strings",
 ]
 
 

@@ -24,9 +24,9 @@ from scipy import stats as sps
 from pilotdid.descriptives._common import numeric_columns, select_columns
 from pilotdid.errors import PanelError, PilotdidError
 from pilotdid.options import CorrMethod, CorrMissing, validate_option
-from pilotdid.report.cells import Number, format_value, stars_for, stars_note, validate_stars
-from pilotdid.report.labels import Labels
-from pilotdid.report.table import Table, as_notes
+from pilotdid.tables.cells import Number, format_value, stars_for, stars_note, validate_stars
+from pilotdid.tables.labels import Labels
+from pilotdid.tables.table import Table, as_notes
 
 __all__ = ["CorrelationMatrix", "correlation", "correlation_matrix", "vif", "vif_values"]
 

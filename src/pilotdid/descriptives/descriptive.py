@@ -19,9 +19,9 @@ from scipy import stats as sps
 from pilotdid.descriptives._common import numeric_columns, select_columns
 from pilotdid.errors import PanelError
 from pilotdid.options import DescribeStat, validate_option
-from pilotdid.report.cells import format_value, stars_for, stars_note, validate_stars
-from pilotdid.report.labels import Labels
-from pilotdid.report.table import ColumnGroup, Table, as_notes
+from pilotdid.tables.cells import format_value, stars_for, stars_note, validate_stars
+from pilotdid.tables.labels import Labels
+from pilotdid.tables.table import ColumnGroup, Table, as_notes
 
 __all__ = ["GroupComparison", "describe", "summary_stats", "welch_comparison"]
 

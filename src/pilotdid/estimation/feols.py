@@ -16,9 +16,9 @@ from pilotdid.estimation.design import Design, build_design
 from pilotdid.estimation.fixef import FixedEffects
 from pilotdid.estimation.formula import parse_formula
 from pilotdid.estimation.ols import fit_ols
+from pilotdid.estimation.result import FeolsResult
 from pilotdid.estimation.vcov import ClusterCodes, compute_vcov
 from pilotdid.options import DemeanMethod
-from pilotdid.results.estimation_result import FeolsResult
 
 __all__ = [
     "FitState",

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
     from pilotdid.matching.result import MatchResult
-    from pilotdid.report.table import Table
+    from pilotdid.tables.table import Table
 
 __all__ = ["BalanceTable", "balance_stats", "balance_table"]
 
@@ -74,9 +74,9 @@ class BalanceTable:
         return self.covariates.copy()
 
     def to_table(self, title: str = "Balance test before and after matching") -> Table:
-        """Return the per-covariate pstest table as a :class:`pilotdid.report.table.Table`."""
-        from pilotdid.report.cells import Number
-        from pilotdid.report.table import ColumnGroup, Table
+        """Return the per-covariate pstest table as a :class:`pilotdid.tables.table.Table`."""
+        from pilotdid.tables.cells import Number
+        from pilotdid.tables.table import ColumnGroup, Table
 
         rows, labels = [], []
         for key, r in self.covariates.iterrows():
@@ -106,8 +106,8 @@ class BalanceTable:
 
     def overall_table(self, title: str = "Overall balance before and after matching") -> Table:
         """Return the lower pstest block (pseudo-R², LR χ², mean/median bias, B, R, %Var)."""
-        from pilotdid.report.cells import Number
-        from pilotdid.report.table import Table
+        from pilotdid.tables.cells import Number
+        from pilotdid.tables.table import Table
 
         dec = {"pseudo_r2": 3, "lr_chi2": 2, "p_chi2": 3, "mean_bias": 1, "median_bias": 1,
                "rubin_b": 1, "rubin_r": 2, "pct_var": 0}  # fmt: skip

@@ -20,8 +20,8 @@ from pilotdid.options import AnalysisHow, validate_option
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
+    from pilotdid.did.psm_did import PsmDid
     from pilotdid.matching.balance import BalanceTable
-    from pilotdid.matching.did import PsmDid
 
 __all__ = ["MatchResult"]
 
@@ -140,9 +140,9 @@ class MatchResult:
     ) -> PsmDid:
         """Estimate the paper's Table 3 columns: TWFE DID on the matched sample, without/with controls.
 
-        See :func:`pilotdid.matching.did.psm_did` for the keyword arguments.
+        See :func:`pilotdid.did.psm_did.psm_did` for the keyword arguments.
         """
-        from pilotdid.matching.did import psm_did
+        from pilotdid.did.psm_did import psm_did
 
         return psm_did(self, outcome, did, controls, **kwargs)
 

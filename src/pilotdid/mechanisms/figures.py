@@ -9,7 +9,7 @@ import numpy as np
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-    from pilotdid.results.moderation_result import ModerationResult
+    from pilotdid.mechanisms.moderation_result import ModerationResult
 
 __all__ = ["marginal_effect_figure"]
 
@@ -59,7 +59,7 @@ def marginal_effect_figure(
     """
     from matplotlib.figure import Figure
 
-    from pilotdid.report.labels import Labels
+    from pilotdid.tables.labels import Labels
 
     lab = Labels.coerce(labels, language)
     text = _TEXT.get(lab.language, _TEXT["en"])

@@ -13,7 +13,9 @@ import pandas as pd
 from pilotdid.errors import EstimationError, PilotdidWarning, did_you_mean
 from pilotdid.estimation.feols import VcovSpec, feols, parse_vcov
 from pilotdid.estimation.formula import FormulaSpec, parse_formula
+from pilotdid.estimation.result import FeolsResult
 from pilotdid.mechanisms.grouping import Grouping, adoption_periods, classify, first_adoption
+from pilotdid.mechanisms.heterogeneity_result import HeterogeneityResult, PermutationTest, ri_pvalue
 from pilotdid.mechanisms.permutation import (
     draw_labels,
     loop_statistics,
@@ -29,8 +31,6 @@ from pilotdid.options import (
     SplitRule,
     validate_option,
 )
-from pilotdid.results.estimation_result import FeolsResult
-from pilotdid.results.heterogeneity_result import HeterogeneityResult, PermutationTest, ri_pvalue
 
 __all__ = ["heterogeneity"]
 

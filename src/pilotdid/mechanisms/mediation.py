@@ -10,10 +10,10 @@ import pandas as pd
 
 from pilotdid.errors import EstimationError, did_you_mean
 from pilotdid.estimation.feols import VcovSpec, feols, parse_vcov
+from pilotdid.estimation.result import FeolsResult
 from pilotdid.mechanisms.bootstrap import bootstrap_counts, bootstrap_indirect
+from pilotdid.mechanisms.mechanism_result import JIANG_NOTE, MechanismResult
 from pilotdid.options import MechanismMethod, validate_option
-from pilotdid.results.estimation_result import FeolsResult
-from pilotdid.results.mechanism_result import JIANG_NOTE, MechanismResult
 
 __all__ = ["mechanism"]
 

@@ -11,8 +11,8 @@ from pilotdid.errors import EstimationError, did_you_mean
 from pilotdid.estimation.design import build_design
 from pilotdid.estimation.feols import VcovSpec, feols, parse_vcov
 from pilotdid.estimation.formula import FormulaSpec, parse_formula
-from pilotdid.results.estimation_result import FeolsResult
-from pilotdid.results.moderation_result import ModerationResult
+from pilotdid.estimation.result import FeolsResult
+from pilotdid.mechanisms.moderation_result import ModerationResult
 
 __all__ = ["moderation"]
 

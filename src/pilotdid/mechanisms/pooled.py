@@ -27,7 +27,7 @@ import pandas as pd
 from pilotdid.estimation.design import Design, build_design
 from pilotdid.estimation.feols import VcovSpec, feols
 from pilotdid.estimation.formula import FormulaSpec
-from pilotdid.results.estimation_result import FeolsResult
+from pilotdid.estimation.result import FeolsResult
 
 __all__ = ["GROUP_COLUMN", "contrasts", "joint_test", "pooled_model", "vcov_spec"]
 

@@ -13,17 +13,17 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from pilotdid.report.cells import DEFAULT_STARS, format_value, stars_for
-from pilotdid.report.etable import etable
-from pilotdid.report.labels import Labels
-from pilotdid.report.table import Table, as_notes
-from pilotdid.results.mechanism_result import JIANG_NOTE
-from pilotdid.results.summary import ModelSummary
+from pilotdid.estimation.summary import ModelSummary
+from pilotdid.mechanisms.mechanism_result import JIANG_NOTE
+from pilotdid.tables.cells import DEFAULT_STARS, format_value, stars_for
+from pilotdid.tables.etable import etable
+from pilotdid.tables.labels import Labels
+from pilotdid.tables.table import Table, as_notes
 
 if TYPE_CHECKING:
-    from pilotdid.results.heterogeneity_result import HeterogeneityResult
-    from pilotdid.results.mechanism_result import MechanismResult
-    from pilotdid.results.moderation_result import ModerationResult
+    from pilotdid.mechanisms.heterogeneity_result import HeterogeneityResult
+    from pilotdid.mechanisms.mechanism_result import MechanismResult
+    from pilotdid.mechanisms.moderation_result import ModerationResult
 
 __all__ = ["heterogeneity_table", "mechanism_table", "moderation_table"]
 

@@ -25,13 +25,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pilotdid.errors import StudyFileError
-from pilotdid.report.strings import text
+from pilotdid.tables.strings import text
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-    from pilotdid.report.table import Table
-    from pilotdid.study.pipeline import StudyResult
+    from pilotdid.report.source import StudyOutputs as StudyResult
+    from pilotdid.tables.table import Table
 
 __all__ = [
     "CJK_FONTS",
@@ -104,7 +104,7 @@ def check_output_dir(
 
 def collect_tables(result: StudyResult) -> dict[str, Table]:
     """Every table of the report by key, in report order, each carrying its key."""
-    from pilotdid.study.tables import drops_table, truth_table
+    from pilotdid.report.study_tables import drops_table, truth_table
 
     tables = dict(result.tables)
     truth = truth_table(result)
@@ -218,7 +218,7 @@ def _results_json(result: StudyResult, pngs: dict[str, bytes]) -> str:
 
 def _write_all(result: StudyResult, folder: Path) -> None:
     from pilotdid.report.render_report import render_report
-    from pilotdid.report.table import save_tables
+    from pilotdid.tables.table import save_tables
 
     cfg = result.study.config
     tables = collect_tables(result)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from html import escape
 from typing import Any
 
-from pilotdid.report.cells import auto_decimals
+from pilotdid.tables.cells import auto_decimals
 
 __all__ = ["Reading", "Value", "count", "num", "pct", "pval", "reading", "significance", "word"]
 

@@ -13,12 +13,12 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from pilotdid.report.labels import Labels
 from pilotdid.report.narrative import Reading, count, num, pct, pval, reading, significance, word
+from pilotdid.tables.labels import Labels
 
 if TYPE_CHECKING:
-    from pilotdid.results.estimation_result import FeolsResult
-    from pilotdid.study.pipeline import StudyResult
+    from pilotdid.estimation.result import FeolsResult
+    from pilotdid.report.source import StudyOutputs as StudyResult
 
 __all__ = [
     "TEMPLATES",
@@ -275,7 +275,7 @@ def read_matching(result: StudyResult) -> Reading | None:
         return None
     lang, c = cfg.report.language, stage.result.counts
     overall = {
-        (sample, stat): float(stage.balance.overall.loc[sample, stat])  # type: ignore[arg-type]
+        (sample, stat): float(stage.balance.overall.loc[sample, stat])
         for sample in ("Unmatched", "Matched")
         for stat in ("mean_bias", "pseudo_r2", "p_chi2")
     }

@@ -18,12 +18,12 @@ from typing import TYPE_CHECKING
 
 from pilotdid.report import readings
 from pilotdid.report.narrative import Reading
-from pilotdid.report.render_html import TABLE_CSS, render_html
-from pilotdid.report.strings import text
+from pilotdid.tables.render_html import TABLE_CSS, render_html
+from pilotdid.tables.strings import text
 
 if TYPE_CHECKING:
-    from pilotdid.report.table import Table
-    from pilotdid.study.pipeline import StudyResult
+    from pilotdid.report.source import StudyOutputs as StudyResult
+    from pilotdid.tables.table import Table
 
 __all__ = ["PAGE_CSS", "Section", "render_report", "report_sections"]
 

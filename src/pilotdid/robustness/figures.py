@@ -9,10 +9,9 @@ import numpy as np
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-    from pilotdid.results.event_study_result import EventStudyResult
-    from pilotdid.results.placebo_result import PlaceboResult
+    from pilotdid.robustness.placebo_result import PlaceboResult
 
-__all__ = ["event_study_figure", "placebo_figure"]
+__all__ = ["placebo_figure"]
 
 _LABELS = {
     "en": {
@@ -75,79 +74,5 @@ def placebo_figure(result: PlaceboResult, *, language: str = "en") -> Figure:
     handles = ax.get_legend_handles_labels()[0] + twin.get_legend_handles_labels()[0]
     ax.legend(handles=handles, loc="upper left", frameon=False, fontsize=8)
     ax.set_title(labels["title"].format(n=result.n_draws, kind=result.kind), fontsize=10)
-    fig.tight_layout()
-    return fig
-
-
-_ES_LABELS = {
-    "en": {
-        "x": "Periods relative to adoption",
-        "y": "Coefficient",
-        "ci": "{:.0%} CI",
-        "est": "Estimate",
-    },
-    "zh": {"x": "相对政策实施的期数", "y": "估计系数", "ci": "{:.0%} 置信区间", "est": "估计值"},
-}
-
-
-def event_study_figure(
-    result: EventStudyResult, *, level: float = 0.95, language: str = "en"
-) -> Figure:
-    """Event-study plot: estimates and confidence intervals by period relative to adoption.
-
-    Parameters
-    ----------
-    result : EventStudyResult
-        An event study.
-    level : float, default 0.95
-        Confidence level.
-    language : {"en", "zh"}
-        Label language.
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-        Points with interval bars, a horizontal line at zero and a vertical dashed line at the
-        reference period.
-    """
-    from matplotlib.figure import Figure
-
-    labels = _ES_LABELS.get(language, _ES_LABELS["en"])
-    tidy = result.tidy(level)
-    x = tidy.index.to_numpy()
-    est = tidy["estimate"].to_numpy()
-    fig = Figure(figsize=(6.4, 4.0), dpi=150)
-    ax = fig.add_subplot()
-    ax.axhline(0, color="#7f7f7f", lw=1)
-    ax.axvline(result.ref, color="#7f7f7f", ls="--", lw=1)
-    ax.fill_between(
-        x,
-        tidy["conf_low"],
-        tidy["conf_high"],
-        color="#1f4e79",
-        alpha=0.12,
-        lw=0,
-        label=labels["ci"].format(level),
-    )
-    ax.errorbar(
-        x,
-        est,
-        yerr=[est - tidy["conf_low"], tidy["conf_high"] - est],
-        fmt="o-",
-        color="#1f4e79",
-        ms=4,
-        lw=1.2,
-        capsize=3,
-        label=labels["est"],
-    )
-    ax.set_xticks(x)
-    ax.set_xlabel(labels["x"])
-    ax.set_ylabel(labels["y"])
-    test = result.pretrend_test()
-    if test.terms:
-        ax.set_title(
-            f"Pre-trend test: F = {test.statistic:.2f}, p = {test.p_value:.3f}", fontsize=10
-        )
-    ax.legend(frameon=False, fontsize=8, loc="upper left")
     fig.tight_layout()
     return fig

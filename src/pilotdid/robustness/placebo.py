@@ -17,8 +17,8 @@ from pilotdid.estimation.feols import VcovSpec, cluster_codes, parse_vcov
 from pilotdid.estimation.formula import parse_formula
 from pilotdid.estimation.unit_batched import prepare_unit_level, unit_level_fit
 from pilotdid.options import PlaceboKind, validate_option
-from pilotdid.results.placebo_result import PlaceboResult
 from pilotdid.robustness.assignments import draw_both, draw_timing, draw_units, enumerate_units
+from pilotdid.robustness.placebo_result import PlaceboResult
 
 __all__ = ["placebo"]
 

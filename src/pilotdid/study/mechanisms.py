@@ -13,18 +13,18 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from pilotdid.errors import PilotdidWarning
-from pilotdid.report.strings import text
 from pilotdid.study.config import StudyConfig
 from pilotdid.study.prepare import DropRecord
 from pilotdid.study.stages import fit_drops, formula, make_labels, vcov_spec
+from pilotdid.tables.strings import text
 
 if TYPE_CHECKING:
-    from pilotdid.report.table import Table
-    from pilotdid.results.heterogeneity_result import HeterogeneityResult
-    from pilotdid.results.mechanism_result import MechanismResult
-    from pilotdid.results.moderation_result import ModerationResult
+    from pilotdid.mechanisms.heterogeneity_result import HeterogeneityResult
+    from pilotdid.mechanisms.mechanism_result import MechanismResult
+    from pilotdid.mechanisms.moderation_result import ModerationResult
     from pilotdid.study.pipeline import TrueEffect
     from pilotdid.study.stages import MatchingStage
+    from pilotdid.tables.table import Table
 
 __all__ = ["MechanismStage", "ModerationStage", "run_mechanisms", "run_moderation"]
 

@@ -27,11 +27,11 @@ if TYPE_CHECKING:
     import pandas as pd
     from matplotlib.figure import Figure
 
-    from pilotdid.report.table import Table
-    from pilotdid.results.estimation_result import FeolsResult
-    from pilotdid.results.event_study_result import EventStudyResult
-    from pilotdid.results.placebo_result import PlaceboResult
+    from pilotdid.did.event_study_result import EventStudyResult
+    from pilotdid.estimation.result import FeolsResult
+    from pilotdid.robustness.placebo_result import PlaceboResult
     from pilotdid.study.mechanisms import MechanismStage, ModerationStage
+    from pilotdid.tables.table import Table
 
 __all__ = ["STAGES", "ProgressHook", "StudyResult", "TrueEffect", "package_versions", "run_study"]
 
@@ -311,6 +311,6 @@ def run_study(
 
 
 def _title(key: str, cfg: Any) -> str:
-    from pilotdid.report.strings import text
+    from pilotdid.tables.strings import text
 
     return text(key, cfg.report.language)

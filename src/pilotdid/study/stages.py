@@ -16,19 +16,19 @@ import numpy as np
 import pandas as pd
 
 from pilotdid.errors import PilotdidWarning
-from pilotdid.report.labels import Labels
-from pilotdid.report.strings import text
 from pilotdid.study.config import StudyConfig
 from pilotdid.study.prepare import DropRecord, PreparedPanel
+from pilotdid.tables.labels import Labels
+from pilotdid.tables.strings import text
 
 if TYPE_CHECKING:
+    from pilotdid.did.event_study_result import EventStudyResult
+    from pilotdid.estimation.result import FeolsResult
     from pilotdid.matching.balance import BalanceTable
     from pilotdid.matching.result import MatchResult
-    from pilotdid.report.table import Table
-    from pilotdid.results.estimation_result import FeolsResult
-    from pilotdid.results.event_study_result import EventStudyResult
-    from pilotdid.results.placebo_result import PlaceboResult
     from pilotdid.robustness.exclusion import Exclusion
+    from pilotdid.robustness.placebo_result import PlaceboResult
+    from pilotdid.tables.table import Table
 
 __all__ = [
     "BaselineStage",
@@ -211,8 +211,8 @@ def fit_drops(stage: str, fit: FeolsResult) -> list[DropRecord]:
 def baseline_models(cfg: StudyConfig, matching: MatchingStage) -> BaselineStage:
     """Estimate Table 3's columns on the PSM-DID sample."""
     from pilotdid.estimation.feols import feols
-    from pilotdid.report.etable import etable
     from pilotdid.robustness.exclusion import exclude
+    from pilotdid.tables.etable import etable
 
     lang, did, sample = cfg.report.language, cfg.treatment.names.did, matching.sample
     y, controls, vcov, w = cfg.model.outcome, cfg.model.controls, vcov_spec(cfg), matching.weights
@@ -271,7 +271,7 @@ def run_event_study(cfg: StudyConfig, matching: MatchingStage) -> EventStudyResu
     """Leads and lags of adoption on the PSM-DID sample, with the pre-trend test."""
     if not cfg.event_study.enabled:
         return None
-    from pilotdid.robustness.event_study import event_study
+    from pilotdid.did.event_study import event_study
 
     es = cfg.event_study
     lo, hi = es.window
@@ -284,7 +284,7 @@ def run_event_study(cfg: StudyConfig, matching: MatchingStage) -> EventStudyResu
 
 def event_table(cfg: StudyConfig, result: EventStudyResult) -> Table:
     """Return the event-study coefficients as a one-column regression table."""
-    from pilotdid.report.etable import etable
+    from pilotdid.tables.etable import etable
 
     lang = cfg.report.language
     terms = [f"t{k:+d}" if k else "t=0" for k in result.periods.values()]

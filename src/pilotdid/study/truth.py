@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from pilotdid.results.estimation_result import FeolsResult
+    from pilotdid.estimation.result import FeolsResult
     from pilotdid.study.pipeline import StudyResult, TrueEffect
 
 __all__ = ["comparable_with_truth", "compare_with_truth"]

@@ -1,0 +1,171 @@
+"""The result of an event study: coefficients by relative period and the pre-trend test."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from pilotdid.estimation.summary import ModelSummary
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+    from pilotdid.estimation.result import FeolsResult
+
+__all__ = ["EventStudyResult", "WaldTest"]
+
+
+@dataclass(frozen=True)
+class WaldTest:
+    """A joint test that several coefficients are zero.
+
+    Attributes
+    ----------
+    terms : tuple of int
+        Relative periods tested.
+    statistic : float
+        F statistic :math:`b' V^{-1} b / q`.
+    df_num, df_den : float
+        Numerator (``q``) and denominator (the t-tests' degrees of freedom) degrees of freedom.
+    p_value : float
+        Upper-tail probability of the F distribution.
+    """
+
+    terms: tuple[int, ...]
+    statistic: float
+    df_num: float
+    df_den: float
+    p_value: float
+
+
+@dataclass(frozen=True, eq=False)
+class EventStudyResult:
+    """Leads and lags of adoption estimated jointly with two-way fixed effects.
+
+    Attributes
+    ----------
+    fit : FeolsResult
+        The underlying regression (dummies named ``rel_m2``, ``rel_p0`` ...).
+    periods : mapping of str to int
+        Dummy name → relative period.
+    ref : int
+        Omitted reference period.
+    window : tuple of int
+        First lead and last lag.
+    bin_endpoints : bool
+        Whether periods beyond the window were folded into the end bins.
+    dropped_outside_window : int
+        Rows removed because they lie outside an unbinned window.
+    outcome : str
+        The outcome.
+    """
+
+    fit: FeolsResult
+    periods: Mapping[str, int]
+    ref: int
+    window: tuple[int, int]
+    bin_endpoints: bool
+    dropped_outside_window: int
+    outcome: str
+
+    def tidy(self, level: float = 0.95) -> pd.DataFrame:
+        """Coefficients by relative period (index), the reference period included as zero.
+
+        Parameters
+        ----------
+        level : float, default 0.95
+            Confidence level of ``conf_low`` / ``conf_high``.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns estimate, std_error, statistic, p_value, conf_low, conf_high, is_ref.
+        """
+        frame = self.fit.tidy(level).loc[list(self.periods)]
+        frame.index = pd.Index([self.periods[name] for name in frame.index], name="rel_time")
+        frame["is_ref"] = False
+        ref_row = pd.DataFrame(
+            {c: [0.0] for c in frame.columns if c != "is_ref"} | {"is_ref": [True]},
+            index=pd.Index([self.ref], name="rel_time"),
+        )
+        ref_row[["statistic", "p_value"]] = np.nan
+        return pd.concat([frame, ref_row]).sort_index()
+
+    def pretrend_test(self) -> WaldTest:
+        """Joint Wald (F) test that every lead before the reference period is zero.
+
+        Returns
+        -------
+        WaldTest
+            F statistic with ``q`` and the t-tests' degrees of freedom, and its p-value.
+        """
+        from scipy import stats
+
+        leads = [name for name, k in self.periods.items() if k < 0]
+        if not leads:
+            return WaldTest((), float("nan"), 0.0, self.fit.df_t, float("nan"))
+        b = self.fit.coef()[leads].to_numpy()
+        v = self.fit.vcov().loc[leads, leads].to_numpy()
+        q = len(leads)
+        statistic = float(b @ np.linalg.solve(v, b)) / q
+        p = float(stats.f.sf(statistic, q, self.fit.df_t))
+        return WaldTest(
+            tuple(self.periods[n] for n in leads), statistic, float(q), self.fit.df_t, p
+        )
+
+    def model_summary(self) -> ModelSummary:
+        """Table-facing summary of the underlying regression, terms named by relative period."""
+        summary = self.fit.model_summary()
+        rename = {name: f"t{k:+d}" if k else "t=0" for name, k in self.periods.items()}
+        coefs = summary.coefs.rename(index=rename)
+        return ModelSummary(
+            coefs=coefs,
+            depvar=summary.depvar,
+            fixef=summary.fixef,
+            vcov_label=summary.vcov_label,
+            nobs=summary.nobs,
+            stats=summary.stats,
+            title="Event study",
+        )
+
+    def summary(self) -> str:
+        """Summarise the pre-trend test and the dynamic effects in plain words."""
+        test = self.pretrend_test()
+        post = self.tidy().query("rel_time >= 0")
+        return (
+            f"Event study of {self.outcome} (window {self.window}, reference {self.ref}, "
+            f"{'binned' if self.bin_endpoints else 'trimmed'} endpoints): joint test of "
+            f"{int(test.df_num)} leads F = {test.statistic:.3f}, p = {test.p_value:.3g}; "
+            f"average post-adoption coefficient {post['estimate'].mean():.4g}"
+        )
+
+    def __str__(self) -> str:
+        return self.summary()
+
+    def _repr_html_(self) -> str:
+        table = self.tidy().to_html(float_format=lambda v: f"{v:.4g}")
+        return f"<div><p>{html.escape(self.summary())}</p>{table}</div>"
+
+    def figure(self, *, level: float = 0.95, language: str = "en") -> Figure:
+        """Point estimates with confidence intervals by relative period.
+
+        Parameters
+        ----------
+        level : float, default 0.95
+            Confidence level of the intervals.
+        language : {"en", "zh"}
+            Label language.
+
+        Returns
+        -------
+        matplotlib.figure.Figure
+            A new figure (not shown) with a line at zero and at the reference period.
+        """
+        from pilotdid.did.figures import event_study_figure
+
+        return event_study_figure(self, level=level, language=language)

@@ -1,0 +1,248 @@
+"""The frozen result of a fixed-effects OLS regression."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from pilotdid.estimation.summary import COEF_COLUMNS, ModelSummary
+
+if TYPE_CHECKING:
+    from pilotdid.estimation.feols import FitState
+
+__all__ = ["FeolsResult"]
+
+
+@dataclass(frozen=True, eq=False)
+class FeolsResult:
+    """Fixed-effects OLS estimates with their variance, fit statistics and sample bookkeeping.
+
+    Build it with :func:`pilotdid.feols`; change the variance estimator with :meth:`with_vcov`
+    (no refit). Accessors return pandas objects indexed by coefficient name.
+
+    Attributes
+    ----------
+    fml : str
+        The formula.
+    depvar : str
+        Outcome.
+    names : tuple of str
+        Coefficient names (collinear regressors removed).
+    coef_values : numpy.ndarray, shape (k,)
+        Estimates.
+    vcov_matrix : numpy.ndarray, shape (k, k)
+        Variance-covariance matrix.
+    vcov_type : str
+        ``"iid"``, ``"hetero"`` or ``"CRV1"``.
+    cluster : tuple of str
+        Cluster variables (empty unless ``vcov_type == "CRV1"``).
+    df_t : float
+        Degrees of freedom of the t-tests.
+    df_k : int
+        Parameters counted in the small-sample correction.
+    cluster_sizes : tuple of int
+        Number of clusters per cluster variable.
+    nobs : int
+        Observations used.
+    fixef : tuple of str
+        Absorbed fixed effects.
+    fixef_levels : tuple of int
+        Levels of each fixed effect in the sample.
+    dropped : mapping of str to int
+        Rows removed by cause: ``missing`` and ``singletons``.
+    collinear : tuple of str
+        Regressors dropped because they are collinear with the fixed effects or earlier ones.
+    ssr, tss, tss_within : float
+        Weighted sums of squares: residual, total (around the mean) and after the fixed effects.
+    weights : str or None
+        Description of the analytic weights, if any.
+    """
+
+    fml: str
+    depvar: str
+    names: tuple[str, ...]
+    coef_values: np.ndarray
+    vcov_matrix: np.ndarray
+    vcov_type: str
+    cluster: tuple[str, ...]
+    df_t: float
+    df_k: int
+    cluster_sizes: tuple[int, ...]
+    nobs: int
+    fixef: tuple[str, ...]
+    fixef_levels: tuple[int, ...]
+    dropped: Mapping[str, int]
+    collinear: tuple[str, ...]
+    ssr: float
+    tss: float
+    tss_within: float
+    weights: str | None = None
+    _state: FitState | None = field(default=None, repr=False)
+
+    # --- accessors -------------------------------------------------------------------------
+    def coef(self) -> pd.Series:
+        """Estimates as a Series indexed by coefficient name."""
+        return pd.Series(self.coef_values, index=list(self.names), name="estimate")
+
+    def se(self) -> pd.Series:
+        """Return the standard errors."""
+        return pd.Series(
+            np.sqrt(np.diag(self.vcov_matrix)), index=list(self.names), name="std_error"
+        )
+
+    def tstat(self) -> pd.Series:
+        """T statistics (estimate / standard error)."""
+        return (self.coef() / self.se()).rename("statistic")
+
+    def pvalue(self) -> pd.Series:
+        """Two-sided p-values from a t-distribution with :attr:`df_t` degrees of freedom."""
+        from scipy import stats
+
+        p = 2 * stats.t.sf(np.abs(self.tstat().to_numpy()), self.df_t)
+        return pd.Series(p, index=list(self.names), name="p_value")
+
+    def confint(self, level: float = 0.95) -> pd.DataFrame:
+        """Confidence intervals at ``level`` with columns ``conf_low`` and ``conf_high``."""
+        from scipy import stats
+
+        if not 0 < level < 1:
+            raise ValueError(f"level must lie strictly between 0 and 1, got {level}")
+        q = stats.t.ppf(0.5 + level / 2, self.df_t)
+        est, se = self.coef(), self.se()
+        return pd.DataFrame({"conf_low": est - q * se, "conf_high": est + q * se})
+
+    def vcov(self) -> pd.DataFrame:
+        """Variance-covariance matrix as a labelled DataFrame."""
+        return pd.DataFrame(self.vcov_matrix, index=list(self.names), columns=list(self.names))
+
+    def tidy(self, level: float = 0.95) -> pd.DataFrame:
+        """One row per coefficient: estimate, std_error, statistic, p_value, conf_low, conf_high."""
+        frame = pd.concat(
+            [self.coef(), self.se(), self.tstat(), self.pvalue(), self.confint(level)], axis=1
+        )
+        frame.index.name = "term"
+        return frame[list(COEF_COLUMNS)]
+
+    # --- fit statistics --------------------------------------------------------------------
+    @property
+    def r2(self) -> float:
+        """R² including the fixed effects."""
+        return 1.0 - self.ssr / self.tss
+
+    @property
+    def r2_within(self) -> float:
+        """R² of the demeaned model (NaN without fixed effects)."""
+        return 1.0 - self.ssr / self.tss_within if self.fixef else float("nan")
+
+    @property
+    def adj_r2(self) -> float:
+        """Adjusted R² counting every fixed-effect level as a parameter (fixest's definition)."""
+        k_total = len(self.names) + sum(g - 1 for g in self.fixef_levels) + (1 if self.fixef else 0)
+        return 1.0 - (1.0 - self.r2) * (self.nobs - 1) / (self.nobs - k_total)
+
+    @property
+    def rmse(self) -> float:
+        """Root mean squared (weighted) residual."""
+        return float(np.sqrt(self.ssr / self.nobs))
+
+    @property
+    def n_clusters(self) -> dict[str, int]:
+        """Number of clusters per cluster variable (empty when not clustered)."""
+        return dict(zip(self.cluster, self.cluster_sizes, strict=True))
+
+    @property
+    def vcov_label(self) -> str:
+        """Plain-language description of the variance estimator."""
+        if self.vcov_type == "CRV1":
+            return "clustered by " + " and ".join(self.cluster)
+        return {"iid": "iid", "hetero": "heteroskedasticity-robust (HC1)"}[self.vcov_type]
+
+    # --- derived results -------------------------------------------------------------------
+    def with_vcov(self, vcov: str | Mapping[str, str]) -> FeolsResult:
+        """Return a copy with another variance estimator, without refitting.
+
+        Parameters
+        ----------
+        vcov : str or dict
+            ``"iid"``, ``"hetero"`` (``"HC1"``), ``{"CRV1": "city"}`` or ``{"CRV1": "city+year"}``.
+
+        Returns
+        -------
+        FeolsResult
+            Same estimates, new standard errors.
+        """
+        from pilotdid.estimation.feols import recompute_vcov
+
+        if self._state is None:
+            raise ValueError("this result carries no fit state; refit it with pilotdid.feols")
+        return replace(self, **recompute_vcov(self._state, vcov, self.fml))
+
+    def model_summary(self) -> ModelSummary:
+        """Table-facing summary (see :class:`pilotdid.estimation.summary.ModelSummary`)."""
+        stats: dict[str, float] = {
+            "r2": self.r2,
+            "r2_within": self.r2_within,
+            "adj_r2": self.adj_r2,
+        }
+        if self.cluster_sizes:
+            stats["n_clusters"] = float(min(self.cluster_sizes))
+        return ModelSummary(
+            coefs=self.tidy(),
+            depvar=self.depvar,
+            fixef=self.fixef,
+            vcov_label=self.vcov_label,
+            nobs=self.nobs,
+            stats=stats,
+        )
+
+    # --- display ---------------------------------------------------------------------------
+    def _sample_lines(self) -> list[str]:
+        lines = [f"Observations: {self.nobs:,}"]
+        if self.fixef:
+            fes = ", ".join(
+                f"{f} ({g:,})" for f, g in zip(self.fixef, self.fixef_levels, strict=True)
+            )
+            lines.append(f"Fixed effects: {fes}")
+        clusters = ", ".join(f"{g:,} {c}" for c, g in self.n_clusters.items())
+        lines.append(
+            f"Standard errors: {self.vcov_label}" + (f" ({clusters} clusters)" if clusters else "")
+        )
+        removed = [f"{n:,} {cause}" for cause, n in self.dropped.items() if n]
+        if removed:
+            lines.append("Rows removed: " + ", ".join(removed))
+        if self.collinear:
+            lines.append("Dropped as collinear: " + ", ".join(self.collinear))
+        return lines
+
+    def _fit_line(self) -> str:
+        parts = [f"R2: {self.r2:.4f}", f"Adj. R2: {self.adj_r2:.4f}"]
+        if self.fixef:
+            parts.append(f"Within R2: {self.r2_within:.4f}")
+        return "   ".join(parts)
+
+    def summary(self) -> str:
+        """fixest-style text summary."""
+        table = self.tidy().drop(columns=["conf_low", "conf_high"])
+        table.columns = ["Estimate", "Std. Error", "t value", "Pr(>|t|)"]
+        body = table.to_string(float_format=lambda v: f"{v:.6g}")
+        return "\n".join(
+            [f"OLS estimation: {self.fml}", *self._sample_lines(), body, self._fit_line()]
+        )
+
+    def __str__(self) -> str:
+        return self.summary()
+
+    def _repr_html_(self) -> str:
+        head = "<br>".join(
+            html.escape(line) for line in [f"OLS estimation: {self.fml}", *self._sample_lines()]
+        )
+        table = self.tidy().to_html(float_format=lambda v: f"{v:.6g}", escape=True)
+        return f"<div><p>{head}</p>{table}<p>{html.escape(self._fit_line())}</p></div>"
+
+    def __repr__(self) -> str:
+        return f"FeolsResult({self.fml!r}, nobs={self.nobs}, vcov={self.vcov_label!r})"

@@ -1,1 +1,0 @@
-"""Frozen result types shared by estimators and the table renderers."""
