@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from pilotdid.estimation.summary import ModelSummary
+from pilotdid.estimation.wald import WaldTest, wald_test
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -18,29 +19,6 @@ if TYPE_CHECKING:
     from pilotdid.estimation.result import FeolsResult
 
 __all__ = ["EventStudyResult", "WaldTest"]
-
-
-@dataclass(frozen=True)
-class WaldTest:
-    """A joint test that several coefficients are zero.
-
-    Attributes
-    ----------
-    terms : tuple of int
-        Relative periods tested.
-    statistic : float
-        F statistic :math:`b' V^{-1} b / q`.
-    df_num, df_den : float
-        Numerator (``q``) and denominator (the t-tests' degrees of freedom) degrees of freedom.
-    p_value : float
-        Upper-tail probability of the F distribution.
-    """
-
-    terms: tuple[int, ...]
-    statistic: float
-    df_num: float
-    df_den: float
-    p_value: float
 
 
 @dataclass(frozen=True, eq=False)
@@ -104,18 +82,12 @@ class EventStudyResult:
         WaldTest
             F statistic with ``q`` and the t-tests' degrees of freedom, and its p-value.
         """
-        from scipy import stats
-
         leads = [name for name, k in self.periods.items() if k < 0]
-        if not leads:
-            return WaldTest((), float("nan"), 0.0, self.fit.df_t, float("nan"))
-        b = self.fit.coef()[leads].to_numpy()
-        v = self.fit.vcov().loc[leads, leads].to_numpy()
-        q = len(leads)
-        statistic = float(b @ np.linalg.solve(v, b)) / q
-        p = float(stats.f.sf(statistic, q, self.fit.df_t))
-        return WaldTest(
-            tuple(self.periods[n] for n in leads), statistic, float(q), self.fit.df_t, p
+        return wald_test(
+            self.fit.coef()[leads].to_numpy(),
+            self.fit.vcov().loc[leads, leads].to_numpy(),
+            self.fit.df_t,
+            terms=tuple(self.periods[n] for n in leads),
         )
 
     def model_summary(self) -> ModelSummary:

@@ -28,6 +28,7 @@ from pilotdid.estimation.design import Design, build_design
 from pilotdid.estimation.feols import VcovSpec, feols
 from pilotdid.estimation.formula import FormulaSpec
 from pilotdid.estimation.result import FeolsResult
+from pilotdid.estimation.wald import wald_test
 
 __all__ = ["GROUP_COLUMN", "contrasts", "joint_test", "pooled_model", "vcov_spec"]
 
@@ -172,21 +173,20 @@ def joint_test(
         ``statistic`` (F), ``df_num`` (groups − 1), ``df_den`` (the pooled t degrees of freedom)
         and ``p_value``.
     """
-    from scipy import stats
-
     terms = [pooled.names.index(f"{treatment}:{label}") for label in labels]
-    b = pooled.coef_values[terms]
-    v = pooled.vcov_matrix[np.ix_(terms, terms)]
     others = [g for g in range(len(labels)) if g != reference]
     contrast = np.zeros((len(others), len(labels)))
     contrast[np.arange(len(others)), others] = 1.0
     contrast[:, reference] = -1.0
-    d = contrast @ b
-    wald = float(d @ np.linalg.solve(contrast @ v @ contrast.T, d))
-    f_stat = wald / len(others)
+    test = wald_test(
+        pooled.coef_values[terms],
+        pooled.vcov_matrix[np.ix_(terms, terms)],
+        pooled.df_t,
+        contrast,
+    )
     return {
-        "statistic": f_stat,
-        "df_num": float(len(others)),
-        "df_den": float(pooled.df_t),
-        "p_value": float(stats.f.sf(f_stat, len(others), pooled.df_t)),
+        "statistic": test.statistic,
+        "df_num": test.df_num,
+        "df_den": test.df_den,
+        "p_value": test.p_value,
     }
