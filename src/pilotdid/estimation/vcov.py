@@ -29,6 +29,7 @@ from pilotdid.estimation.fixef import FixedEffects
 __all__ = [
     "ClusterCodes",
     "VcovResult",
+    "cluster_factor",
     "cluster_meat",
     "cluster_terms",
     "compute_vcov",
@@ -213,7 +214,12 @@ def small_sample(
         raise ValueError("CRV1 needs cluster codes")
     df_k = k + k_fe_unnested
     g_min = min(clusters.n_levels)  # the intersection of two-way clusters is never smaller
-    return g_min / (g_min - 1) * (n_obs - 1) / (n_obs - df_k), g_min - 1, df_k
+    return cluster_factor(g_min, n_obs, df_k), g_min - 1, df_k
+
+
+def cluster_factor(n_clusters: int, n_obs: int, df_k: int) -> float:
+    """Return fixest's CRV1 small-sample factor ``G/(G-1) · (n-1)/(n-K)``."""
+    return n_clusters / (n_clusters - 1) * (n_obs - 1) / (n_obs - df_k)
 
 
 def _is_nested(fe_code: np.ndarray, cluster_code: np.ndarray) -> bool:

@@ -14,6 +14,7 @@ from pilotdid.errors import EstimationError, PilotdidWarning, did_you_mean
 from pilotdid.estimation.feols import VcovSpec, feols, parse_vcov
 from pilotdid.estimation.formula import FormulaSpec, parse_formula
 from pilotdid.estimation.result import FeolsResult
+from pilotdid.estimation.vcov import cluster_factor
 from pilotdid.mechanisms.grouping import Grouping, adoption_periods, classify, first_adoption
 from pilotdid.mechanisms.heterogeneity_result import HeterogeneityResult, PermutationTest, ri_pvalue
 from pilotdid.mechanisms.permutation import (
@@ -321,8 +322,7 @@ def _permutation(
         raise EstimationError("the permutation test needs unit=")
     column = _wald_cluster(ctx.sample, unit, ctx.kind, ctx.cluster)
     by_cluster = pooled.with_vcov({"CRV1": column})
-    g_count, n, k = min(by_cluster.cluster_sizes), by_cluster.nobs, by_cluster.df_k
-    correction = g_count / (g_count - 1) * (n - 1) / (n - k)
+    correction = cluster_factor(min(by_cluster.cluster_sizes), by_cluster.nobs, by_cluster.df_k)
     setup = prepare_permutation(
         ctx.spec, ctx.sample, ctx.groups, ctx.treatment, unit, column, ctx.weights
     )
