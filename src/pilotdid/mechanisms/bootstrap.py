@@ -3,7 +3,7 @@ r"""Cluster bootstrap of the indirect effect :math:`a \cdot b` of the three-step
 Clusters (units, or a coarser cluster variable that nests them) are drawn with replacement; a
 unit drawn twice enters as two units with their own fixed effects. With the unit fixed effect
 absorbed within units, both regressions of every bootstrap sample follow from the per-unit
-cross-products weighted by how often each unit was drawn (:mod:`pilotdid.mechanisms.moments`),
+cross-products weighted by how often each unit was drawn (:mod:`pilotdid.estimation.moments`),
 so all draws are solved at once. Designs too wide for per-unit moments are resampled and
 refitted with :func:`pilotdid.feols` draw by draw.
 """
@@ -19,7 +19,7 @@ from pilotdid.errors import EstimationError, PilotdidWarning
 from pilotdid.estimation.design import build_design
 from pilotdid.estimation.feols import feols
 from pilotdid.estimation.formula import parse_formula
-from pilotdid.mechanisms.moments import solve_draws, unit_moments
+from pilotdid.estimation.moments import solve_draws, unit_moments
 
 __all__ = ["bootstrap_counts", "bootstrap_indirect", "resample"]
 

@@ -5,7 +5,7 @@ its number of treated units), and the group coefficients are re-estimated for ev
 The fully interacted model changes with the labels — each group has its own control slopes and
 year effects — so the draws cannot share one partialling-out as the placebo does. They share
 something else: with the unit fixed effect absorbed within units, a group's regression depends
-only on the sum of its units' cross-products (:mod:`pilotdid.mechanisms.moments`). Each draw's
+only on the sum of its units' cross-products (:mod:`pilotdid.estimation.moments`). Each draw's
 normal equations are therefore a ``(draws × units) @ (units × p²)`` product and a batched
 pseudo-inverse, exact and vectorised over draws.
 
@@ -29,7 +29,7 @@ import pandas as pd
 
 from pilotdid.estimation.design import build_design
 from pilotdid.estimation.formula import FormulaSpec
-from pilotdid.mechanisms.moments import UnitMoments, solve_draws, target_scores, unit_moments
+from pilotdid.estimation.moments import UnitMoments, solve_draws, target_scores, unit_moments
 
 __all__ = [
     "PermutationSetup",
