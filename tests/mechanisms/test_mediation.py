@@ -8,7 +8,7 @@ import pytest
 
 import pilotdid as pdid
 from pilotdid.errors import PilotdidWarning
-from pilotdid.mechanisms import moments
+from pilotdid.estimation import moments
 from pilotdid.mechanisms.bootstrap import bootstrap_counts
 
 from .conftest import CONTROLS, mech_panel

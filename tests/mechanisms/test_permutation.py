@@ -9,7 +9,7 @@ import pytest
 
 import pilotdid as pdid
 from pilotdid.errors import PilotdidWarning
-from pilotdid.mechanisms import moments
+from pilotdid.estimation import moments
 from pilotdid.mechanisms.permutation import draw_labels
 
 from .conftest import mech_panel
