@@ -35,7 +35,9 @@ def fit_binary(
     try:
         return _fit_binary(X, y, names, model, weights)
     except EstimationError as exc:
-        raise MatchingError(f"propensity model: {exc}") from exc
+        # the binary model's outcome is the treatment here
+        message = str(exc).replace("the outcome", "the treatment")
+        raise MatchingError(f"propensity model: {message}") from exc
 
 
 def check_covariates(X: np.ndarray, names: list[str], where: str = "") -> None:
