@@ -21,8 +21,8 @@ from pilotdid.errors import PanelError, did_you_mean
 __all__ = [
     "Adoption",
     "Cohorts",
-    "adoption_cohorts",
     "Roster",
+    "adoption_cohorts",
     "as_int64",
     "listed",
     "plain",

@@ -35,8 +35,8 @@ import pandas as pd
 from pilotdid.errors import PanelError
 
 __all__ = [
-    "N_EXAMPLES",
     "FIX_NONFINITE",
+    "N_EXAMPLES",
     "KeyCounts",
     "NonFinite",
     "check_finite",
@@ -72,7 +72,7 @@ def show(value: Any) -> str:
 
 
 def shown(values: Sequence[Any] | np.ndarray, total: int) -> str:
-    """The first :data:`N_EXAMPLES` values, then ``...`` when there are more than that."""
+    """Show the first :data:`N_EXAMPLES` values, then ``...`` when there are more than that."""
     text = ", ".join(show(v) for v in list(values)[:N_EXAMPLES])
     return text + (", ..." if total > N_EXAMPLES else "")
 
@@ -118,7 +118,7 @@ def _infinite_mask(series: pd.Series) -> np.ndarray | None:
         return None  # integers and booleans are finite by construction
     if pd.api.types.is_float_dtype(dtype):
         return np.isinf(series.to_numpy(dtype=np.float64, na_value=np.nan))
-    if dtype == object:
+    if pd.api.types.is_object_dtype(dtype):
         return series.isin([np.inf, -np.inf]).to_numpy()
     return None  # text, categorical, datetime: no inf to find
 
@@ -153,16 +153,16 @@ def find_nonfinite(data: pd.DataFrame, columns: Iterable[Hashable]) -> list[NonF
     return found
 
 
-def _distinct(columns: Iterable[Hashable] | Hashable) -> list[Hashable]:
-    if isinstance(columns, str):
+def _distinct(columns: Iterable[Hashable]) -> list[Hashable]:
+    if isinstance(columns, str):  # a bare string is one column, not its letters
         return [columns]
-    return [c for c in dict.fromkeys(columns) if c is not None]  # type: ignore[union-attr]
+    return [c for c in dict.fromkeys(columns) if c is not None]
 
 
 def _row_examples(
     data: pd.DataFrame, positions: np.ndarray, keys: tuple[Hashable, Hashable] | None
 ) -> str:
-    """The first few offending rows as (unit, time) keys when known, else as index labels."""
+    """Show the first few offending rows as (unit, time) keys when known, else index labels."""
     first = positions[:N_EXAMPLES]
     if keys is not None and all(k in data.columns for k in keys):
         unit, time = (data[k].to_numpy()[first] for k in keys)
@@ -228,7 +228,7 @@ def check_frame(
     keys: tuple[Hashable, Hashable] | None = None,
     unique_keys: bool = False,
 ) -> None:
-    """The boundary check of a public function: a non-empty frame, finite used columns, keys.
+    """Check a public function's frame: it has rows, its used columns are finite, keys unique.
 
     Parameters
     ----------
@@ -322,7 +322,9 @@ def duplicate_text(
     n_keys, n_rows = int(dup.sum()), int(counted.counts[dup].sum())
     width = counted.width
     first = counted.keys[dup][:N_EXAMPLES]
-    examples = [(_scalar(counted.units[k // width]), _scalar(counted.periods[k % width])) for k in first]
+    examples = [
+        (_scalar(counted.units[k // width]), _scalar(counted.periods[k % width])) for k in first
+    ]
     listed = ", ".join(
         f"{show(e)} x{c}" for e, c in zip(examples, counted.counts[dup], strict=False)
     )

@@ -11,7 +11,7 @@ unbalanced panel). All checks are vectorised: a 10-million-row panel takes a few
 from __future__ import annotations
 
 import html
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -31,6 +31,7 @@ from pilotdid.panel.frames import show as _show
 from pilotdid.panel.frames import shown as _examples
 
 __all__ = ["PanelIssue", "ValidationReport", "check_panel"]
+
 
 @dataclass(frozen=True)
 class PanelIssue:
