@@ -83,8 +83,8 @@ class EventStudyResult:
             return ()
         listed = ", ".join(f"{k:+d}" for k in self.collinear)
         return (
-            f"relative period(s) {listed} dropped as collinear (no estimate; e.g. no unit is "
-            "observed there apart from the fixed effects); shown as missing",
+            f"relative period(s) {listed} dropped as collinear (no variation left after the fixed "
+            "effects, e.g. no treated unit observed that far from adoption); shown as missing",
         )
 
     def _estimated(self) -> list[str]:
