@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from pilotdid.errors import PanelError, PilotdidError, did_you_mean
+from pilotdid.panel.frames import check_frame
 
 __all__ = ["numeric_columns", "select_columns"]
 
@@ -15,7 +16,11 @@ __all__ = ["numeric_columns", "select_columns"]
 def select_columns(
     data: pd.DataFrame, columns: Sequence[str] | str | None, func: str, exclude: Sequence[str] = ()
 ) -> list[str]:
-    """Validate ``columns`` against ``data`` (all numeric columns when ``None``)."""
+    """Validate ``columns`` against ``data`` (all numeric columns when ``None``).
+
+    The chosen columns must hold no inf or -inf, and ``data`` must have rows
+    (:func:`pilotdid.panel.frames.check_frame`).
+    """
     if not isinstance(data, pd.DataFrame):
         raise PilotdidError(
             f"{func}(data=...) must be a pandas DataFrame, got {type(data).__name__}."
@@ -29,6 +34,7 @@ def select_columns(
         ]
         if not chosen:
             raise PanelError(f"{func}(): the data have no numeric columns; pass columns=[...].")
+        check_frame(data, chosen, where=f"{func}()")
         return chosen
     chosen = [columns] if isinstance(columns, str) else [str(c) for c in columns]
     if not chosen:
@@ -41,6 +47,7 @@ def select_columns(
             )
     if len(set(chosen)) != len(chosen):
         raise PilotdidError(f"{func}(columns=...) names a column twice: {chosen}.")
+    check_frame(data, chosen, where=f"{func}()")
     return chosen
 
 

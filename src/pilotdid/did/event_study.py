@@ -9,7 +9,9 @@ import pandas as pd
 
 from pilotdid.did.event_study_result import EventStudyResult
 from pilotdid.errors import EstimationError, PanelError, did_you_mean
-from pilotdid.estimation.feols import VcovSpec, feols
+from pilotdid.estimation.feols import VcovSpec, feols, parse_vcov
+from pilotdid.panel.adoption import adoption_cohorts
+from pilotdid.panel.frames import check_frame
 
 __all__ = ["event_study", "relative_time_dummies"]
 
@@ -83,7 +85,9 @@ def event_study(
     unit, time : str
         Unit and period columns.
     cohort : str
-        Adoption period of each unit; missing for never-treated units, whose dummies are all 0.
+        Adoption period of each unit, constant within unit. Missing, 0 or +inf mean never
+        treated (see :func:`pilotdid.panel.adoption.adoption_cohorts`); never-treated units keep
+        all their rows, with every dummy 0, with or without ``bin_endpoints``.
     controls : sequence of str
         Control variables.
     window : tuple of int, default (-4, 3)
@@ -103,7 +107,15 @@ def event_study(
     Returns
     -------
     EventStudyResult
-        Coefficients by relative period, the joint pre-trend Wald test and a figure.
+        Coefficients by relative period, the joint pre-trend Wald test and a figure. Relative
+        periods whose dummy is collinear (e.g. with the fixed effects) are listed in
+        ``collinear`` and shown as NaN rows by ``tidy()``.
+
+    Raises
+    ------
+    PanelError
+        An empty frame, inf or -inf in a used column, duplicate (unit, time) keys, or a cohort
+        column that breaks the never-treated rule.
 
     Examples
     --------
@@ -117,16 +129,23 @@ def event_study(
     [-3, -2, -1, 0, 1, 2]
     """
     _check_columns(data, [outcome, unit, time, cohort, *controls])
+    fes = list(fixef) if fixef is not None else [unit, time]
+    vcov = vcov if vcov is not None else {"CRV1": unit}
+    used = [outcome, unit, time, *controls, *fes, *parse_vcov(vcov, fes)[1], weights]
+    # the cohort column is left out: +inf there means never treated
+    check_frame(data, used, where="event_study", keys=(unit, time), unique_keys=True)
     lo, hi = _check_window(window, ref)
-    rel = pd.to_numeric(data[time], errors="coerce") - pd.to_numeric(data[cohort], errors="coerce")
+    adoption = adoption_cohorts(data, unit, cohort, time=time).per_row  # NaN = never treated
+    period = pd.to_numeric(data[time], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    rel = pd.Series(period - adoption, index=data.index)
     _check_window_fits(rel, (lo, hi), cohort)
     dummies, keep = relative_time_dummies(rel, (lo, hi), ref, bin_endpoints)
     frame = pd.concat([data.loc[keep.to_numpy()], dummies.loc[keep.to_numpy()]], axis=1)
-    fes = list(fixef) if fixef is not None else [unit, time]
     rhs = " + ".join([*dummies.columns, *controls])
     fml = f"{outcome} ~ {rhs} | {' + '.join(fes)}"
-    fit = feols(fml, frame, vcov=vcov if vcov is not None else {"CRV1": unit}, weights=weights)
+    fit = feols(fml, frame, vcov=vcov, weights=weights)
     periods = {_dummy_name(k): k for k in range(lo, hi + 1) if k != ref}
+    estimated = set(fit.coef().index)
     return EventStudyResult(
         fit=fit,
         periods=periods,
@@ -135,6 +154,7 @@ def event_study(
         bin_endpoints=bin_endpoints,
         dropped_outside_window=int((~keep).sum()),
         outcome=outcome,
+        collinear=tuple(k for name, k in periods.items() if name not in estimated),
     )
 
 

@@ -41,6 +41,8 @@ class EventStudyResult:
         Rows removed because they lie outside an unbinned window.
     outcome : str
         The outcome.
+    collinear : tuple of int
+        Relative periods whose dummy was dropped as collinear (no estimate; NaN in ``tidy()``).
     """
 
     fit: FeolsResult
@@ -50,6 +52,22 @@ class EventStudyResult:
     bin_endpoints: bool
     dropped_outside_window: int
     outcome: str
+    collinear: tuple[int, ...] = ()
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """What the reader should know: relative periods without an estimate."""
+        if not self.collinear:
+            return ()
+        listed = ", ".join(f"{k:+d}" for k in self.collinear)
+        return (
+            f"relative period(s) {listed} dropped as collinear (no variation left after the fixed "
+            "effects, e.g. no treated unit observed that far from adoption); shown as missing",
+        )
+
+    def _estimated(self) -> list[str]:
+        dropped = set(self.collinear)
+        return [name for name, k in self.periods.items() if k not in dropped]
 
     def tidy(self, level: float = 0.95) -> pd.DataFrame:
         """Coefficients by relative period (index), the reference period included as zero.
@@ -62,9 +80,10 @@ class EventStudyResult:
         Returns
         -------
         pandas.DataFrame
-            Columns estimate, std_error, statistic, p_value, conf_low, conf_high, is_ref.
+            Columns estimate, std_error, statistic, p_value, conf_low, conf_high, is_ref; one
+            row per relative period in the window, NaN for periods dropped as collinear.
         """
-        frame = self.fit.tidy(level).loc[list(self.periods)]
+        frame = self.fit.tidy(level).reindex(list(self.periods))
         frame.index = pd.Index([self.periods[name] for name in frame.index], name="rel_time")
         frame["is_ref"] = False
         ref_row = pd.DataFrame(
@@ -82,7 +101,7 @@ class EventStudyResult:
         WaldTest
             F statistic with ``q`` and the t-tests' degrees of freedom, and its p-value.
         """
-        leads = [name for name, k in self.periods.items() if k < 0]
+        leads = [name for name in self._estimated() if self.periods[name] < 0]
         return wald_test(
             self.fit.coef()[leads].to_numpy(),
             self.fit.vcov().loc[leads, leads].to_numpy(),
@@ -109,12 +128,13 @@ class EventStudyResult:
         """Summarise the pre-trend test and the dynamic effects in plain words."""
         test = self.pretrend_test()
         post = self.tidy().query("rel_time >= 0")
-        return (
+        text = (
             f"Event study of {self.outcome} (window {self.window}, reference {self.ref}, "
             f"{'binned' if self.bin_endpoints else 'trimmed'} endpoints): joint test of "
             f"{int(test.df_num)} leads F = {test.statistic:.3f}, p = {test.p_value:.3g}; "
             f"average post-adoption coefficient {post['estimate'].mean():.4g}"
         )
+        return "; ".join([text, *self.notes])
 
     def __str__(self) -> str:
         return self.summary()

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from pilotdid.errors import MatchingError
 from pilotdid.options import AnalysisHow, validate_option
+from pilotdid.panel.frames import check_frame
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -99,6 +100,7 @@ def psm_did(
     if unit is None or time is None:
         raise MatchingError("psm_did needs unit= and time= (the fixed effects).")
     sample = result.analysis_sample(how)
+    check_frame(sample, [outcome, did, *controls, unit, time], where="psm_did", keys=(unit, time))
     vcov = {"CRV1": unit} if vcov is None else vcov
     weights = "_weight" if how == "weights" else None
     rhs = " + ".join([did, *controls])

@@ -261,5 +261,3 @@ def fit_binary(
         xb=xb,
         pscore=p,
     )
-
-

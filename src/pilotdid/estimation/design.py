@@ -15,6 +15,7 @@ import pandas as pd
 from pilotdid.errors import EstimationError, did_you_mean
 from pilotdid.estimation.fixef import FixedEffects, drop_singletons, encode_factors
 from pilotdid.estimation.formula import FormulaSpec
+from pilotdid.panel.frames import check_finite, check_not_empty
 
 __all__ = ["Design", "build_design"]
 
@@ -140,6 +141,7 @@ def build_design(
     *,
     weights: str | Sequence[float] | np.ndarray | None = None,
     extra_columns: Sequence[str] = (),
+    keys: tuple[str, str] | None = None,
 ) -> Design:
     """Build the arrays of the estimation sample of ``spec`` on ``data``.
 
@@ -153,6 +155,8 @@ def build_design(
         Analytic weights: a column name or one positive value per row.
     extra_columns : sequence of str
         Further columns whose missing values remove a row (cluster variables).
+    keys : tuple of (unit, time), optional
+        Columns that identify rows in messages; by default the first two fixed effects.
 
     Returns
     -------
@@ -161,11 +165,20 @@ def build_design(
     """
     if not isinstance(data, pd.DataFrame):
         raise EstimationError(f"data must be a pandas DataFrame, got {type(data).__name__}")
+    check_not_empty(data, f"formula {spec.text!r}")
     lhs, rhs = _required_columns(spec)
     _check_columns(data, spec, [*lhs, *rhs, *spec.fixef_columns, *extra_columns])
     _check_numeric(data, spec, lhs if spec.simple_lhs else [])
     if spec.simple_rhs:
         _check_numeric(data, spec, rhs)
+    # inf in the data is an error; values a transformation makes non-finite (log 0) are dropped
+    used = [*lhs, *rhs, *spec.fixef_columns, *extra_columns]
+    fes = spec.fixef_columns
+    shown_by = keys or ((fes[0], fes[1]) if len(fes) > 1 else None)
+    where = f"formula {spec.text!r}"
+    check_finite(
+        data, [*used, weights if isinstance(weights, str) else None], keys=shown_by, where=where
+    )
     w_all = _weights(data, weights)
     keep = _complete_rows(data, [*lhs, *rhs, *spec.fixef_columns, *extra_columns])
     n_missing = int((~keep).sum())

@@ -23,6 +23,7 @@ from pilotdid.options import (
     ScoreModel,
     validate_option,
 )
+from pilotdid.panel.frames import check_frame
 
 __all__ = ["match"]
 
@@ -292,6 +293,8 @@ def match(
     _require_columns(data, [unit], "unit")
     _require_columns(data, [time], "time")
     _require_columns(data, [pscore], "pscore")
+    keys = (unit, time) if unit is not None and time is not None else None
+    check_frame(data, [treatment, *covariates, unit, time, pscore], where="match", keys=keys)
     _check_treatment(data, treatment)
     _check_covariates(data, covariates)
     spec = _spec(

@@ -17,6 +17,7 @@ import pandas as pd
 
 from pilotdid.errors import EstimationError, PanelError, did_you_mean
 from pilotdid.options import SplitMeasured, SplitRule, validate_option
+from pilotdid.panel.adoption import adoption_cohorts
 
 __all__ = ["Grouping", "adoption_periods", "classify", "first_adoption"]
 
@@ -56,44 +57,46 @@ class Grouping:
 
 
 def first_adoption(
-    data: pd.DataFrame, time: str, cohort: str | None, treatment: str | None
+    data: pd.DataFrame, unit: str, time: str, cohort: str | None, treatment: str | None
 ) -> float:
     """Earliest adoption period: from the cohort column, or the first period the DID dummy is 1.
 
     Examples
     --------
-    >>> df = pd.DataFrame({"t": [1, 2, 3, 1, 2, 3], "d": [0, 0, 0, 0, 1, 1]})
-    >>> first_adoption(df, "t", None, "d")
+    >>> df = pd.DataFrame({"u": [1, 1, 1, 2, 2, 2], "t": [1, 2, 3, 1, 2, 3],
+    ...                    "d": [0, 0, 0, 0, 1, 1]})
+    >>> first_adoption(df, "u", "t", None, "d")
     2.0
     """
     _need(data, time, "time")
-    if cohort is not None:
-        _need(data, cohort, "cohort")
-        adopt = pd.to_numeric(data[cohort], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-        adopt = adopt[np.isfinite(adopt) & (adopt != 0)]
-        if adopt.size == 0:
-            raise PanelError(f"cohort column {cohort!r} marks no treated unit (all missing or 0)")
-        return float(adopt.min())
-    if treatment is None or treatment not in data.columns:
+    if cohort is None and (treatment is None or treatment not in data.columns):
         raise EstimationError(
             f"cannot tell the pre-policy period: the treatment {treatment!r} is not a data column; "
             "pass cohort= (the adoption-period column)"
         )
-    treated = pd.to_numeric(data[treatment], errors="coerce").to_numpy(dtype=float) > 0
-    if not treated.any():
+    adopt = adoption_periods(data, unit, time, cohort, treatment).to_numpy(dtype=float)
+    adopt = adopt[np.isfinite(adopt)]
+    if adopt.size == 0:
+        if cohort is not None:
+            raise PanelError(
+                f"cohort column {cohort!r} marks no treated unit (all missing, 0 or inf)"
+            )
         raise EstimationError(f"treatment {treatment!r} is never 1: there is no policy period")
-    periods = pd.to_numeric(data[time], errors="coerce").to_numpy(dtype=float)
-    return float(np.nanmin(periods[treated]))
+    return float(adopt.min())
 
 
 def adoption_periods(
     data: pd.DataFrame, unit: str, time: str, cohort: str | None, treatment: str | None
 ) -> pd.Series:
-    """Adoption period of every unit (``inf`` = never treated), from ``cohort`` or the dummy."""
+    """Adoption period of every unit (``inf`` = never treated), from ``cohort`` or the dummy.
+
+    A cohort column is read by :func:`pilotdid.panel.adoption.adoption_cohorts` (missing, 0 or
+    +inf mean never treated); without one, a unit adopts in the first period its dummy is 1.
+    """
     if cohort is not None:
-        adopt = pd.to_numeric(data[cohort], errors="coerce").astype(float)
-        adopt = adopt.where(adopt.notna() & (adopt != 0), np.inf)
-        return adopt.groupby(data[unit].to_numpy()).min()
+        _need(data, cohort, "cohort")
+        return adoption_cohorts(data, unit, cohort, time=time).series(never=np.inf)
+    _need(data, str(treatment), "treatment")
     treated = pd.to_numeric(data[treatment], errors="coerce").to_numpy(dtype=float) > 0
     period = pd.to_numeric(data[time], errors="coerce").astype(float).where(treated, np.inf)
     return period.groupby(data[unit].to_numpy()).min()

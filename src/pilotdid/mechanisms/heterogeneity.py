@@ -32,6 +32,7 @@ from pilotdid.options import (
     SplitRule,
     validate_option,
 )
+from pilotdid.panel.frames import check_frame
 
 __all__ = ["heterogeneity"]
 
@@ -88,8 +89,10 @@ def heterogeneity(
         row-level groups it is skipped (or, when asked for alone, an error).
     unit, time : str, optional
         Unit and period columns; default to the first and second fixed effects of ``fml``.
+        When both are given, each (unit, time) key must occur at most once.
     cohort : str, optional
-        Adoption-period column (missing = never treated). Without it the pre-policy period
+        Adoption-period column (missing, 0 or +inf = never treated, see
+        :func:`pilotdid.panel.adoption.adoption_cohorts`). Without it the pre-policy period
         ends at the first period in which the treatment dummy is 1, and cohorts for the
         permutation strata come from the dummy.
     treatment : str, optional
@@ -149,8 +152,13 @@ def heterogeneity(
     _check_count(permutations, test)
     spec = parse_formula(fml)
     treatment = _treatment(spec, treatment)
+    panel = unit is not None and time is not None  # keys given: one row per unit and period
     unit, time = _unit_time(spec, unit, time)
     kind, cluster = parse_vcov(vcov, spec.fixef, fml)
+    keys = (unit, time) if unit is not None and time is not None else None
+    # the formula's columns are checked by feols; the cohort may hold +inf (never treated)
+    used = [by, unit, time, weights, *cluster, *spec.fixef_columns]
+    check_frame(data, used, where="heterogeneity", keys=keys, unique_keys=panel)
     grouping = _grouping(data, by, split, measured, unit, time, cohort, treatment)
     positions = np.flatnonzero(grouping.codes >= 0)
     ctx = _Context(
@@ -283,7 +291,7 @@ def _grouping(
                 "measured='pre' classifies units by their pre-policy mean: pass unit= and time= "
                 "(or put them as the first two fixed effects of the formula)"
             )
-        first = first_adoption(data, time, cohort, treatment)
+        first = first_adoption(data, unit, time, cohort, treatment)
     grouping = classify(data, by, split, measured, unit, time, first)
     if measured == "contemporaneous" and split != "column":
         warnings.warn(grouping.notes[0], PilotdidWarning, stacklevel=3)

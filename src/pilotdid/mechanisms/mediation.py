@@ -14,6 +14,7 @@ from pilotdid.estimation.result import FeolsResult
 from pilotdid.mechanisms.bootstrap import bootstrap_counts, bootstrap_indirect
 from pilotdid.mechanisms.mechanism_result import JIANG_NOTE, MechanismResult
 from pilotdid.options import MechanismMethod, validate_option
+from pilotdid.panel.frames import check_frame
 
 __all__ = ["mechanism"]
 
@@ -108,6 +109,8 @@ def mechanism(
     _check_inputs(data, treatment, mediators_t, outcome, controls_t, fe_t, method)
     _check_level(level, bootstrap)
     kind, cluster = parse_vcov(vcov, fe_t, "mechanism()")
+    used = [treatment, *mediators_t, outcome, *controls_t, *_fe_columns(fe_t), *cluster]
+    check_frame(data, [*used, weights, unit], where="mechanism")
     spec = _Spec(data, treatment, controls_t, fe_t, vcov, kind, cluster, weights)
     boot = None
     if method == "d_to_m":

@@ -13,6 +13,7 @@ from pilotdid.estimation.feols import VcovSpec, feols, parse_vcov
 from pilotdid.estimation.formula import FormulaSpec, parse_formula
 from pilotdid.estimation.result import FeolsResult
 from pilotdid.mechanisms.moderation_result import ModerationResult
+from pilotdid.panel.frames import check_frame
 
 __all__ = ["moderation"]
 
@@ -86,6 +87,8 @@ def moderation(
     spec = parse_formula(fml)
     _check(data, spec, treatment, moderator)
     cluster = parse_vcov(vcov, spec.fixef, fml)[1]
+    used = [spec.depvar, *spec.rhs_terms, moderator, *spec.fixef_columns, *cluster, weights]
+    check_frame(data, used, where="moderation")
     others = [t for t in spec.rhs_terms if t not in (treatment, moderator)]
     tail = f" | {' + '.join(spec.fixef)}" if spec.fixef else ""
     main_rhs = " + ".join([treatment, moderator, *others])

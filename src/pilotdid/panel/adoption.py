@@ -1,7 +1,8 @@
 """Read an adoption map (unit -> adoption period) and align it to a panel's units.
 
 The map can be a dict, a pandas Series indexed by unit or a column of the panel. Adoption
-periods of NaN, ``None``, 0 or ``""`` mean never treated. Roster keys written as text
+periods of NaN, ``None``, ``""``, 0 or +inf mean never treated: the one rule, documented and
+implemented by :func:`adoption_cohorts`, which every reader of a cohort column calls. Roster keys written as text
 (``"520100"``) are matched to integer unit ids (``520100``), and the other way round, when that
 is unambiguous; conflicting duplicate entries are an error.
 """
@@ -19,7 +20,9 @@ from pilotdid.errors import PanelError, did_you_mean
 
 __all__ = [
     "Adoption",
+    "Cohorts",
     "Roster",
+    "adoption_cohorts",
     "as_int64",
     "listed",
     "plain",
@@ -33,8 +36,107 @@ N_SHOWN = 5  # how many units a message lists before "..."
 Adoption = Mapping[Any, Any] | pd.Series | str
 
 
-def unit_cohorts(data: pd.DataFrame, unit: Hashable, cohort_col: Hashable) -> pd.Series:
+@dataclass(frozen=True, eq=False)
+class Cohorts:
+    """Each unit's adoption period under the one never-treated rule (:func:`adoption_cohorts`).
+
+    Attributes
+    ----------
+    codes : numpy.ndarray of int, shape (n,)
+        Position of each row's unit in ``units``; -1 for a row without a unit.
+    units : pandas.Index
+        Distinct units, in order of first appearance.
+    per_unit : numpy.ndarray of float, shape (len(units),)
+        Adoption period of each unit, NaN for never treated.
+    """
+
+    codes: np.ndarray
+    units: pd.Index
+    per_unit: np.ndarray
+
+    @property
+    def per_row(self) -> np.ndarray:
+        """Adoption period of each row's unit, shape ``(n,)``; NaN for never treated."""
+        padded = np.append(self.per_unit, np.nan)  # code -1 (no unit) reads the NaN at the end
+        return padded[self.codes]
+
+    def series(self, never: float = np.nan) -> pd.Series:
+        """Adoption period per unit as a float Series indexed by unit, ``never`` for never."""
+        values = np.where(np.isnan(self.per_unit), never, self.per_unit)
+        return pd.Series(values, index=self.units)
+
+
+def adoption_cohorts(
+    data: pd.DataFrame, unit: Hashable, cohort: Hashable, *, time: Hashable | None = None
+) -> Cohorts:
+    """One adoption period per unit from a cohort column: the one never-treated rule.
+
+    Every part of pilotdid that reads an adoption (cohort) column reads it here
+    (:func:`pilotdid.assign_treatment`, :func:`pilotdid.event_study`, :func:`pilotdid.placebo`,
+    :func:`pilotdid.heterogeneity`), so they agree on who is treated when:
+
+    - a missing value (NaN, ``None``, empty text), ``0`` or ``+inf`` means **never treated**
+      (the conventions of Stata/``csdid``, R's ``did`` and ``fixest::sunab`` all work);
+    - ``0`` means never treated only when 0 is not a period of ``time``: with periods numbered
+      from 0, a cohort of 0 is ambiguous and raises (code never-treated units as missing);
+    - ``-inf`` and fractional periods are errors, and so is a column that varies within a unit.
+
+    The ±inf rule of :mod:`pilotdid.panel.frames` (inf in a used column is an error) does not
+    apply to cohort columns, where ``+inf`` is a valid way to write "never".
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        The panel; never modified.
+    unit : str
+        The unit column.
+    cohort : str
+        Column holding each unit's adoption period, constant within unit.
+    time : str, optional
+        The period column; when given, a cohort of 0 is refused if 0 is one of its periods.
+
+    Returns
+    -------
+    Cohorts
+        Row-to-unit codes, the units and each unit's adoption period (NaN = never treated).
+
+    Raises
+    ------
+    PanelError
+        When a column is missing, a period is not a whole number, -inf appears, a cohort of 0
+        is ambiguous, or the column varies within a unit (listing such units and their values).
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> df = pd.DataFrame({"city": [1, 1, 2, 2, 3], "g": [2016, 2016, 0, 0, np.inf]})
+    >>> adoption_cohorts(df, "city", "g").per_unit.tolist()
+    [2016.0, nan, nan]
+    """
+    require_columns(data, [unit, cohort] + ([] if time is None else [time]))
+    codes, units = pd.factorize(data[unit])
+    valid = codes >= 0
+    zero_is_period = time is not None and _has_period_zero(data[time])
+    periods = _adoption_periods(
+        data[cohort][valid], f"column {cohort!r}", zero_is_period=zero_is_period, time=time
+    )
+    # never-treated -> -inf so one min/max per unit detects any variation, NaN included
+    filled = pd.Series(np.where(np.isnan(periods), -np.inf, periods))
+    bounds = filled.groupby(codes[valid]).agg(["min", "max"])
+    varying = np.flatnonzero(bounds["min"].to_numpy() != bounds["max"].to_numpy())
+    if len(varying):
+        raise PanelError(_varying_message(varying, codes[valid], units, periods, unit, cohort))
+    per_unit = np.full(len(units), np.nan)
+    per_unit[bounds.index.to_numpy()] = bounds["min"].replace(-np.inf, np.nan).to_numpy()
+    return Cohorts(codes, pd.Index(units, name=unit), per_unit)
+
+
+def unit_cohorts(
+    data: pd.DataFrame, unit: Hashable, cohort_col: Hashable, *, time: Hashable | None = None
+) -> pd.Series:
     """One adoption period per unit, from a column that is constant within unit.
+
+    The never-treated rule is that of :func:`adoption_cohorts`: missing, 0 or +inf mean never.
 
     Parameters
     ----------
@@ -43,7 +145,9 @@ def unit_cohorts(data: pd.DataFrame, unit: Hashable, cohort_col: Hashable) -> pd
     unit : str
         The unit column.
     cohort_col : str
-        Column holding each unit's adoption period; NaN, 0 or ``""`` mean never treated.
+        Column holding each unit's adoption period.
+    time : str, optional
+        The period column (a cohort of 0 is refused when 0 is one of its periods).
 
     Returns
     -------
@@ -54,8 +158,7 @@ def unit_cohorts(data: pd.DataFrame, unit: Hashable, cohort_col: Hashable) -> pd
     Raises
     ------
     PanelError
-        When a column is missing, a period is not an integer, or the column varies within a
-        unit (the message lists such units with their values).
+        As :func:`adoption_cohorts`.
 
     Examples
     --------
@@ -64,18 +167,12 @@ def unit_cohorts(data: pd.DataFrame, unit: Hashable, cohort_col: Hashable) -> pd
     >>> unit_cohorts(df, "city", "g").tolist()
     [2016, <NA>]
     """
-    require_columns(data, [unit, cohort_col])
-    valid = data[unit].notna().to_numpy()
-    codes, units = pd.factorize(data[unit][valid])
-    periods = _adoption_periods(data[cohort_col][valid], f"column {cohort_col!r}")
-    # never-treated -> -inf so one min/max per unit detects any variation, NaN included
-    filled = pd.Series(np.where(np.isnan(periods), -np.inf, periods))
-    bounds = filled.groupby(codes).agg(["min", "max"])
-    varying = np.flatnonzero(bounds["min"].to_numpy() != bounds["max"].to_numpy())
-    if len(varying):
-        raise PanelError(_varying_message(varying, codes, units, periods, unit, cohort_col))
-    per_unit = bounds["min"].replace(-np.inf, np.nan).to_numpy()
-    return pd.Series(as_int64(per_unit), index=pd.Index(units, name=unit), name=cohort_col)
+    found = adoption_cohorts(data, unit, cohort_col, time=time)
+    return pd.Series(as_int64(found.per_unit), index=found.units, name=cohort_col)
+
+
+def _has_period_zero(time: pd.Series) -> bool:
+    return bool((pd.to_numeric(time, errors="coerce") == 0).any())
 
 
 def require_columns(data: pd.DataFrame, columns: list[Hashable]) -> None:
@@ -88,8 +185,10 @@ def require_columns(data: pd.DataFrame, columns: list[Hashable]) -> None:
         raise PanelError(f"column(s) not found in the data: {', '.join(missing)}.")
 
 
-def _adoption_periods(values: pd.Series, where: str) -> np.ndarray:
-    """Adoption periods as float, NaN for never treated (NaN, None, 0, "")."""
+def _adoption_periods(
+    values: pd.Series, where: str, *, zero_is_period: bool = False, time: Hashable | None = None
+) -> np.ndarray:
+    """Adoption periods as float, NaN for never treated (the rule of :func:`adoption_cohorts`)."""
     series = pd.Series(values).reset_index(drop=True)
     if not pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series):
         text = series.astype(object).where(series.notna(), None)
@@ -105,7 +204,19 @@ def _adoption_periods(values: pd.Series, where: str) -> np.ndarray:
             )
         series = parsed
     raw = series.to_numpy(dtype=float, na_value=np.nan)
-    periods = np.where(raw == 0, np.nan, raw)  # a new array: pandas may hand out read-only views
+    if np.any(raw == -np.inf):
+        raise PanelError(
+            f"adoption periods in {where} include -inf; code never-treated units as missing "
+            "(or +inf), and give treated units their adoption period."
+        )
+    if zero_is_period and np.any(raw == 0):
+        raise PanelError(
+            f"adoption periods in {where} include 0, which is also a period of {time!r}, so 0 "
+            "cannot mean never treated here; code never-treated units as missing (NaN), and if "
+            "some units really adopt in period 0, number the periods from 1."
+        )
+    # a new array (pandas may hand out read-only views); 0 and +inf mean never treated
+    periods = np.where((raw == 0) | (raw == np.inf), np.nan, raw)
     fractional = periods[~np.isnan(periods) & (periods != np.round(periods))]
     if len(fractional):
         raise PanelError(
@@ -132,7 +243,7 @@ def _varying_message(
     return (
         f"adoption column {cohort_col!r} varies within {len(varying):,} unit(s) of {unit!r}, "
         f"e.g. {'; '.join(shown)}{more}; it must hold one adoption period per unit "
-        "(empty or 0 = never treated)."
+        "(empty, 0 or inf = never treated)."
     )
 
 
@@ -167,7 +278,14 @@ class Roster:
         )
 
 
-def read_roster(data: pd.DataFrame, unit: Hashable, units: pd.Index, adoption: Adoption) -> Roster:
+def read_roster(
+    data: pd.DataFrame,
+    unit: Hashable,
+    units: pd.Index,
+    adoption: Adoption,
+    *,
+    time: Hashable | None = None,
+) -> Roster:
     """Align an adoption map (dict, Series or column name) to the panel's distinct ``units``.
 
     Parameters
@@ -179,7 +297,10 @@ def read_roster(data: pd.DataFrame, unit: Hashable, units: pd.Index, adoption: A
     units : pandas.Index
         The distinct units of the panel, in the order of ``pandas.factorize(data[unit])``.
     adoption : dict, pandas.Series or str
-        Unit -> adoption period, or the name of a column holding it.
+        Unit -> adoption period, or the name of a column holding it (read by
+        :func:`adoption_cohorts`, whose never-treated rule applies to every form).
+    time : str, optional
+        The period column; a cohort of 0 is refused when 0 is one of its periods.
 
     Returns
     -------
@@ -195,7 +316,7 @@ def read_roster(data: pd.DataFrame, unit: Hashable, units: pd.Index, adoption: A
         if adoption not in data.columns:
             hint = did_you_mean(adoption, [str(c) for c in data.columns])
             raise PanelError(f"adoption column {adoption!r} not found in the data{hint}.")
-        cohorts = unit_cohorts(data, unit, adoption).reindex(units)
+        cohorts = unit_cohorts(data, unit, adoption, time=time).reindex(units)
         return Roster(cohorts.to_numpy(dtype=float, na_value=np.nan), n_entries=len(cohorts))
     if isinstance(adoption, pd.Series):
         if len(adoption) == len(data) and adoption.index.equals(data.index):
@@ -213,7 +334,9 @@ def read_roster(data: pd.DataFrame, unit: Hashable, units: pd.Index, adoption: A
         )
     if not len(keys):
         raise PanelError("the adoption roster is empty; give at least one unit and its period.")
-    return _align_roster(keys, _adoption_periods(values, "the roster"), units, unit)
+    zero_is_period = time is not None and _has_period_zero(data[time])
+    periods = _adoption_periods(values, "the roster", zero_is_period=zero_is_period, time=time)
+    return _align_roster(keys, periods, units, unit)
 
 
 def _kind(values: pd.Index) -> str:

@@ -66,8 +66,9 @@ def load_panel(
     Raises
     ------
     PanelError
-        When the file does not exist, its suffix is not supported, it cannot be parsed, or a
-        requested sheet or column is absent.
+        When the file does not exist, its suffix is not supported, it cannot be parsed, its
+        header names a column twice (CSV/TSV, Excel, Parquet), or a requested sheet or column
+        is absent.
 
     Examples
     --------
@@ -152,9 +153,31 @@ def _check_columns(file: Path, available: Sequence[str], wanted: list[str] | Non
         raise PanelError(f"column(s) not found in {file}: {listed}.")
 
 
+def _refuse_repeated(file: Path, header: Sequence[Any]) -> None:
+    """Refuse a header that names a column twice (pandas would rename the copy ``FIN.1``)."""
+    positions: dict[str, list[int]] = {}
+    for position, name in enumerate(header, start=1):
+        if not pd.isna(name):  # blank header cells get distinct "Unnamed: k" names
+            positions.setdefault(str(name).strip(), []).append(position)
+    repeated = {name: where for name, where in positions.items() if len(where) > 1}
+    if repeated:
+        listed = "; ".join(
+            f"{name!r} in columns {', '.join(str(p) for p in where)}"
+            for name, where in repeated.items()
+        )
+        raise PanelError(
+            f"{file} names {len(repeated)} column(s) more than once: {listed}; which copy is "
+            "meant cannot be told (pandas would rename the second to "
+            f"{next(iter(repeated)) + '.1'!r} and use the first), so rename or remove the repeats."
+        )
+
+
 def _read_delimited(sep: str) -> Reader:
     def read(file: Path, columns: list[str] | None, sheet: Any, _: bool) -> pd.DataFrame:
-        # read the header first so a wrong column name gets a suggestion, not a pandas trace
+        # read the header first so a wrong column name gets a suggestion, not a pandas trace,
+        # and as raw text, because pandas renames a repeated name ("FIN", "FIN.1")
+        raw = pd.read_csv(file, sep=sep, header=None, nrows=1, dtype=str)
+        _refuse_repeated(file, raw.iloc[0].tolist() if len(raw) else [])
         _check_columns(file, pd.read_csv(file, sep=sep, nrows=0).columns.tolist(), columns)
         return pd.read_csv(file, sep=sep, usecols=columns)
 
@@ -174,6 +197,8 @@ def _read_excel(
             )
         if isinstance(chosen, int) and not 0 <= chosen < len(names):
             raise PanelError(f"sheet={chosen} is out of range: {file} has {len(names)} sheet(s).")
+        raw = pd.read_excel(book, sheet_name=chosen, header=None, nrows=1, dtype=str)
+        _refuse_repeated(file, raw.iloc[0].tolist() if len(raw) else [])
         frame = pd.read_excel(book, sheet_name=chosen)
     _check_columns(file, frame.columns.tolist(), columns)
     return frame
@@ -204,7 +229,9 @@ def _read_stata(
 def _read_parquet(file: Path, columns: list[str] | None, sheet: Any, _: bool) -> pd.DataFrame:
     import pyarrow.parquet as pq
 
-    _check_columns(file, pq.read_schema(file).names, columns)
+    names = pq.read_schema(file).names
+    _refuse_repeated(file, names)  # Arrow allows repeated field names
+    _check_columns(file, names, columns)
     return pd.read_parquet(file, engine="pyarrow", columns=columns)
 
 

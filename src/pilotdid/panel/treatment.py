@@ -6,7 +6,8 @@ counts and shares, cohort sizes, roster units absent from the data, adoption per
 the sample, how text and integer unit codes were matched.
 
 Never-treated units have ``cohort`` and ``rel_time`` equal to ``<NA>`` (pandas nullable
-``Int64``); in a roster, an adoption period of NaN, ``None``, 0 or ``""`` means never treated.
+``Int64``); in a roster, an adoption period of NaN, ``None``, ``""``, 0 or +inf means never
+treated (the one rule of :func:`pilotdid.panel.adoption.adoption_cohorts`).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from pilotdid.panel.adoption import (
     require_columns,
     unit_cohorts,
 )
+from pilotdid.panel.frames import check_frame
 
 __all__ = [
     "DEFAULT_NAMES",
@@ -138,7 +140,7 @@ class TreatmentAssignment:
 
     def cohorts(self) -> pd.Series:
         """Return each unit's adoption period (``Int64``, ``<NA>`` never), indexed by unit."""
-        return unit_cohorts(self.data, self.unit, self.names["cohort"])
+        return unit_cohorts(self.data, self.unit, self.names["cohort"], time=self.time)
 
     def __str__(self) -> str:
         return str(self.report)
@@ -170,8 +172,8 @@ def assign_treatment(
         Unit identifier and integer period columns (no missing values).
     adoption : dict, pandas.Series or str
         Unit -> adoption period, as a dict, a Series indexed by unit, or the name of a column of
-        ``data`` holding each unit's adoption period (constant within unit). NaN, ``None``, 0 or
-        ``""`` mean never treated. Text keys such as ``"520100"`` are matched to integer ids
+        ``data`` holding each unit's adoption period (constant within unit). NaN, ``None``,
+        ``""``, 0 or +inf mean never treated (0 only when 0 is not a period of ``time``). Text keys such as ``"520100"`` are matched to integer ids
         (and integers to text ids) when that is unambiguous; the report says so.
     post : {"adoption", "common"}, default "adoption"
         ``"adoption"``: ``post = 1`` from each treated unit's own adoption period, 0 for
@@ -194,8 +196,9 @@ def assign_treatment(
     Raises
     ------
     PanelError
-        Missing or incomplete unit/time columns, non-integer periods, an adoption column that
-        varies within a unit, a roster that lists a unit twice with different periods, no roster
+        An empty frame, inf or -inf in the unit or time column, duplicate (unit, time) keys,
+        missing or incomplete unit/time columns, non-integer periods, an adoption column that
+        varies within a unit, a cohort of 0 when 0 is a period, a roster that lists a unit twice with different periods, no roster
         unit in the data, a wrong option, or a name clash with an existing column.
 
     Warns
@@ -220,11 +223,12 @@ def assign_treatment(
     {2016: 1, 2017: 1}
     """
     validate_option(post, PostCoding, "post", PanelError)
+    check_frame(data, [unit, time], where="assign_treatment", keys=(unit, time), unique_keys=True)
     columns = _resolve_names(data, unit, time, names, overwrite)
     periods = _integer_periods(data, unit, time)
     ucodes, uniques = pd.factorize(data[unit])
     units = pd.Index(uniques)
-    roster = read_roster(data, unit, units, adoption)
+    roster = read_roster(data, unit, units, adoption, time=time)
     cohort_unit = roster.cohort_unit
     if not np.any(~np.isnan(cohort_unit)):
         raise PanelError(roster.nothing_treated(units, unit))

@@ -1,8 +1,9 @@
 """Check a unit-by-time panel before estimation and report every problem at once.
 
 :func:`check_panel` never stops at the first problem: it returns a :class:`ValidationReport`
-listing the *problems* that make estimation impossible (missing columns, duplicate unit-time
-keys, non-numeric columns, a time column that is not integer-like) and the *notes* the user
+listing the *problems* that make estimation impossible (missing columns, an empty panel,
+duplicate unit-time keys, non-numeric columns, inf or -inf in a checked column, a time column
+that is not integer-like) and the *notes* the user
 should see although they are handled downstream (missing values, gaps, singletons, an
 unbalanced panel). All checks are vectorised: a 10-million-row panel takes a few seconds.
 """
@@ -10,7 +11,7 @@ unbalanced panel). All checks are vectorised: a 10-million-row panel takes a few
 from __future__ import annotations
 
 import html
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -18,14 +19,18 @@ import numpy as np
 import pandas as pd
 
 from pilotdid.errors import PanelError, did_you_mean
+from pilotdid.panel.frames import (
+    FIX_NONFINITE,
+    N_EXAMPLES,
+    count_keys,
+    duplicate_text,
+    find_nonfinite,
+    nonfinite_text,
+)
+from pilotdid.panel.frames import show as _show
+from pilotdid.panel.frames import shown as _examples
 
 __all__ = ["PanelIssue", "ValidationReport", "check_panel"]
-
-N_EXAMPLES = 3  # how many offending keys or values a message shows
-
-# a dense unit x period count grid is used when it is at most this many times the row count;
-# sparser panels fall back to sorting the keys
-_DENSE_FACTOR = 2
 
 
 @dataclass(frozen=True)
@@ -37,8 +42,8 @@ class PanelIssue:
     severity : {"problem", "note"}
         ``"problem"`` makes estimation impossible; ``"note"`` is handled downstream.
     check : str
-        Machine-readable kind: ``missing_column``, ``same_column``, ``non_numeric``,
-        ``time_not_integer``, ``duplicate_keys``, ``missing_values``, ``unbalanced``, ``gaps``,
+        Machine-readable kind: ``missing_column``, ``same_column``, ``empty``, ``non_numeric``,
+        ``non_finite``, ``time_not_integer``, ``duplicate_keys``, ``missing_values``, ``unbalanced``, ``gaps``,
         ``period_holes`` or ``singletons``.
     message : str
         One line saying what, where and how to fix it.
@@ -132,6 +137,8 @@ class ValidationReport:
     def __str__(self) -> str:
         span = f" ({self.periods[0]}–{self.periods[1]})" if self.periods else ""
         shape = "balanced" if self.balanced else "unbalanced"
+        if not self.n_rows:
+            shape = "empty"
         lines = [
             f"Panel check: {self.n_rows:,} rows, {self.n_units:,} units, "
             f"{self.n_periods:,} periods{span}, {shape}: "
@@ -202,6 +209,7 @@ def check_panel(
         )
     problems += _non_numeric(data, [c for c in numeric if c in data.columns])
     relevant = [c for c in dict.fromkeys([unit, time, *numeric, *required]) if c in data.columns]
+    problems += _empty(data) + _non_finite(data, relevant, (unit, time))
     notes = _missing_values(data, relevant)
     shape = _Shape.empty()
     if unit in data.columns and time in data.columns and unit != time:
@@ -235,18 +243,6 @@ def _problem(check: str, message: str, column: Hashable = None, **kw: Any) -> Pa
 
 def _note(check: str, message: str, column: Hashable = None, **kw: Any) -> PanelIssue:
     return PanelIssue("note", check, message, column, **kw)
-
-
-def _examples(values: Sequence[Any] | np.ndarray, total: int) -> str:
-    shown = ", ".join(_show(v) for v in list(values)[:N_EXAMPLES])
-    return shown + (", ..." if total > N_EXAMPLES else "")
-
-
-def _show(value: Any) -> str:
-    value = value.item() if isinstance(value, np.generic) else value
-    if isinstance(value, tuple):
-        return "(" + ", ".join(_show(v) for v in value) + ")"
-    return repr(value) if isinstance(value, str) else str(value)
 
 
 def _missing_columns(
@@ -323,13 +319,42 @@ def _missing_values(data: pd.DataFrame, columns: list[Hashable]) -> list[PanelIs
     ]
 
 
+def _empty(data: pd.DataFrame) -> list[PanelIssue]:
+    if len(data):
+        return []
+    return [
+        _problem(
+            "empty",
+            "the panel is empty (0 rows); check the data file and any filter applied before "
+            "the check",
+        )
+    ]
+
+
+def _non_finite(
+    data: pd.DataFrame, columns: list[Hashable], keys: tuple[Hashable, Hashable]
+) -> list[PanelIssue]:
+    """One problem per column holding inf or -inf (the rule of :mod:`pilotdid.panel.frames`)."""
+    return [
+        _problem(
+            "non_finite",
+            f"{nonfinite_text(data, found, keys)}; {FIX_NONFINITE}",
+            found.column,
+            count=int(found.positions.size),
+            examples=tuple(data.index[found.positions[:N_EXAMPLES]]),
+        )
+        for found in find_nonfinite(data, columns)
+    ]
+
+
 def _time_not_integer(time: pd.Series) -> list[PanelIssue]:
     distinct = pd.Series(time.dropna().unique())
     if pd.api.types.is_bool_dtype(distinct):
         bad = distinct.tolist()
     elif pd.api.types.is_numeric_dtype(distinct):
         values = distinct.to_numpy(dtype=float)
-        bad = distinct[~np.isfinite(values) | (values != np.round(values))].tolist()
+        # inf and -inf are reported once, by the non-finite check
+        bad = distinct[np.isfinite(values) & (values != np.round(values))].tolist()
     else:
         bad = distinct.tolist()
     if not bad:
@@ -363,38 +388,23 @@ class _Shape:
         return cls(0, 0, None, False, [], [])
 
 
-def _factorize_time(time: pd.Series) -> tuple[np.ndarray, pd.Index]:
-    try:
-        codes, periods = pd.factorize(time, sort=True)
-    except TypeError:  # mixed types that cannot be ordered; still usable for duplicates
-        codes, periods = pd.factorize(time)
-    return codes, pd.Index(periods)
-
-
-def _key_counts(ucodes: np.ndarray, tcodes: np.ndarray, n_periods: int) -> tuple[Any, Any]:
-    """Distinct ``unit * n_periods + period`` keys (sorted) and how often each occurs."""
-    keys = ucodes.astype(np.int64) * n_periods + tcodes
-    grid_size = (int(ucodes.max()) + 1) * n_periods if len(ucodes) else 0
-    if grid_size <= _DENSE_FACTOR * len(keys) + 1_000_000:
-        # one counting pass over a dense grid is ~10x faster than sorting 10M keys
-        grid = np.bincount(keys, minlength=grid_size)
-        present = np.flatnonzero(grid)
-        return present, grid[present]
-    return np.unique(keys, return_counts=True)
-
-
 def _shape(unit: pd.Series, time: pd.Series) -> _Shape:
-    ucodes, units = pd.factorize(unit)
-    tcodes, periods = _factorize_time(time)
-    complete = (ucodes >= 0) & (tcodes >= 0)
-    ucodes, tcodes = ucodes[complete], tcodes[complete]
-    n_units, n_periods = len(units), len(periods)
-    keys, counts = _key_counts(ucodes, tcodes, max(n_periods, 1))
-    key_unit, key_period = keys // max(n_periods, 1), keys % max(n_periods, 1)
-    names = (unit.name, time.name)
-    problems = _duplicates(keys, counts, units, periods, n_periods, names)
+    counted = count_keys(unit, time)
+    units, periods, keys = counted.units, counted.periods, counted.keys
+    n_units, n_periods, width = len(units), len(periods), counted.width
+    key_unit, key_period = keys // width, keys % width
+    problems = []
+    duplicated = duplicate_text(counted, (unit.name, time.name))
+    if duplicated is not None:
+        message, n_keys, examples = duplicated
+        problems.append(_problem("duplicate_keys", message, count=n_keys, examples=examples))
     per_unit = np.bincount(key_unit, minlength=n_units)
-    balanced = len(keys) == n_units * n_periods and not problems and bool(complete.all())
+    balanced = (
+        len(keys) == n_units * n_periods
+        and not problems
+        and bool(counted.complete.all())
+        and len(unit) > 0
+    )
     notes = _unbalanced(per_unit, n_periods, unit.name) + _gaps(
         key_unit, key_period, per_unit, units, periods, unit.name
     )
@@ -405,33 +415,6 @@ def _shape(unit: pd.Series, time: pd.Series) -> _Shape:
 
 def _scalar(value: Any) -> Any:
     return value.item() if isinstance(value, np.generic) else value
-
-
-def _duplicates(
-    keys: np.ndarray,
-    counts: np.ndarray,
-    units: pd.Index,
-    periods: pd.Index,
-    n_periods: int,
-    names: tuple[Hashable, Hashable],
-) -> list[PanelIssue]:
-    dup = counts > 1
-    if not dup.any():
-        return []
-    n_keys, n_rows = int(dup.sum()), int(counts[dup].sum())
-    first = keys[dup][:N_EXAMPLES]
-    examples = [(units[k // n_periods], periods[k % n_periods]) for k in first]
-    shown = ", ".join(f"{_show(e)} x{c}" for e, c in zip(examples, counts[dup], strict=False))
-    more = ", ..." if n_keys > N_EXAMPLES else ""
-    return [
-        _problem(
-            "duplicate_keys",
-            f"{n_keys:,} duplicate ({names[0]}, {names[1]}) key(s) in {n_rows:,} rows, "
-            f"e.g. {shown}{more}; keep one row per unit and period",
-            count=n_keys,
-            examples=tuple((_scalar(u), _scalar(t)) for u, t in examples),
-        )
-    ]
 
 
 def _unbalanced(per_unit: np.ndarray, n_periods: int, unit: Hashable) -> list[PanelIssue]:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from pilotdid.errors import PanelError, did_you_mean
+from pilotdid.panel.frames import check_frame
 
 __all__ = ["Exclusion", "exclude"]
 
@@ -103,7 +104,8 @@ def exclude(
     Raises
     ------
     PanelError
-        When a column is missing, no requested value occurs, or nothing would remain.
+        When the frame is empty, a column is missing or holds inf or -inf, no requested value
+        occurs, or nothing would remain.
 
     Examples
     --------
@@ -116,6 +118,7 @@ def exclude(
     for column in (by, unit, treat):
         if column is not None and column not in data.columns:
             raise PanelError(f"column {column!r} not found{did_you_mean(column, data.columns)}")
+    check_frame(data, [by, unit, treat], where="exclude")
     wanted = tuple(values)
     present = _matching(data[by], wanted)
     found = {v for v, hit in present.items() if hit}

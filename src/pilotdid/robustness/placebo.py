@@ -17,6 +17,8 @@ from pilotdid.estimation.feols import VcovSpec, cluster_codes, parse_vcov
 from pilotdid.estimation.formula import parse_formula
 from pilotdid.estimation.unit_batched import prepare_unit_level, unit_level_fit
 from pilotdid.options import PlaceboKind, validate_option
+from pilotdid.panel.adoption import adoption_cohorts
+from pilotdid.panel.frames import check_frame
 from pilotdid.robustness.assignments import draw_both, draw_timing, draw_units, enumerate_units
 from pilotdid.robustness.placebo_result import PlaceboResult
 
@@ -82,7 +84,8 @@ def placebo(
     unit, time : str
         Unit and period columns.
     cohort : str
-        Column with each unit's adoption period (constant within unit; missing = never treated).
+        Column with each unit's adoption period (constant within unit). Missing, 0 or +inf mean
+        never treated (see :func:`pilotdid.panel.adoption.adoption_cohorts`).
     draws : int, default 500
         Number of placebo assignments.
     kind : {"units", "timing", "both"}
@@ -138,6 +141,9 @@ def placebo(
         raise EstimationError(f"draws={draws!r} must be a positive integer (e.g. 500)")
     formula = parse_formula(fml)
     vkind, cluster = parse_vcov(vcov, formula.fixef, fml)
+    # the formula's own columns are checked by build_design; the cohort may hold +inf (never)
+    used = [unit, time, weights, *cluster, *formula.fixef_columns]
+    check_frame(data, used, where="placebo", keys=(unit, time), unique_keys=True)
     spec = _Spec(
         data, fml, unit, time, cohort, treatment or formula.rhs_terms[0], weights, vkind, cluster
     )
@@ -225,6 +231,7 @@ def _sample(spec: _Spec, data: pd.DataFrame, *, pre_policy: bool = False) -> _Sa
         data,
         weights=spec.weights,
         extra_columns=[*spec.cluster, spec.unit, spec.time],
+        keys=(spec.unit, spec.time),
     )
     if spec.treatment not in design.names:
         raise EstimationError(
@@ -233,9 +240,7 @@ def _sample(spec: _Spec, data: pd.DataFrame, *, pre_policy: bool = False) -> _Sa
     rows = design.rows
     unit_index, units = pd.factorize(data[spec.unit].iloc[rows], sort=True)
     period = pd.to_numeric(data[spec.time].iloc[rows], errors="coerce").to_numpy(dtype=float)
-    per_unit = _unit_cohorts(
-        spec, data[spec.cohort].iloc[rows], unit_index, np.asarray(units), period, pre_policy
-    )
+    per_unit = _unit_cohorts(spec, data, rows, pd.Index(units), period, pre_policy)
     sample = _Sample(design, unit_index, period, np.asarray(units), per_unit)
     if not pre_policy:
         _check_treatment(sample, spec)
@@ -244,25 +249,26 @@ def _sample(spec: _Spec, data: pd.DataFrame, *, pre_policy: bool = False) -> _Sa
 
 def _unit_cohorts(
     spec: _Spec,
-    column: pd.Series,
-    unit_index: np.ndarray,
-    units: np.ndarray,
+    data: pd.DataFrame,
+    rows: np.ndarray,
+    units: pd.Index,
     period: np.ndarray,
     pre_policy: bool,
 ) -> np.ndarray:
-    """One adoption period per unit (``inf`` = never treated), validated."""
-    adopt = pd.to_numeric(column, errors="coerce").to_numpy(dtype=float)
-    adopt = np.where(np.isnan(adopt) | (adopt == 0), np.inf, adopt)
-    per_unit = np.full(units.size, np.inf)
-    per_unit[unit_index] = adopt
-    if not np.array_equal(per_unit[unit_index], adopt):
-        raise PanelError(f"cohort column {spec.cohort!r} must be constant within each {spec.unit}")
+    """One adoption period per unit of ``units`` (``inf`` = never treated), validated.
+
+    The never-treated rule is :func:`pilotdid.panel.adoption.adoption_cohorts` (missing, 0 or
+    +inf mean never treated), applied to the estimation sample's rows.
+    """
+    columns = list(dict.fromkeys([spec.unit, spec.cohort, spec.time]))
+    found = adoption_cohorts(data[columns].iloc[rows], spec.unit, spec.cohort, time=spec.time)
+    per_unit = found.series(never=np.inf).reindex(units).to_numpy(dtype=float)
     last = float(period.max())
     late = np.isfinite(per_unit) & (per_unit > last) & (not pre_policy)
     if late.any():
         raise PanelError(
             f"cohort column {spec.cohort!r} dates {int(late.sum())} unit(s) after the last period "
-            f"({last:g}), e.g. {spec.unit} {units[np.flatnonzero(late)[0]]!r} at {per_unit[late][0]:g}; "
+            f"({last:g}), e.g. {spec.unit} {units[int(np.flatnonzero(late)[0])]!r} at {per_unit[late][0]:g}; "
             "they are never treated in the sample: code their cohort as missing or extend the panel"
         )
     if not np.isfinite(per_unit).any():
