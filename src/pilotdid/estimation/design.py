@@ -14,7 +14,7 @@ import pandas as pd
 
 from pilotdid.errors import EstimationError, did_you_mean
 from pilotdid.estimation.fixef import FixedEffects, drop_singletons, encode_factors
-from pilotdid.estimation.formula import FormulaSpec
+from pilotdid.estimation.formula import FormulaSpec, quote_name
 
 __all__ = ["Design", "build_design"]
 
@@ -62,9 +62,9 @@ def _required_columns(spec: FormulaSpec) -> tuple[list[str], list[str]]:
     """Columns the outcome and the regressors need."""
     from formulaic import Formula
 
-    lhs = [spec.depvar] if spec.simple_lhs else sorted(Formula(spec.depvar).required_variables)
+    lhs = [spec.depvar] if spec.simple_lhs else sorted(Formula(spec.lhs).required_variables)
     if spec.simple_rhs:
-        rhs = list(spec.rhs_terms)
+        rhs = [n for n in spec.rhs_names if n is not None]
     else:
         rhs = sorted(Formula(spec.rhs).required_variables)
     return lhs, rhs
@@ -83,7 +83,7 @@ def _check_numeric(data: pd.DataFrame, spec: FormulaSpec, columns: Sequence[str]
         if not (pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_bool_dtype(dtype)):
             raise EstimationError(
                 f"column {col!r} in formula {spec.text!r} is not numeric (dtype {dtype}); convert it "
-                f"with pandas.to_numeric, or write C({col}) to use it as a categorical regressor"
+                f"with pandas.to_numeric, or write C({quote_name(col)}) to use it as a categorical regressor"
             )
 
 
@@ -209,12 +209,14 @@ def _plain_arrays(
     spec: FormulaSpec, data: pd.DataFrame, rows: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, tuple[str, ...]]:
     """Outcome and regressors that are plain columns, on ``rows`` (intercept without FE)."""
-    names = tuple(dict.fromkeys(spec.rhs_terms))
-    if not spec.fixef:
-        names = ("Intercept", *names)
+    columns = tuple(dict.fromkeys(n for n in spec.rhs_names if n is not None))
+    first = 0 if spec.fixef else 1  # an intercept without fixed effects
+    names = ("Intercept", *columns) if first else columns
     x = np.empty((rows.size, len(names)), order="F")
-    for j, name in enumerate(names):
-        x[:, j] = 1.0 if name == "Intercept" else _float_columns(data, [name], rows)[:, 0]
+    if first:
+        x[:, 0] = 1.0
+    for j, name in enumerate(columns, start=first):
+        x[:, j] = _float_columns(data, [name], rows)[:, 0]
     y = _float_columns(data, [spec.depvar], rows)[:, 0]
     return y, x, names
 
@@ -227,7 +229,7 @@ def _formulaic_arrays(
     try:
         # an intercept in the spec gives reduced-rank (treatment) coding of categoricals,
         # then it is removed when fixed effects absorb it
-        mm = model_matrix(f"{spec.depvar} ~ {spec.rhs}", frame, na_action="ignore")
+        mm = model_matrix(f"{spec.lhs} ~ {spec.rhs}", frame, na_action="ignore")
     except Exception as exc:  # formulaic raises many types; report them as one user error
         raise EstimationError(f"cannot build the model matrix of {spec.text!r}: {exc}") from exc
     lhs, rhs = mm.lhs, mm.rhs

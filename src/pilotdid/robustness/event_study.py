@@ -9,6 +9,7 @@ import pandas as pd
 
 from pilotdid.errors import EstimationError, PanelError, did_you_mean
 from pilotdid.estimation.feols import VcovSpec, feols
+from pilotdid.estimation.formula import build_formula, cluster_argument
 from pilotdid.results.event_study_result import EventStudyResult
 
 __all__ = ["event_study", "relative_time_dummies"]
@@ -123,9 +124,9 @@ def event_study(
     dummies, keep = relative_time_dummies(rel, (lo, hi), ref, bin_endpoints)
     frame = pd.concat([data.loc[keep.to_numpy()], dummies.loc[keep.to_numpy()]], axis=1)
     fes = list(fixef) if fixef is not None else [unit, time]
-    rhs = " + ".join([*dummies.columns, *controls])
-    fml = f"{outcome} ~ {rhs} | {' + '.join(fes)}"
-    fit = feols(fml, frame, vcov=vcov if vcov is not None else {"CRV1": unit}, weights=weights)
+    fml = build_formula(outcome, [*dummies.columns, *controls], fes)
+    vcov = vcov if vcov is not None else cluster_argument([unit])
+    fit = feols(fml, frame, vcov=vcov, weights=weights)
     periods = {_dummy_name(k): k for k in range(lo, hi + 1) if k != ref}
     return EventStudyResult(
         fit=fit,

@@ -139,7 +139,15 @@ def placebo(
     formula = parse_formula(fml)
     vkind, cluster = parse_vcov(vcov, formula.fixef, fml)
     spec = _Spec(
-        data, fml, unit, time, cohort, treatment or formula.rhs_terms[0], weights, vkind, cluster
+        data,
+        fml,
+        unit,
+        time,
+        cohort,
+        treatment or formula.rhs_names[0] or formula.rhs_terms[0],
+        weights,
+        vkind,
+        cluster,
     )
     full = _sample(spec, data)
     fit_full = _fitter(spec, full)
