@@ -14,7 +14,7 @@ import pandas as pd
 
 from pilotdid.errors import EstimationError, did_you_mean
 from pilotdid.estimation.fixef import FixedEffects, drop_singletons, encode_factors
-from pilotdid.estimation.formula import FormulaSpec, quote_name
+from pilotdid.estimation.formula import FormulaSpec, quote_name, required_columns
 
 __all__ = ["Design", "build_design"]
 
@@ -60,13 +60,11 @@ class Design:
 
 def _required_columns(spec: FormulaSpec) -> tuple[list[str], list[str]]:
     """Columns the outcome and the regressors need."""
-    from formulaic import Formula
-
-    lhs = [spec.depvar] if spec.simple_lhs else sorted(Formula(spec.lhs).required_variables)
+    lhs = [spec.depvar] if spec.simple_lhs else required_columns(spec.lhs)
     if spec.simple_rhs:
         rhs = [n for n in spec.rhs_names if n is not None]
     else:
-        rhs = sorted(Formula(spec.rhs).required_variables)
+        rhs = required_columns(spec.rhs)
     return lhs, rhs
 
 

@@ -25,6 +25,7 @@ __all__ = [
     "parse_cluster",
     "parse_formula",
     "quote_name",
+    "required_columns",
     "split_names",
     "term_name",
 ]
@@ -201,6 +202,30 @@ def split_names(text: str) -> tuple[str, ...]:
             quoted = _QUOTED.match(piece)
             out.append(quoted.group(1) if quoted else piece)
     return tuple(out)
+
+
+def required_columns(expression: str) -> list[str]:
+    """Columns a formulaic expression reads (backtick-quoted names kept whole).
+
+    formulaic's own ``required_variables`` splits a quoted name at a dot (```T.P``` gives
+    ``T``), so quoted names are swapped for placeholders before asking it.
+
+    Examples
+    --------
+    >>> required_columns("np.log(`T.P`) + C(`省份`) + x")
+    ['T.P', 'x', '省份']
+    """
+    from formulaic import Formula
+
+    quoted: dict[str, str] = {}
+
+    def placeholder(match: re.Match[str]) -> str:
+        key = f"_pdid_quoted_{len(quoted)}"
+        quoted[key] = match.group(1)
+        return key
+
+    text = re.sub(r"`([^`]+)`", placeholder, expression)
+    return sorted(quoted.get(v, v) for v in Formula(text).required_variables)
 
 
 @dataclass(frozen=True)

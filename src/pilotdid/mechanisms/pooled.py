@@ -114,7 +114,9 @@ def _interacted_frame(
     columns[GROUP_COLUMN] = group
     if design.weights is not None:
         columns["_pdid_w"] = design.weights
-    fixef: list[tuple[str, ...]] = [(*p, GROUP_COLUMN) for p in spec.fixef_parts] or [(GROUP_COLUMN,)]
+    fixef: list[tuple[str, ...]] = [(*p, GROUP_COLUMN) for p in spec.fixef_parts] or [
+        (GROUP_COLUMN,)
+    ]
     fml = build_formula("_pdid_y", list(names), fixef)
     return pd.DataFrame(columns), fml, names
 
