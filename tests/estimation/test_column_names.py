@@ -302,3 +302,11 @@ def test_injection_in_controls_with_plain_fixed_effects(plain, tmp_path):
     mech = pdid.mechanism(data, "did", ["m"], "y", [INJECTION], ["unit", "year"])
     assert INJECTION in mech.models["m"].names
     assert not (tmp_path / "pwned.npy").exists()
+
+
+def test_event_study_with_data_columns_named_like_its_dummies(plain):
+    data = plain.assign(rel_p0=plain["x1"], rel_m2=plain["x2"])
+    es = pdid.event_study(data, "y", "unit", "year", "cohort", ["rel_p0", "rel_m2"], window=(-3, 2))
+    reference = pdid.event_study(plain, "y", "unit", "year", "cohort", ["x1", "x2"], window=(-3, 2))
+    np.testing.assert_allclose(es.tidy()["estimate"], reference.tidy()["estimate"], rtol=1e-12)
+    assert {"rel_p0", "rel_m2"} <= set(es.fit.names)

@@ -122,12 +122,16 @@ def event_study(
     rel = pd.to_numeric(data[time], errors="coerce") - pd.to_numeric(data[cohort], errors="coerce")
     _check_window_fits(rel, (lo, hi), cohort)
     dummies, keep = relative_time_dummies(rel, (lo, hi), ref, bin_endpoints)
+    prefix = ""  # dummy names that no data column has (a column may be called rel_p0)
+    while any(f"{prefix}{c}" in data.columns for c in dummies.columns):
+        prefix += "_"
+    dummies = dummies.add_prefix(prefix)
     frame = pd.concat([data.loc[keep.to_numpy()], dummies.loc[keep.to_numpy()]], axis=1)
     fes = list(fixef) if fixef is not None else [unit, time]
     fml = build_formula(outcome, [*dummies.columns, *controls], fes)
     vcov = vcov if vcov is not None else cluster_argument([unit])
     fit = feols(fml, frame, vcov=vcov, weights=weights)
-    periods = {_dummy_name(k): k for k in range(lo, hi + 1) if k != ref}
+    periods = {prefix + _dummy_name(k): k for k in range(lo, hi + 1) if k != ref}
     return EventStudyResult(
         fit=fit,
         periods=periods,
