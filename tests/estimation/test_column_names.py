@@ -123,7 +123,8 @@ def test_unclosed_backtick_is_an_error():
 def test_cluster_strings():
     assert cluster_argument(["城市 id", "year"]) == {"CRV1": "`城市 id` + year"}
     assert parse_cluster("`a + b`^c") == ("a + b", "c")
-    assert parse_cluster("np.log(x)") is None
+    assert parse_cluster("城市 id") == ("城市 id",)  # unquoted: the name as written
+    assert parse_cluster("a`b") is None
 
 
 def test_split_names():
@@ -165,6 +166,9 @@ def test_user_formula_with_backticks_everywhere(plain, odd):
         fit_odd.coef()[["T.P", "FIN ratio"]], fit_plain.coef()[["did", "x1"]]
     )
     assert fit_odd.fixef == ("城市 id", "year (t)^省份")
+    # cluster names in vcov= may be quoted or written as they are
+    unquoted = fit_odd.with_vcov({"CRV1": "城市 id"})
+    np.testing.assert_allclose(unquoted.se().to_numpy(), fit_odd.se().to_numpy())
 
 
 def test_a_name_that_reads_like_python_is_the_column_of_that_name(odd):
@@ -230,7 +234,7 @@ def test_mechanism(plain, odd, method):
     # the string form: names joined by '+', backticks for a name that holds a '+'
     res_str = pdid.mechanism(
         odd, ODD["did"], ODD["m"], ODD["y"], "FIN ratio + `np.save('pwned', 0)`",
-        "`城市 id` + `year (t)`", **kw,
+        "城市 id + `year (t)`", **kw,
     )  # fmt: skip
     np.testing.assert_allclose(res_str.effects["a"], res_plain.effects["a"], rtol=1e-12)
 

@@ -156,3 +156,22 @@ def test_tables_show_the_names(odd_result):
         "开放度",
     ]:
         assert name in text, name
+
+
+def test_names_a_formula_cannot_hold_are_listed_by_validate(tmp_path):
+    from pilotdid.errors import StudyFileError
+    from pilotdid.study.prepare import prepare_panel
+
+    from .conftest import MINIMAL, small_panel
+
+    panel = small_panel().rename(columns={"x2": "x`2", "city": "city^id"})
+    panel.to_csv(tmp_path / "panel.csv", index=False)
+    toml = MINIMAL.replace('"x2"', '"x`2"').replace('unit = "city"', 'unit = "city^id"')
+    (tmp_path / "study.toml").write_text(toml, encoding="utf-8")
+    with pytest.raises(StudyFileError) as info:
+        prepare_panel(load_study(tmp_path / "study.toml"))
+    lines = list(info.value.problems)
+    assert (
+        "model.controls[1]: column name 'x`2' contains a backtick (`); rename the column" in lines
+    )
+    assert any(line.startswith("data.unit: column name 'city^id' contains '^'") for line in lines)

@@ -26,6 +26,7 @@ __all__ = [
     "parse_formula",
     "quote_name",
     "required_columns",
+    "split_fixef",
     "split_names",
     "term_name",
 ]
@@ -228,6 +229,22 @@ def required_columns(expression: str) -> list[str]:
     return sorted(quoted.get(v, v) for v in Formula(text).required_variables)
 
 
+def split_fixef(text: str) -> tuple[str, ...]:
+    """Read fixed effects from ``"unit + year"`` or ``"province^year"`` (names: :func:`split_names`).
+
+    Examples
+    --------
+    >>> split_fixef("`城市 id` + 省份^year + city id")
+    ('城市 id', '省份^year', 'city id')
+    """
+    out = []
+    for piece in _split_top_level(text, "+"):
+        parts = [split_names(p) for p in _split_top_level(piece, "^")]
+        if any(parts):
+            out.append("^".join(n for names in parts for n in names))
+    return tuple(out)
+
+
 @dataclass(frozen=True)
 class FormulaSpec:
     """A parsed regression formula.
@@ -316,24 +333,29 @@ def _split_top_level(text: str, sep: str) -> list[str]:
 
 
 def parse_cluster(text: str) -> tuple[str, ...] | None:
-    """Cluster columns of a vcov string ``"city + year"`` (backticks quote names); None if invalid.
+    """Cluster columns of a vcov string ``"city + year"``; None if it cannot be read.
+
+    Columns are joined by ``+`` (or ``^``); a name holding one of those is written in backticks.
+    An unquoted piece is a name as written (``"城市 id"``).
 
     Examples
     --------
-    >>> parse_cluster("city + `prov id`")
-    ('city', 'prov id')
+    >>> parse_cluster("city + `prov+id`"), parse_cluster("城市 id")
+    (('city', 'prov+id'), ('城市 id',))
     """
     if text.count("`") % 2:
         return None
     names = []
     for piece in _split_top_level(text, "+"):
         for part in _split_top_level(piece, "^"):
-            if not part.strip():
-                continue
-            name = term_name(part)
-            if name is None:
+            part = part.strip()
+            quoted = _QUOTED.match(part)
+            if quoted:
+                names.append(quoted.group(1))
+            elif "`" in part:
                 return None
-            names.append(name)
+            elif part:
+                names.append(part)
     return tuple(names)
 
 

@@ -10,7 +10,7 @@ import pandas as pd
 
 from pilotdid.errors import EstimationError, did_you_mean
 from pilotdid.estimation.feols import VcovSpec, feols, parse_vcov
-from pilotdid.estimation.formula import build_formula, parse_formula, split_names
+from pilotdid.estimation.formula import build_formula, split_fixef, split_names
 from pilotdid.mechanisms.bootstrap import bootstrap_counts, bootstrap_indirect
 from pilotdid.options import MechanismMethod, validate_option
 from pilotdid.results.estimation_result import FeolsResult
@@ -200,7 +200,7 @@ def _names(value: str | Sequence[str]) -> tuple[str, ...]:
 def _fixef(value: str | Sequence[str]) -> tuple[str, ...]:
     """Read fixed effects from ``"unit + year"`` (as after ``|`` in a formula) or a list."""
     if isinstance(value, str):
-        return parse_formula(f"_ ~ 1 | {value}").fixef if value.strip() else ()
+        return split_fixef(value)
     return tuple(str(v) for v in value)
 
 
