@@ -14,7 +14,7 @@ from pilotdid.errors import EstimationError, PilotdidWarning, did_you_mean
 from pilotdid.estimation.demean import Absorber, make_absorber
 from pilotdid.estimation.design import Design, build_design
 from pilotdid.estimation.fixef import FixedEffects
-from pilotdid.estimation.formula import parse_formula
+from pilotdid.estimation.formula import parse_cluster, parse_formula
 from pilotdid.estimation.ols import fit_ols
 from pilotdid.estimation.vcov import ClusterCodes, compute_vcov
 from pilotdid.options import DemeanMethod
@@ -105,8 +105,8 @@ def parse_vcov(vcov: VcovSpec, fixef: Sequence[str], fml: str = "") -> tuple[str
         and "CRV1" in vcov
         and isinstance(vcov["CRV1"], str)
     ):
-        names = tuple(p.strip() for p in vcov["CRV1"].replace("^", "+").split("+") if p.strip())
-        if 1 <= len(names) <= 2:
+        names = parse_cluster(vcov["CRV1"])
+        if names is not None and 1 <= len(names) <= 2:
             return "CRV1", names
     raise EstimationError(f"vcov={vcov!r} is not supported; {_VCOV_HELP}")
 
@@ -306,7 +306,8 @@ def feols(
     data : pandas.DataFrame
         The panel. It is never modified.
     vcov : str or dict, optional
-        ``"iid"``, ``"hetero"`` (HC1), ``{"CRV1": "city"}`` or two-way ``{"CRV1": "city+year"}``.
+        ``"iid"``, ``"hetero"`` (HC1), ``{"CRV1": "city"}`` or two-way ``{"CRV1": "city+year"}``
+        (quote other names in backticks: ``{"CRV1": "`city id`"}``).
         The default follows fixest: clustered by the first fixed effect, or iid without one.
     weights : str or array-like, optional
         Analytic weights (a column name or one positive value per row), as fixest/reghdfe

@@ -10,6 +10,7 @@ import pandas as pd
 
 from pilotdid.errors import EstimationError, did_you_mean
 from pilotdid.estimation.feols import VcovSpec, feols, parse_vcov
+from pilotdid.estimation.formula import build_formula, split_fixef, split_names
 from pilotdid.mechanisms.bootstrap import bootstrap_counts, bootstrap_indirect
 from pilotdid.options import MechanismMethod, validate_option
 from pilotdid.panel.frames import check_frame
@@ -105,7 +106,7 @@ def mechanism(
     0.8
     """
     validate_option(method, MechanismMethod, "method", EstimationError)
-    mediators_t, controls_t, fe_t = _names(mediators), _names(controls), _names(fe)
+    mediators_t, controls_t, fe_t = _names(mediators), _names(controls), _fixef(fe)
     _check_inputs(data, treatment, mediators_t, outcome, controls_t, fe_t, method)
     _check_level(level, bootstrap)
     kind, cluster = parse_vcov(vcov, fe_t, "mechanism()")
@@ -157,9 +158,8 @@ class _Spec:
 
     def fit(self, outcome: str, regressors: Sequence[str], data: pd.DataFrame) -> FeolsResult:
         """``outcome ~ regressors + controls | fe`` on ``data``."""
-        rhs = " + ".join([*regressors, *self.controls])
-        tail = f" | {' + '.join(self.fe)}" if self.fe else ""
-        return feols(f"{outcome} ~ {rhs}{tail}", data, self.vcov, self.weights)
+        fml = build_formula(outcome, [*regressors, *self.controls], _fe_parts(self.fe))
+        return feols(fml, data, self.vcov, self.weights)
 
 
 def _d_to_m(
@@ -194,14 +194,26 @@ def _three_step(
 
 
 def _names(value: str | Sequence[str]) -> tuple[str, ...]:
-    """Column names from ``"a + b"``, ``"a"`` or a list."""
+    """Column names from ``"a + b"`` (backticks quote a name), ``"a"`` or a list."""
     if isinstance(value, str):
-        return tuple(p.strip() for p in value.split("+") if p.strip())
+        return split_names(value)
     return tuple(str(v) for v in value)
 
 
+def _fixef(value: str | Sequence[str]) -> tuple[str, ...]:
+    """Read fixed effects from ``"unit + year"`` (as after ``|`` in a formula) or a list."""
+    if isinstance(value, str):
+        return split_fixef(value)
+    return tuple(str(v) for v in value)
+
+
+def _fe_parts(fe: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """Columns of each fixed effect (``"a^b"`` is an interaction)."""
+    return [tuple(p.strip() for p in f.split("^")) for f in fe]
+
+
 def _fe_columns(fe: tuple[str, ...]) -> list[str]:
-    return [p.strip() for f in fe for p in f.split("^")]
+    return [p for parts in _fe_parts(fe) for p in parts]
 
 
 def _check_inputs(

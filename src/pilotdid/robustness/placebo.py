@@ -145,7 +145,15 @@ def placebo(
     used = [unit, time, weights, *cluster, *formula.fixef_columns]
     check_frame(data, used, where="placebo", keys=(unit, time), unique_keys=True)
     spec = _Spec(
-        data, fml, unit, time, cohort, treatment or formula.rhs_terms[0], weights, vkind, cluster
+        data,
+        fml,
+        unit,
+        time,
+        cohort,
+        treatment or formula.rhs_names[0] or formula.rhs_terms[0],
+        weights,
+        vkind,
+        cluster,
     )
     full = _sample(spec, data)
     fit_full = _fitter(spec, full)

@@ -143,7 +143,22 @@ def _missing_columns(cfg: StudyConfig, columns: pd.Index) -> list[str]:
         f"{key}: column {name!r} is not in the data{did_you_mean(name, pool)}"
         for key, name in column_references(cfg)
         if name not in columns
-    ]
+    ] + _unquotable_names(cfg)
+
+
+def _unquotable_names(cfg: StudyConfig) -> list[str]:
+    """Names a formula cannot hold: a backtick anywhere, '^' in a fixed-effect or cluster column."""
+    factors = {"data.unit", "data.time", "model.cluster"}
+    out = []
+    for key, name in column_references(cfg):
+        if "`" in name:
+            out.append(f"{key}: column name {name!r} contains a backtick (`); rename the column")
+        elif "^" in name and (key in factors or key.startswith("model.fixed_effects")):
+            out.append(
+                f"{key}: column name {name!r} contains '^', which joins interacted fixed "
+                "effects; rename the column"
+            )
+    return out
 
 
 def _roster(study: Study, problems: list[str]) -> Any:

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from pilotdid.errors import PilotdidWarning
+from pilotdid.estimation.formula import build_formula, cluster_argument
 from pilotdid.report.labels import Labels
 from pilotdid.report.strings import text
 from pilotdid.study.config import StudyConfig
@@ -55,14 +56,13 @@ def make_labels(cfg: StudyConfig) -> Labels:
 def vcov_spec(cfg: StudyConfig) -> Any:
     """Return the variance argument of :func:`pilotdid.feols` for ``model.vcov``."""
     if cfg.model.vcov == "cluster":
-        return {"CRV1": str(cfg.model.cluster)}
+        return cluster_argument([str(cfg.model.cluster)])
     return cfg.model.vcov
 
 
 def formula(cfg: StudyConfig, outcome: str, rhs: list[str]) -> str:
-    """``outcome ~ rhs | fixed effects`` in fixest syntax."""
-    fixef = " + ".join(cfg.model.fixed_effects or [])
-    return f"{outcome} ~ {' + '.join(rhs)}" + (f" | {fixef}" if fixef else "")
+    """``outcome ~ rhs | fixed effects`` in fixest syntax (every name quoted: names are not code)."""
+    return build_formula(outcome, rhs, cfg.model.fixed_effects or [])
 
 
 def descriptive_tables(cfg: StudyConfig, panel: PreparedPanel) -> dict[str, Table]:
