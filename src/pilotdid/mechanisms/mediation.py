@@ -11,6 +11,7 @@ import pandas as pd
 from pilotdid.errors import EstimationError, did_you_mean
 from pilotdid.estimation.feols import VcovSpec, feols, parse_vcov
 from pilotdid.mechanisms.bootstrap import bootstrap_counts, bootstrap_indirect
+from pilotdid.mechanisms.checks import check_mediator, check_mediator_fit
 from pilotdid.options import MechanismMethod, validate_option
 from pilotdid.results.estimation_result import FeolsResult
 from pilotdid.results.mechanism_result import JIANG_NOTE, MechanismResult
@@ -169,6 +170,7 @@ def _d_to_m(
     rows: list[dict[str, float | str]] = []
     for m in mediators:
         models[m] = spec.fit(m, [spec.treatment], spec.data)
+        check_mediator_fit(models[m], m)
         rows.append(_d_to_m_row(models[m], spec.treatment, m))
     return models, rows
 
@@ -186,6 +188,7 @@ def _three_step(
         spec.fit(mediator, [spec.treatment], sample),
         spec.fit(outcome, [spec.treatment, mediator], sample),
     )
+    check_mediator_fit(steps[1], mediator)
     draws = _bootstrap(spec, sample, (outcome, mediator), unit, bootstrap, seed)
     return steps, draws
 
@@ -234,6 +237,8 @@ def _check_inputs(
     for name in dict.fromkeys(named):
         if name not in data.columns:
             raise EstimationError(f"column {name!r} not found{did_you_mean(name, data.columns)}")
+    for m in mediators:
+        check_mediator(data, m)
 
 
 def _check_level(level: float, bootstrap: int) -> None:

@@ -11,6 +11,7 @@ from pilotdid.errors import EstimationError, did_you_mean
 from pilotdid.estimation.design import build_design
 from pilotdid.estimation.feols import VcovSpec, feols, parse_vcov
 from pilotdid.estimation.formula import FormulaSpec, parse_formula
+from pilotdid.mechanisms.checks import check_moderator
 from pilotdid.results.estimation_result import FeolsResult
 from pilotdid.results.moderation_result import ModerationResult
 
@@ -85,12 +86,14 @@ def moderation(
         raise EstimationError(f"data must be a pandas DataFrame, got {type(data).__name__}")
     spec = parse_formula(fml)
     _check(data, spec, treatment, moderator)
+    check_moderator(data, moderator, treatment)
     cluster = parse_vcov(vcov, spec.fixef, fml)[1]
     others = [t for t in spec.rhs_terms if t not in (treatment, moderator)]
     tail = f" | {' + '.join(spec.fixef)}" if spec.fixef else ""
     main_rhs = " + ".join([treatment, moderator, *others])
     main = feols(f"{spec.depvar} ~ {main_rhs}{tail}", data, vcov, weights)
     design = build_design(parse_formula(main.fml), data, weights=weights, extra_columns=cluster)
+    check_moderator(data, moderator, treatment, design.rows)
     values = data[moderator].iloc[design.rows].to_numpy(dtype=np.float64)
     shift = float(values.mean()) if center else 0.0
     frame = data.assign(
@@ -98,6 +101,12 @@ def moderation(
     )
     rhs = " + ".join([treatment, moderator, _INTERACTION, *others])
     fit = feols(f"{spec.depvar} ~ {rhs}{tail}", frame, vcov, weights)
+    if _INTERACTION in fit.collinear:
+        raise EstimationError(
+            f"{treatment} × {moderator} is collinear with {treatment!r}, {moderator!r}, the "
+            f"controls and the fixed effects in {fml!r}, so the moderation effect cannot be "
+            "estimated; choose a moderator that varies among the treated within units"
+        )
     interaction = _rename(fit, spec, treatment, moderator, shift, others, tail)
     treated = data[treatment].iloc[design.rows].to_numpy(dtype=np.float64) != 0
     return ModerationResult(
