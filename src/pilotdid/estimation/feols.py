@@ -291,7 +291,7 @@ def fit_design(
 def _absorbed(
     x: np.ndarray, w: np.ndarray | None, scale: np.ndarray, names: tuple[str, ...], keep: np.ndarray
 ) -> tuple[str, ...]:
-    """Dropped regressors with no variation left after the fixed effects alone."""
+    """Return the dropped regressors with no variation left after the fixed effects alone."""
     out = []
     for j in np.flatnonzero(~keep):
         col = x[:, j]

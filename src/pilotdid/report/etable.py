@@ -110,7 +110,7 @@ def _vcov_note(summaries: list[ModelSummary], below: str, labels: Labels) -> str
 
 
 def collinear_notes(summaries: Sequence[ModelSummary], labels: Labels) -> list[str]:
-    """Notes naming the regressors each model dropped as collinear, and why.
+    """Return notes naming the regressors each model dropped as collinear, and why.
 
     A control absorbed by the fixed effects (a time-invariant control under unit fixed effects)
     leaves its column identical to the model without it; the note says so instead of letting

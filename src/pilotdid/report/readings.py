@@ -340,7 +340,7 @@ def read_table3(result: StudyResult) -> Reading:
 
 
 def _with_controls(result: StudyResult, main: FeolsResult, controls: Any, lang: str) -> Any:
-    """ "With the controls", naming those the fixed effects absorbed (they are not in the model)."""
+    """Return the "With the controls" phrase, naming controls the fixed effects absorbed."""
     dropped = [c for c in controls if c in main.collinear]
     if not dropped:
         return _w("with_controls", lang)
