@@ -13,6 +13,7 @@ from pilotdid.errors import MatchingError, PilotdidWarning, did_you_mean
 from pilotdid.matching.engine import MatchSpec
 from pilotdid.matching.panel_modes import ModeOutput, PanelInput, run_mode
 from pilotdid.matching.result import MatchResult
+from pilotdid.memory import matching_bytes, require_memory
 from pilotdid.options import (
     CaliperScale,
     KernelType,
@@ -310,6 +311,14 @@ def match(
         trim,
         seed,
     )
+    if method == "nearest":
+        require_memory(
+            matching_bytes(spec.k, len(data)),
+            f"k = {spec.k:,} nearest neighbours over {len(data):,} rows",
+            "use fewer neighbours (k = 1 to 5 is usual; more than the number of controls "
+            "adds nothing)",
+            MatchingError,
+        )
     if panel is None:
         panel = "base_year" if unit is not None and time is not None else "pooled"
     validate_option(panel, PanelMode, "panel", MatchingError)

@@ -12,6 +12,7 @@ from pilotdid.errors import EstimationError, did_you_mean
 from pilotdid.estimation.feols import VcovSpec, feols, parse_vcov
 from pilotdid.mechanisms.bootstrap import bootstrap_counts, bootstrap_indirect
 from pilotdid.mechanisms.checks import check_mediator, check_mediator_fit
+from pilotdid.memory import bootstrap_bytes, require_memory
 from pilotdid.options import MechanismMethod, validate_option
 from pilotdid.results.estimation_result import FeolsResult
 from pilotdid.results.mechanism_result import JIANG_NOTE, MechanismResult
@@ -320,8 +321,16 @@ def _bootstrap(
     if spec.kind == "CRV1" and len(spec.cluster) == 1 and spec.cluster[0] != unit:
         if (sample.groupby(unit, sort=False)[spec.cluster[0]].nunique() <= 1).all():
             column = spec.cluster[0]  # clusters that nest units are what is resampled
+    n_clusters = int(sample[column].nunique())
+    width = 3 + len(spec.controls)
+    require_memory(
+        bootstrap_bytes(draws, n_clusters, int(sample[unit].nunique()), width),
+        f"bootstrap = {draws:,} samples of {n_clusters:,} clusters",
+        "use fewer bootstrap samples (500 to 2,000 is usual)",
+        EstimationError,
+    )
     # the same seed for every mediator: each mediator's draws reproduce on their own
-    counts = bootstrap_counts(sample[column].nunique(), draws, np.random.default_rng(seed))
+    counts = bootstrap_counts(n_clusters, draws, np.random.default_rng(seed))
     outcome, mediator = variables
     return bootstrap_indirect(
         sample, outcome, mediator, spec.treatment, spec.controls, spec.fe, unit, column,

@@ -17,6 +17,7 @@ from pilotdid.estimation.design import Design, build_design
 from pilotdid.estimation.feols import VcovSpec, cluster_codes, parse_vcov
 from pilotdid.estimation.formula import parse_formula
 from pilotdid.estimation.unit_batched import prepare_unit_level, unit_level_fit
+from pilotdid.memory import placebo_bytes, require_memory
 from pilotdid.options import PlaceboKind, validate_option
 from pilotdid.panel.identification import did_design_problem
 from pilotdid.results.placebo_result import PlaceboResult
@@ -145,6 +146,14 @@ def placebo(
     )
     full = _sample(spec, data)
     _check_design(full, spec)
+    if not exhaustive:
+        require_memory(
+            placebo_bytes(int(draws), full.units.size, kind),
+            f"placebo draws = {int(draws):,} over {full.units.size:,} units",
+            "use fewer draws (500 to 10,000 is usual; the p-value's precision grows with the "
+            "square root of the draws)",
+            EstimationError,
+        )
     fit_full = _fitter(spec, full)
     true_fit = fit_full(full.cohorts[None, :], False)
     if not np.isfinite(true_fit.coef[0]):
