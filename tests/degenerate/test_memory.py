@@ -4,6 +4,7 @@ import subprocess
 import sys
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import pilotdid as pdid
@@ -107,3 +108,24 @@ def test_run_names_missing_pre_or_post_periods(tmp_path, adoption, expected):
     (tmp_path / "study.toml").write_text(text, encoding="utf-8")
     with pytest.raises(StudyFileError, match=expected):
         prepare_panel(load_study(tmp_path / "study.toml"))
+
+
+def test_table_save_under_a_file_says_it_is_a_file(tmp_path):
+    from pilotdid.errors import PilotdidError
+    from pilotdid.report.table import Table
+
+    (tmp_path / "afile").write_text("x", encoding="utf-8")
+    table = Table(pd.DataFrame({"a": [1]}))
+    for name in ("afile/t.docx", "afile/sub/t.md"):
+        with pytest.raises(PilotdidError, match="'.*afile' is a file, not a folder"):
+            table.save(tmp_path / name)
+
+
+def test_a_caliper_that_keeps_few_treated_units_warns():
+    panel = small_panel(n_units=60)
+    panel["treat"] = (panel["city"] <= 12).astype(int)
+    with pytest.warns(
+        pdid.PilotdidWarning, match=r"only 2 of 12 treated units \(17%\) are matched"
+    ):
+        res = pdid.match(panel, "treat", ["x1", "x2"], unit="city", time="year", caliper=0.004)
+    assert any("only 2 of 12" in n for n in res.notes)
