@@ -43,7 +43,7 @@ def total_memory() -> int | None:
     Uses :mod:`psutil` when installed, else ``os.sysconf`` (Linux, macOS).
     """
     try:
-        import psutil  # type: ignore[import-untyped]
+        import psutil
 
         return int(psutil.virtual_memory().total)
     except ImportError:
