@@ -22,6 +22,7 @@ from pilotdid.mechanisms.permutation import (
     spread,
 )
 from pilotdid.mechanisms.pooled import contrasts, joint_test, pooled_model, vcov_spec
+from pilotdid.memory import permutation_bytes, require_memory
 from pilotdid.options import (
     HeterogeneityTest,
     PermutationStrata,
@@ -334,6 +335,12 @@ def _permutation(
     correction = g_count / (g_count - 1) * (n - 1) / (n - k)
     setup = prepare_permutation(
         ctx.spec, ctx.sample, ctx.groups, ctx.treatment, unit, column, ctx.weights
+    )
+    require_memory(
+        permutation_bytes(permutations, setup.units.size, len(ctx.grouping.labels)),
+        f"permutations = {permutations:,} over {setup.units.size:,} units",
+        "use fewer permutations (1,000 to 10,000 is usual)",
+        EstimationError,
     )
     strata_codes = np.zeros(setup.units.size, dtype=np.int64)
     if strata == "cohort" and ctx.time is not None:

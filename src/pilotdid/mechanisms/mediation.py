@@ -12,6 +12,8 @@ from pilotdid.errors import EstimationError, did_you_mean
 from pilotdid.estimation.feols import VcovSpec, feols, parse_vcov
 from pilotdid.estimation.formula import build_formula, split_fixef, split_names
 from pilotdid.mechanisms.bootstrap import bootstrap_counts, bootstrap_indirect
+from pilotdid.mechanisms.checks import check_mediator, check_mediator_fit
+from pilotdid.memory import bootstrap_bytes, require_memory
 from pilotdid.options import MechanismMethod, validate_option
 from pilotdid.panel.frames import check_frame
 from pilotdid.results.estimation_result import FeolsResult
@@ -172,6 +174,7 @@ def _d_to_m(
     rows: list[dict[str, float | str]] = []
     for m in mediators:
         models[m] = spec.fit(m, [spec.treatment], spec.data)
+        check_mediator_fit(models[m], m)
         rows.append(_d_to_m_row(models[m], spec.treatment, m))
     return models, rows
 
@@ -189,6 +192,7 @@ def _three_step(
         spec.fit(mediator, [spec.treatment], sample),
         spec.fit(outcome, [spec.treatment, mediator], sample),
     )
+    check_mediator_fit(steps[1], mediator)
     draws = _bootstrap(spec, sample, (outcome, mediator), unit, bootstrap, seed)
     return steps, draws
 
@@ -249,6 +253,8 @@ def _check_inputs(
     for name in dict.fromkeys(named):
         if name not in data.columns:
             raise EstimationError(f"column {name!r} not found{did_you_mean(name, data.columns)}")
+    for m in mediators:
+        check_mediator(data, m)
 
 
 def _check_level(level: float, bootstrap: int) -> None:
@@ -330,8 +336,16 @@ def _bootstrap(
     if spec.kind == "CRV1" and len(spec.cluster) == 1 and spec.cluster[0] != unit:
         if (sample.groupby(unit, sort=False)[spec.cluster[0]].nunique() <= 1).all():
             column = spec.cluster[0]  # clusters that nest units are what is resampled
+    n_clusters = int(sample[column].nunique())
+    width = 3 + len(spec.controls)
+    require_memory(
+        bootstrap_bytes(draws, n_clusters, int(sample[unit].nunique()), width),
+        f"bootstrap = {draws:,} samples of {n_clusters:,} clusters",
+        "use fewer bootstrap samples (500 to 2,000 is usual)",
+        EstimationError,
+    )
     # the same seed for every mediator: each mediator's draws reproduce on their own
-    counts = bootstrap_counts(sample[column].nunique(), draws, np.random.default_rng(seed))
+    counts = bootstrap_counts(n_clusters, draws, np.random.default_rng(seed))
     outcome, mediator = variables
     return bootstrap_indirect(
         sample, outcome, mediator, spec.treatment, spec.controls, spec.fe, unit, column,

@@ -11,6 +11,7 @@ from pilotdid.errors import EstimationError, did_you_mean
 from pilotdid.estimation.design import build_design
 from pilotdid.estimation.feols import VcovSpec, feols, parse_vcov
 from pilotdid.estimation.formula import FormulaSpec, Term, build_formula, parse_formula, quote_name
+from pilotdid.mechanisms.checks import check_moderator
 from pilotdid.panel.frames import check_frame
 from pilotdid.results.estimation_result import FeolsResult
 from pilotdid.results.moderation_result import ModerationResult
@@ -86,6 +87,7 @@ def moderation(
         raise EstimationError(f"data must be a pandas DataFrame, got {type(data).__name__}")
     spec = parse_formula(fml)
     _check(data, spec, treatment, moderator)
+    check_moderator(data, moderator, treatment)
     cluster = parse_vcov(vcov, spec.fixef, fml)[1]
     used = [spec.depvar, *spec.rhs_names, moderator, *spec.fixef_columns, *cluster, weights]
     check_frame(data, [c for c in used if c is not None], where="moderation")
@@ -96,6 +98,7 @@ def moderation(
         data, vcov, weights,
     )  # fmt: skip
     design = build_design(parse_formula(main.fml), data, weights=weights, extra_columns=cluster)
+    check_moderator(data, moderator, treatment, design.rows)
     values = data[moderator].iloc[design.rows].to_numpy(dtype=np.float64)
     shift = float(values.mean()) if center else 0.0
     interaction = _unused_name(data)
@@ -104,6 +107,12 @@ def moderation(
         build_formula(spec.outcome_term, [treatment, moderator, interaction, *others], fixef),
         frame, vcov, weights,
     )  # fmt: skip
+    if interaction in fit.collinear:
+        raise EstimationError(
+            f"{treatment} × {moderator} is collinear with {treatment!r}, {moderator!r}, the "
+            f"controls and the fixed effects in {fml!r}, so the moderation effect cannot be "
+            "estimated; choose a moderator that varies among the treated within units"
+        )
     renamed = _rename(fit, spec, (treatment, moderator, interaction), shift, others)
     treated = data[treatment].iloc[design.rows].to_numpy(dtype=np.float64) != 0
     return ModerationResult(

@@ -72,10 +72,10 @@ TEMPLATES: Mapping[str, tuple[str, str]] = {
         "（{lr_verdict}）。",
     ),
     "table3": (
-        "Without control variables the policy {dir1} {y} by {b1} (SE {se1}, {p1}). With the "
-        "controls the estimate is {b2} (SE {se2}, {p2}), {sig2}: the pilot policy {dir2} "
+        "Without control variables the policy {dir1} {y} by {b1} (SE {se1}, {p1}). "
+        "{with_controls} the estimate is {b2} (SE {se2}, {p2}), {sig2}: the pilot policy {dir2} "
         "{y} by {b2_abs}, on {n2} observations with unit and time fixed effects (R² = {r2}).",
-        "不加入控制变量时，政策使{y}{dir1}{b1}（标准误{se1}，{p1}）。加入控制变量后估计值为"
+        "不加入控制变量时，政策使{y}{dir1}{b1}（标准误{se1}，{p1}）。{with_controls}估计值为"
         "{b2}（标准误{se2}，{p2}），{sig2}：试点政策使{y}{dir2}{b2_abs}（{n2}个观测值，控制个体"
         "与时间固定效应，R² = {r2}）。",
     ),
@@ -175,6 +175,16 @@ _WORDS: Mapping[str, tuple[str, str]] = {
     "method_nearest": ("Nearest-neighbour", "近邻"),
     "method_radius": ("Radius", "半径"),
     "method_kernel": ("Kernel", "核"),
+    "with_controls": ("With the controls", "加入控制变量后"),
+    "with_some_controls": (
+        "With the controls ({dropped} dropped as collinear with the fixed effects)",
+        "加入控制变量后（{dropped}因与固定效应共线被剔除）",
+    ),
+    "with_no_controls": (
+        "The controls ({dropped}) are all collinear with the fixed effects and were dropped, so "
+        "with them",
+        "控制变量（{dropped}）均与固定效应共线而被剔除，因此加入后",
+    ),
 }
 
 
@@ -324,8 +334,19 @@ def read_table3(result: StudyResult) -> Reading:
         return reading(TEMPLATES, "table3_single", lang, **common)
     return reading(
         TEMPLATES, "table3", lang, dir1=_w("raises" if b1 >= 0 else "lowers", lang),
-        b1=one["b"], se1=one["se"], p1=one["p"], **common,
+        b1=one["b"], se1=one["se"], p1=one["p"],
+        with_controls=_with_controls(result, main, cfg.model.controls, lang), **common,
     )  # fmt: skip
+
+
+def _with_controls(result: StudyResult, main: FeolsResult, controls: Any, lang: str) -> Any:
+    """Return the "With the controls" phrase, naming controls the fixed effects absorbed."""
+    dropped = [c for c in controls if c in main.collinear]
+    if not dropped:
+        return _w("with_controls", lang)
+    names = ("、" if lang == "zh" else ", ").join(str(_var(result, c).shown) for c in dropped)
+    key = "with_no_controls" if len(dropped) == len(controls) else "with_some_controls"
+    return _w(key, lang, dropped=names)
 
 
 def read_exclusions(result: StudyResult) -> list[Reading]:
