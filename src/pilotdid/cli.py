@@ -126,15 +126,20 @@ def _load(args: argparse.Namespace) -> Study:
 def _cmd_validate(args: argparse.Namespace) -> int:
     from pilotdid.report.build import check_output_dir
     from pilotdid.study.prepare import prepare_panel
+    from pilotdid.study.sample_checks import check_sample
+    from pilotdid.study.stages import run_matching
 
     study = _load(args)
     panel = prepare_panel(study)
+    matching = run_matching(study.config, panel)  # the analysis sample every stage uses
+    check_sample(study, matching)
     out = study.output_dir(args.out)
     check_output_dir(out, "--out" if args.out else "report.output", create=False)
     print(f"{study.name}: OK")
     print(f"  data: {panel.source}")
     print(f"  {panel.check}".replace("\n", "\n  "))
     print(f"  {panel.treatment.report}".replace("\n", "\n  "))
+    print(f"  analysis sample: {len(matching.sample):,} rows")
     print(f"  output folder: {out}")
     return EXIT_OK
 

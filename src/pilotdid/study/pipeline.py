@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from pilotdid.study import stages
 from pilotdid.study.config import Study, load_study
 from pilotdid.study.prepare import DropRecord, PreparedPanel, prepare_panel
+from pilotdid.study.sample_checks import check_sample
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -284,6 +285,7 @@ def run_study(
         "descriptives", lambda: stages.descriptive_tables(cfg, panel)
     )
     matching = clock.run("matching", lambda: stages.run_matching(cfg, panel))
+    check_sample(study, matching)
     if matching.balance is not None:
         tables["balance"] = matching.balance.to_table(title=_title("balance", cfg))
         tables["balance_overall"] = matching.balance.overall_table(
