@@ -145,6 +145,17 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _run_and_write(study: Study, out_arg: str | None, quiet: bool) -> StudyResult:
+    from pilotdid.report.build import missing_parents, remove_empty
+
+    made = missing_parents(study.output_dir(out_arg))
+    try:
+        return _run_and_write_in(study, out_arg, quiet)
+    except BaseException:
+        remove_empty(made)  # a failed run leaves no folder it created behind
+        raise
+
+
+def _run_and_write_in(study: Study, out_arg: str | None, quiet: bool) -> StudyResult:
     from pilotdid.report.build import check_output_dir
     from pilotdid.study.pipeline import run_study
 

@@ -40,7 +40,10 @@ __all__ = [
     "check_output_dir",
     "collect_tables",
     "figure_rc",
+    "missing_parents",
     "normalise_ooxml",
+    "remove_empty",
+    "remove_stale_staging",
     "write_report",
 ]
 
@@ -272,10 +275,79 @@ def _umask() -> int:
     return mask
 
 
+#: Age (seconds) after which a staging folder without a live owner is stale.
+STALE_AFTER = 60.0
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # exists but belongs to someone else
+        return True
+    return True
+
+
+def remove_stale_staging(target: Path) -> list[Path]:
+    """Remove staging folders of ``target`` left by runs that were killed; return them.
+
+    Only this output's own siblings are touched: ``.<name>.tmp-<pid>-*`` whose process is gone,
+    and ``.<name>.tmp-*`` / ``.<name>.old-*`` older than :data:`STALE_AFTER` seconds whose
+    owner cannot be told (or is gone).
+    """
+    import time
+
+    removed = []
+    pattern = re.compile(rf"^\.{re.escape(target.name)}\.(tmp|old)-(?:(\d+)-)?[^/]*$")
+    try:
+        siblings = list(target.parent.iterdir())
+    except OSError:
+        return removed
+    for path in siblings:
+        hit = pattern.match(path.name)
+        if hit is None or not path.is_dir() or path.is_symlink():
+            continue
+        pid = int(hit.group(2)) if hit.group(2) else None
+        try:
+            age = time.time() - path.stat().st_mtime
+        except OSError:
+            continue
+        if pid is not None and pid != os.getpid() and not _pid_alive(pid):
+            stale = True
+        else:
+            stale = pid is None and age > STALE_AFTER
+        if stale:
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path)
+    return removed
+
+
+def missing_parents(target: str | os.PathLike[str]) -> list[Path]:
+    """Folders above ``target`` that do not exist yet, deepest first."""
+    out = []
+    for parent in Path(target).expanduser().absolute().parents:
+        if parent.exists():
+            break
+        out.append(parent)
+    return out
+
+
+def remove_empty(folders: list[Path]) -> None:
+    """Remove each folder of ``folders`` (deepest first) that exists and is empty."""
+    for folder in folders:
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+
+
 @contextlib.contextmanager
 def _staging(target: Path) -> Iterator[Path]:
     """Yield a temporary sibling folder; removed on failure, swapped into ``target`` on success."""
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
+    remove_stale_staging(target)
+    prefix = f".{target.name}.tmp-{os.getpid()}-"
+    staging = Path(tempfile.mkdtemp(prefix=prefix, dir=target.parent))
     try:
         os.chmod(staging, 0o777 & ~_umask())  # mkdtemp makes it private; outputs are not
         yield staging
@@ -317,7 +389,12 @@ def write_report(result: StudyResult, out: str | os.PathLike[str]) -> Path:
     StudyFileError
         The folder cannot be written (see :func:`check_output_dir`).
     """
-    target = check_output_dir(out)
-    with _staging(target) as folder:
-        _write_all(result, folder)
+    made = missing_parents(out)
+    try:
+        target = check_output_dir(out)
+        with _staging(target) as folder:
+            _write_all(result, folder)
+    except BaseException:
+        remove_empty(made)
+        raise
     return target
