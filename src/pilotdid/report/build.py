@@ -19,13 +19,16 @@ import re
 import shutil
 import tempfile
 import uuid
+import warnings
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pilotdid.errors import StudyFileError
+from pilotdid.errors import PilotdidWarning, StudyFileError
+from pilotdid.report.fonts import CJK_FONTS
 from pilotdid.report.strings import text
+from pilotdid.study.messages import capture
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -117,26 +120,19 @@ def collect_tables(result: StudyResult) -> dict[str, Table]:
     return {k: dataclasses.replace(t, key=k) for k, t in tables.items()}
 
 
-#: Fonts with Chinese glyphs, most common first; the first one installed draws Chinese figures.
-CJK_FONTS = (
-    "Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", "WenQuanYi Zen Hei",
-    "Microsoft YaHei", "SimHei", "PingFang SC", "Heiti SC", "Arial Unicode MS",
-)  # fmt: skip
-
-
 def figure_rc(language: str) -> dict[Any, Any]:
     """Return the matplotlib settings for drawing and saving the report's figures.
 
-    SVG ids are deterministic and text stays text; for Chinese a CJK font is put first when one
-    is installed (DejaVu Sans, matplotlib's default, has no Chinese glyphs).
+    SVG ids are deterministic and text stays text; for Chinese a font with Chinese glyphs is put
+    first (:func:`pilotdid.report.fonts.cjk_font`; DejaVu Sans, matplotlib's default, has none).
     """
     rc: dict[Any, Any] = {"svg.hashsalt": "pilotdid", "svg.fonttype": "none"}
     if language == "zh":
-        from matplotlib import font_manager
+        from pilotdid.report.fonts import cjk_font
 
-        installed = {f.name for f in font_manager.fontManager.ttflist}
-        cjk = [name for name in CJK_FONTS if name in installed]
-        rc["font.sans-serif"] = [*cjk, "DejaVu Sans"]
+        cjk = cjk_font()
+        rc["font.family"] = "sans-serif"
+        rc["font.sans-serif"] = [*([cjk] if cjk else []), "DejaVu Sans"]
         rc["axes.unicode_minus"] = False  # CJK fonts often lack the Unicode minus sign
     return rc
 
@@ -239,14 +235,17 @@ def _write_all(result: StudyResult, folder: Path) -> None:
     pngs = {}
     import matplotlib
 
+    messages = list(result.messages)
     # figures lay out their text when drawn, so the font settings must hold from creation on
-    with matplotlib.rc_context(figure_rc(cfg.report.language)):
+    with capture("figures", messages), matplotlib.rc_context(figure_rc(cfg.report.language)):
         for key, fig in result.figures():
             pngs[key] = _save_figure(
                 fig, figures_dir, key, list(cfg.report.figures), cfg.report.dpi, cfg.report.language
             )
+    for line in messages[len(result.messages) :]:  # tell API users and the CLI, in one line each
+        warnings.warn(line, PilotdidWarning, stacklevel=2)
     if "html" in cfg.report.formats:
-        html = render_report(result, tables, pngs)
+        html = render_report(result, tables, pngs, messages)
         (folder / "report.html").write_text(html, encoding="utf-8")
     (folder / "results.json").write_text(_results_json(result, pngs), encoding="utf-8")
     (folder / "study.toml").write_text(_study_text(result), encoding="utf-8")
@@ -298,7 +297,7 @@ def remove_stale_staging(target: Path) -> list[Path]:
     """
     import time
 
-    removed = []
+    removed: list[Path] = []
     pattern = re.compile(rf"^\.{re.escape(target.name)}\.(tmp|old)-(?:(\d+)-)?[^/]*$")
     try:
         siblings = list(target.parent.iterdir())
