@@ -51,6 +51,7 @@ def test_matching_reading_says_who_was_matched_and_what_got_worse(example_result
         cov for cov in dict.fromkeys(k[0] for k in bias.index)
         if abs(bias[cov, "Matched"]) > abs(bias[cov, "Unmatched"])
     ]  # fmt: skip
+    assert "the remaining one is off common support" in text and "other 1 are" not in text
     assert worse and "Matching made balance worse for" in text
     for cov in worse:
         assert f"{cov} (|bias| from {abs(bias[cov, 'Unmatched']):.2f}% to" in text

@@ -90,6 +90,13 @@ TEMPLATES: Mapping[str, tuple[str, str]] = {
         "仅{treated}个处理组个体中的{matched}个匹配成功，其余{lost}个不在共同支撑域内或在卡尺内"
         "没有对照个体，因此PSM-DID估计结果仅代表这{matched}个个体，而非全部处理组个体。",
     ),
+    "matching_partial_one": (
+        " Only {matched} of the {treated} treated units were matched; the remaining one is off "
+        "common support or has no control within the caliper, so the PSM-DID estimates describe "
+        "these {matched} units, not all treated units.",
+        "仅{treated}个处理组个体中的{matched}个匹配成功，其余1个不在共同支撑域内或在卡尺内"
+        "没有对照个体，因此PSM-DID估计结果仅代表这{matched}个个体，而非全部处理组个体。",
+    ),
     "matching_worse": (
         " Matching made balance worse for {worse}.",
         "匹配使以下协变量的平衡性变差：{worse}。",
@@ -349,7 +356,7 @@ def _matching_quality(result: StudyResult, counts: Mapping[str, int], lang: str)
     matched, treated = int(counts["n_matched_treated"]), int(counts["n_treated"])
     if matched < treated:
         parts.append(reading(
-            TEMPLATES, "matching_partial", lang,
+            TEMPLATES, "matching_partial" if treated - matched > 1 else "matching_partial_one", lang,
             matched=count(matched, "matching.n_matched_treated"),
             treated=count(treated, "matching.n_treated"),
             lost=count(treated - matched, "matching.n_unmatched_treated"),
