@@ -158,19 +158,26 @@ def _counts_and_notes(out: ModeOutput, n_missing: int, panel: str) -> tuple[dict
         **{k: int(v) for k, v in out.counts.items()},
         "n_excluded": n_missing,
     }
-    unit = "units" if panel == "base_year" else "rows"
+    from pilotdid._text import counted
+
+    unit = "treated unit" if panel == "base_year" else "treated row"
     notes = list(out.notes)
     if counts.get("off_common"):
+        n = counts["off_common"]
         notes.append(
-            f"{counts['off_common']} treated {unit} off common support "
+            f"{counted(n, unit)} {'is' if n == 1 else 'are'} off common support "
             "(score outside the controls' range)."
         )
     if counts.get("off_trim"):
-        notes.append(f"{counts['off_trim']} treated {unit} trimmed (lowest control density).")
-    if counts.get("no_match"):
+        n = counts["off_trim"]
         notes.append(
-            f"{counts['no_match']} treated {unit} had no control within the caliper or "
-            "bandwidth and were set off support (psmatch2 convention)."
+            f"{counted(n, unit)} {'was' if n == 1 else 'were'} trimmed (lowest control density)."
+        )
+    if counts.get("no_match"):
+        n = counts["no_match"]
+        notes.append(
+            f"{counted(n, unit)} had no control within the caliper or bandwidth and "
+            f"{'was' if n == 1 else 'were'} set off support (psmatch2 convention)."
         )
     return counts, notes
 
