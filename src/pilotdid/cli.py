@@ -126,36 +126,66 @@ def _load(args: argparse.Namespace) -> Study:
 def _cmd_validate(args: argparse.Namespace) -> int:
     from pilotdid.report.build import check_output_dir
     from pilotdid.study.prepare import prepare_panel
+    from pilotdid.study.sample_checks import check_sample
+    from pilotdid.study.stages import run_matching
 
     study = _load(args)
     panel = prepare_panel(study)
+    matching = run_matching(study.config, panel)  # the analysis sample every stage uses
+    check_sample(study, matching)
     out = study.output_dir(args.out)
     check_output_dir(out, "--out" if args.out else "report.output", create=False)
     print(f"{study.name}: OK")
     print(f"  data: {panel.source}")
     print(f"  {panel.check}".replace("\n", "\n  "))
     print(f"  {panel.treatment.report}".replace("\n", "\n  "))
+    print(f"  analysis sample: {len(matching.sample):,} rows")
     print(f"  output folder: {out}")
     return EXIT_OK
 
 
 def _run_and_write(study: Study, out_arg: str | None, quiet: bool) -> StudyResult:
+    from pilotdid.report.build import missing_parents, remove_empty
+
+    made = missing_parents(study.output_dir(out_arg))
+    try:
+        return _run_and_write_in(study, out_arg, quiet)
+    except BaseException:
+        remove_empty(made)  # a failed run leaves no folder it created behind
+        raise
+
+
+def _run_and_write_in(study: Study, out_arg: str | None, quiet: bool) -> StudyResult:
     from pilotdid.report.build import check_output_dir
+    from pilotdid.report.messages import capture
     from pilotdid.study.pipeline import run_study
 
     out = check_output_dir(study.output_dir(out_arg), "--out" if out_arg else "report.output")
     start = time.perf_counter()
     if not quiet:
         _say(f"pilotdid: running {study.name}")
-    result = run_study(study, progress=None if quiet else _progress)
+    notes: list[str] = []  # Python warnings: one line each after the progress lines
+    with capture("run", notes):
+        result = run_study(study, progress=None if quiet else _progress)
     if not quiet:
         print(f"  {'writing report':<19}", end="", file=sys.stderr, flush=True)
     written = time.perf_counter()
-    result.write_report(out)
+    with capture("report", notes):
+        result.write_report(out)
     if not quiet:
         _say(f" {time.perf_counter() - written:6.2f} s")
+        for line in dict.fromkeys([*result.messages, *(_unprefix(n) for n in notes)]):
+            _say(f"  note: {line}")
         _say(f"  wrote {out} in {time.perf_counter() - start:.1f} s: open {out / 'report.html'}")
     return result
+
+
+def _unprefix(note: str) -> str:
+    """``"report: figures: ..."`` (re-raised by the report writer) -> ``"figures: ..."``."""
+    for head in ("run: ", "report: "):
+        if note.startswith(head):
+            return note[len(head) :]
+    return note
 
 
 def _cmd_run(args: argparse.Namespace) -> int:

@@ -12,6 +12,7 @@ MODULES = [
     "pilotdid.mechanisms.moderation",
     "pilotdid.mechanisms.permutation",
     "pilotdid.mechanisms.bootstrap",
+    "pilotdid.mechanisms.checks",
 ]
 
 

@@ -192,6 +192,11 @@ def test_moderation_treatment_not_in_formula(df):
         pdid.moderation(df, FML, "x2", "w")
 
 
-def test_moderation_needs_plain_columns(df):
-    with pytest.raises(EstimationError, match="plain column names"):
-        pdid.moderation(df, "y ~ did + np.log(x1 + 10) | unit + year", "did", "w")
+def test_moderation_keeps_expression_terms(df):
+    # other regressors may be expressions: they are copied into both models as written
+    res = pdid.moderation(df, "y ~ did + np.log(x1 + 10) | unit + year", "did", "w")
+    direct = pdid.feols("y ~ did + w + np.log(x1 + 10) | unit + year", df)
+    main = res.models["main"]
+    assert main.names == ("did", "w", "np.log(x1 + 10)")
+    np.testing.assert_allclose(main.coef_values, direct.coef_values, rtol=1e-10)
+    assert "np.log(x1 + 10)" in res.models["interaction"].names

@@ -58,7 +58,7 @@ def test_report_counts_shares_and_cohorts(panel):
     assert report.cohort_sizes == {2016: 2, 2017: 2}
     assert report.periods == (2013, 2019)
     assert report.absent_units == (522300,)
-    assert any("1 roster unit(s) not in the data: 522300" in m for m in report.messages)
+    assert any("1 roster unit not in the data: 522300" in m for m in report.messages)
     assert "4 of 6 units treated" in str(report)
 
 
@@ -145,7 +145,7 @@ def test_text_roster_keys_match_integer_ids(panel):
     assert out.report.key_match is not None
     assert "'520100' -> 520100" in out.report.key_match
     assert out.report.absent_units == ("522300",)
-    assert "roster unit(s) not in the data: '522300'" in "\n".join(out.report.messages)
+    assert "roster unit not in the data: '522300'" in "\n".join(out.report.messages)
 
 
 def test_integer_roster_keys_match_text_ids(panel):
@@ -236,7 +236,7 @@ def test_treated_unit_not_observed_after_adoption(panel):
     cut = panel[~((panel["city"] == 110000) & (panel["year"] >= 2017))]
     report = assign_treatment(cut, "city", "year", ROSTER).report
     assert report.unobserved_after_adoption == (110000,)
-    assert any("no row at or after their adoption" in m for m in report.messages)
+    assert any("1 treated unit has no row at or after its adoption" in m for m in report.messages)
 
 
 def test_every_unit_treated_is_noted(panel):

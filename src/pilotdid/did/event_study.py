@@ -10,6 +10,7 @@ import pandas as pd
 from pilotdid.did.event_study_result import EventStudyResult
 from pilotdid.errors import EstimationError, PanelError, did_you_mean
 from pilotdid.estimation.feols import VcovSpec, feols, parse_vcov
+from pilotdid.estimation.formula import build_formula, cluster_argument
 from pilotdid.panel.adoption import adoption_cohorts
 from pilotdid.panel.frames import check_frame
 
@@ -130,7 +131,7 @@ def event_study(
     """
     _check_columns(data, [outcome, unit, time, cohort, *controls])
     fes = list(fixef) if fixef is not None else [unit, time]
-    vcov = vcov if vcov is not None else {"CRV1": unit}
+    vcov = vcov if vcov is not None else cluster_argument([unit])
     used = [outcome, unit, time, *controls, *fes, *parse_vcov(vcov, fes)[1], weights]
     # the cohort column is left out: +inf there means never treated
     check_frame(data, used, where="event_study", keys=(unit, time), unique_keys=True)
@@ -140,11 +141,14 @@ def event_study(
     rel = pd.Series(period - adoption, index=data.index)
     _check_window_fits(rel, (lo, hi), cohort)
     dummies, keep = relative_time_dummies(rel, (lo, hi), ref, bin_endpoints)
+    prefix = ""  # dummy names that no data column has (a column may be called rel_p0)
+    while any(f"{prefix}{c}" in data.columns for c in dummies.columns):
+        prefix += "_"
+    dummies = dummies.add_prefix(prefix)
     frame = pd.concat([data.loc[keep.to_numpy()], dummies.loc[keep.to_numpy()]], axis=1)
-    rhs = " + ".join([*dummies.columns, *controls])
-    fml = f"{outcome} ~ {rhs} | {' + '.join(fes)}"
+    fml = build_formula(outcome, [*dummies.columns, *controls], fes)
     fit = feols(fml, frame, vcov=vcov, weights=weights)
-    periods = {_dummy_name(k): k for k in range(lo, hi + 1) if k != ref}
+    periods = {prefix + _dummy_name(k): k for k in range(lo, hi + 1) if k != ref}
     estimated = set(fit.coef().index)
     return EventStudyResult(
         fit=fit,

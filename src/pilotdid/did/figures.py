@@ -78,7 +78,9 @@ def event_study_figure(
     test = result.pretrend_test()
     if test.terms:
         ax.set_title(
-            f"Pre-trend test: F = {test.statistic:.2f}, p = {test.p_value:.3f}", fontsize=10
+            f"{'平行趋势检验' if language == 'zh' else 'Pre-trend test'}: "
+            f"F = {test.statistic:.2f}, p = {test.p_value:.3f}",
+            fontsize=10,
         )
     ax.legend(frameon=False, fontsize=8, loc="upper left")
     fig.tight_layout()

@@ -93,6 +93,7 @@ def psm_did(
     True
     """
     from pilotdid.estimation.feols import feols
+    from pilotdid.estimation.formula import build_formula, cluster_argument
 
     validate_option(how, AnalysisHow, "how", MatchingError)
     unit = unit or result.unit
@@ -101,10 +102,9 @@ def psm_did(
         raise MatchingError("psm_did needs unit= and time= (the fixed effects).")
     sample = result.analysis_sample(how)
     check_frame(sample, [outcome, did, *controls, unit, time], where="psm_did", keys=(unit, time))
-    vcov = {"CRV1": unit} if vcov is None else vcov
+    vcov = cluster_argument([unit]) if vcov is None else vcov
     weights = "_weight" if how == "weights" else None
-    rhs = " + ".join([did, *controls])
-    fe = f" | {unit} + {time}"
-    first = feols(f"{outcome} ~ {did}{fe}", sample, vcov=vcov, weights=weights)
-    second = feols(f"{outcome} ~ {rhs}{fe}", sample, vcov=vcov, weights=weights)
+    fe = [unit, time]
+    first = feols(build_formula(outcome, [did], fe), sample, vcov=vcov, weights=weights)
+    second = feols(build_formula(outcome, [did, *controls], fe), sample, vcov=vcov, weights=weights)
     return PsmDid(first, second)

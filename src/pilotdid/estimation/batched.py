@@ -28,7 +28,7 @@ import scipy.sparse as sp
 from pilotdid.errors import EstimationError
 from pilotdid.estimation.demean import Absorber, make_absorber
 from pilotdid.estimation.design import Design
-from pilotdid.estimation.ols import find_collinear, scaled_inverse, weighted_gram
+from pilotdid.estimation.ols import COLLINEAR_TOL, find_collinear, scaled_inverse, weighted_gram
 from pilotdid.estimation.vcov import ClusterCodes, cluster_terms
 from pilotdid.estimation.vcov import small_sample as vcov_small_sample
 
@@ -174,6 +174,12 @@ def batched_fit(model: PartialledModel, treatments: np.ndarray) -> BatchedFit:
         One coefficient and standard error per column.
     """
     w = model.weights
+    # feols's collinearity rule: variation left below a share of the raw sum of squares
+    raw = (
+        np.einsum("ij,ij->j", treatments, treatments)
+        if w is None
+        else np.einsum("i,ij,ij->j", w, treatments, treatments)
+    )
     d = model.absorber.demean(treatments)
     if model.controls.shape[1]:
         dw = d if w is None else d * w[:, None]
@@ -182,7 +188,7 @@ def batched_fit(model: PartialledModel, treatments: np.ndarray) -> BatchedFit:
     num = model.y @ wd
     den = np.einsum("ij,ij->j", wd, d)
     with np.errstate(invalid="ignore", divide="ignore"):
-        coef = np.where(den > 1e-12 * max(float(den.max(initial=0.0)), 1e-300), num / den, np.nan)
+        coef = np.where(den > np.maximum(COLLINEAR_TOL * raw, 1e-300), num / den, np.nan)
         variance = _variance(model, d, wd, coef, den)
     return BatchedFit(coef, np.sqrt(variance * model.correction), model.df_t)
 

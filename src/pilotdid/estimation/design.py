@@ -14,7 +14,7 @@ import pandas as pd
 
 from pilotdid.errors import EstimationError, did_you_mean
 from pilotdid.estimation.fixef import FixedEffects, drop_singletons, encode_factors
-from pilotdid.estimation.formula import FormulaSpec
+from pilotdid.estimation.formula import FormulaSpec, quote_name, required_columns
 from pilotdid.panel.frames import check_finite, check_not_empty
 
 __all__ = ["Design", "build_design"]
@@ -61,13 +61,11 @@ class Design:
 
 def _required_columns(spec: FormulaSpec) -> tuple[list[str], list[str]]:
     """Columns the outcome and the regressors need."""
-    from formulaic import Formula
-
-    lhs = [spec.depvar] if spec.simple_lhs else sorted(Formula(spec.depvar).required_variables)
+    lhs = [spec.depvar] if spec.simple_lhs else required_columns(spec.lhs)
     if spec.simple_rhs:
-        rhs = list(spec.rhs_terms)
+        rhs = [n for n in spec.rhs_names if n is not None]
     else:
-        rhs = sorted(Formula(spec.rhs).required_variables)
+        rhs = required_columns(spec.rhs)
     return lhs, rhs
 
 
@@ -84,7 +82,7 @@ def _check_numeric(data: pd.DataFrame, spec: FormulaSpec, columns: Sequence[str]
         if not (pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_bool_dtype(dtype)):
             raise EstimationError(
                 f"column {col!r} in formula {spec.text!r} is not numeric (dtype {dtype}); convert it "
-                f"with pandas.to_numeric, or write C({col}) to use it as a categorical regressor"
+                f"with pandas.to_numeric, or write C({quote_name(col)}) to use it as a categorical regressor"
             )
 
 
@@ -222,12 +220,14 @@ def _plain_arrays(
     spec: FormulaSpec, data: pd.DataFrame, rows: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, tuple[str, ...]]:
     """Outcome and regressors that are plain columns, on ``rows`` (intercept without FE)."""
-    names = tuple(dict.fromkeys(spec.rhs_terms))
-    if not spec.fixef:
-        names = ("Intercept", *names)
+    columns = tuple(dict.fromkeys(n for n in spec.rhs_names if n is not None))
+    first = 0 if spec.fixef else 1  # an intercept without fixed effects
+    names = ("Intercept", *columns) if first else columns
     x = np.empty((rows.size, len(names)), order="F")
-    for j, name in enumerate(names):
-        x[:, j] = 1.0 if name == "Intercept" else _float_columns(data, [name], rows)[:, 0]
+    if first:
+        x[:, 0] = 1.0
+    for j, name in enumerate(columns, start=first):
+        x[:, j] = _float_columns(data, [name], rows)[:, 0]
     y = _float_columns(data, [spec.depvar], rows)[:, 0]
     return y, x, names
 
@@ -240,7 +240,7 @@ def _formulaic_arrays(
     try:
         # an intercept in the spec gives reduced-rank (treatment) coding of categoricals,
         # then it is removed when fixed effects absorb it
-        mm = model_matrix(f"{spec.depvar} ~ {spec.rhs}", frame, na_action="ignore")
+        mm = model_matrix(f"{spec.lhs} ~ {spec.rhs}", frame, na_action="ignore")
     except Exception as exc:  # formulaic raises many types; report them as one user error
         raise EstimationError(f"cannot build the model matrix of {spec.text!r}: {exc}") from exc
     lhs, rhs = mm.lhs, mm.rhs

@@ -14,8 +14,8 @@ from pilotdid.errors import EstimationError, PilotdidWarning, did_you_mean
 from pilotdid.estimation.demean import Absorber, make_absorber
 from pilotdid.estimation.design import Design, build_design
 from pilotdid.estimation.fixef import FixedEffects
-from pilotdid.estimation.formula import parse_formula
-from pilotdid.estimation.ols import fit_ols
+from pilotdid.estimation.formula import parse_cluster, parse_formula
+from pilotdid.estimation.ols import COLLINEAR_TOL, fit_ols
 from pilotdid.estimation.result import FeolsResult
 from pilotdid.estimation.vcov import ClusterCodes, compute_vcov
 from pilotdid.options import DemeanMethod
@@ -105,8 +105,8 @@ def parse_vcov(vcov: VcovSpec, fixef: Sequence[str], fml: str = "") -> tuple[str
         and "CRV1" in vcov
         and isinstance(vcov["CRV1"], str)
     ):
-        names = tuple(p.strip() for p in vcov["CRV1"].replace("^", "+").split("+") if p.strip())
-        if 1 <= len(names) <= 2:
+        names = parse_cluster(vcov["CRV1"])
+        if names is not None and 1 <= len(names) <= 2:
             return "CRV1", names
     raise EstimationError(f"vcov={vcov!r} is not supported; {_VCOV_HELP}")
 
@@ -252,6 +252,7 @@ def fit_design(
     fit = fit_ols(x, y, w, scale)
     names = tuple(n for n, k in zip(design.names, fit.keep, strict=True) if k)
     collinear = tuple(n for n, k in zip(design.names, fit.keep, strict=True) if not k)
+    absorbed = _absorbed(x, w, scale, design.names, fit.keep)
     if not names:
         raise EstimationError(
             f"every regressor of {design.spec.text!r} is collinear with the fixed effects: {', '.join(collinear)}"
@@ -281,9 +282,23 @@ def fit_design(
         tss=tss,
         tss_within=tss_within if fe else tss,
         weights=None if w is None else "analytic",
+        absorbed=absorbed,
         _state=state,
         **_vcov_fields(state, kind, cluster, design.spec.text),
     )
+
+
+def _absorbed(
+    x: np.ndarray, w: np.ndarray | None, scale: np.ndarray, names: tuple[str, ...], keep: np.ndarray
+) -> tuple[str, ...]:
+    """Return the dropped regressors with no variation left after the fixed effects alone."""
+    out = []
+    for j in np.flatnonzero(~keep):
+        col = x[:, j]
+        left = float(col @ col if w is None else (w * col) @ col)
+        if left <= COLLINEAR_TOL * max(float(scale[j]), np.finfo(float).tiny):
+            out.append(names[j])
+    return tuple(out)
 
 
 def feols(
@@ -306,7 +321,8 @@ def feols(
     data : pandas.DataFrame
         The panel. It is never modified.
     vcov : str or dict, optional
-        ``"iid"``, ``"hetero"`` (HC1), ``{"CRV1": "city"}`` or two-way ``{"CRV1": "city+year"}``.
+        ``"iid"``, ``"hetero"`` (HC1), ``{"CRV1": "city"}`` or two-way ``{"CRV1": "city+year"}``
+        (quote other names in backticks: ``{"CRV1": "`city id`"}``).
         The default follows fixest: clustered by the first fixed effect, or iid without one.
     weights : str or array-like, optional
         Analytic weights (a column name or one positive value per row), as fixest/reghdfe

@@ -57,6 +57,9 @@ class FeolsResult:
         Rows removed by cause: ``missing`` and ``singletons``.
     collinear : tuple of str
         Regressors dropped because they are collinear with the fixed effects or earlier ones.
+    absorbed : tuple of str
+        The part of ``collinear`` with no variation left after the fixed effects alone (a
+        time-invariant control under unit fixed effects); the rest duplicate other regressors.
     ssr, tss, tss_within : float
         Weighted sums of squares: residual, total (around the mean) and after the fixed effects.
     weights : str or None
@@ -82,6 +85,7 @@ class FeolsResult:
     tss: float
     tss_within: float
     weights: str | None = None
+    absorbed: tuple[str, ...] = ()
     _state: FitState | None = field(default=None, repr=False)
 
     # --- accessors -------------------------------------------------------------------------
@@ -198,6 +202,8 @@ class FeolsResult:
             vcov_label=self.vcov_label,
             nobs=self.nobs,
             stats=stats,
+            collinear=self.collinear,
+            absorbed=self.absorbed,
         )
 
     # --- display ---------------------------------------------------------------------------

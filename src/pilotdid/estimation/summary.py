@@ -42,6 +42,10 @@ class ModelSummary:
         Optional model title (e.g. a subsample name such as ``"High RD"``).
     extra_rows : mapping of str to str
         Optional extra indicator rows (e.g. ``{"Sample": "matched"}``).
+    collinear : tuple of str
+        Regressors the model dropped as collinear (the table notes name them).
+    absorbed : tuple of str
+        The part of ``collinear`` absorbed by the fixed effects alone.
     """
 
     coefs: pd.DataFrame
@@ -52,6 +56,8 @@ class ModelSummary:
     stats: Mapping[str, float] = field(default_factory=dict)
     title: str | None = None
     extra_rows: Mapping[str, str] = field(default_factory=dict)
+    collinear: tuple[str, ...] = ()
+    absorbed: tuple[str, ...] = ()
 
 
 @runtime_checkable

@@ -39,7 +39,7 @@ import scipy.sparse as sp
 
 from pilotdid.estimation.batched import BatchedFit, small_sample
 from pilotdid.estimation.design import Design
-from pilotdid.estimation.ols import find_collinear, scaled_inverse
+from pilotdid.estimation.ols import COLLINEAR_TOL, find_collinear, scaled_inverse
 from pilotdid.estimation.vcov import ClusterCodes
 
 __all__ = ["UnitLevelModel", "prepare_unit_level", "unit_level_fit"]
@@ -60,6 +60,9 @@ class UnitLevelModel:
         Sorted distinct periods.
     a, kappa : numpy.ndarray, shape (N, T + 1)
         :math:`a_{i,g}` and :math:`\kappa_{i,g}` for adoption at each period index (T = never).
+    mass : numpy.ndarray, shape (N, T + 1)
+        Weight of unit :math:`i`'s rows from :math:`g` on: the raw sum of squares of its
+        treatment indicator (the scale of the collinearity test, as in :func:`pilotdid.feols`).
     q : numpy.ndarray, shape (N, T + 1, p)
         :math:`q_{i,g}`.
     g_inv : numpy.ndarray, shape (p, p)
@@ -81,6 +84,7 @@ class UnitLevelModel:
     periods: np.ndarray
     a: np.ndarray
     kappa: np.ndarray
+    mass: np.ndarray
     q: np.ndarray
     g_inv: np.ndarray
     cluster_of_unit: np.ndarray
@@ -209,10 +213,12 @@ def _tabulate(
     correction, df_t, df_resid = small_sample(
         design, int(keep[n_dummies:].sum()) + 1, kind, clusters
     )
+    mass = _from_period_on(grid_w)
     return UnitLevelModel(
         periods=periods,
         a=_from_period_on(grid_w * y),
-        kappa=_kappa(_from_period_on(grid_w), weight),
+        kappa=_kappa(mass, weight),
+        mass=mass,
         q=_from_period_on(z * grid_w[..., None]),
         g_inv=g_inv,
         cluster_of_unit=cluster_of_unit,
@@ -289,10 +295,10 @@ def _fit_block(model: UnitLevelModel, block: np.ndarray) -> tuple[np.ndarray, np
     q = np.asarray(pick @ model.q.reshape(-1, model.q.shape[-1]))
     theta = q @ model.g_inv
     den = pick @ model.kappa.ravel() - np.einsum("rp,rp->r", q, theta)
+    # feols's collinearity rule: variation left below a share of the raw sum of squares
+    floor = np.maximum(COLLINEAR_TOL * (pick @ model.mass.ravel()), 1e-300)
     with np.errstate(invalid="ignore", divide="ignore"):
-        coef = np.where(
-            den > 1e-12 * max(float(np.max(den, initial=0.0)), 1e-300), num / den, np.nan
-        )
+        coef = np.where(den > floor, num / den, np.nan)
         if model.kind == "iid":
             variance = (model.ssr_y - coef**2 * den) / model.df_resid / den
         else:

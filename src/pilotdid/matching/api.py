@@ -13,6 +13,7 @@ from pilotdid.errors import MatchingError, PilotdidWarning, did_you_mean
 from pilotdid.matching.engine import MatchSpec
 from pilotdid.matching.panel_modes import ModeOutput, PanelInput, run_mode
 from pilotdid.matching.result import MatchResult
+from pilotdid.memory import matching_bytes, require_memory
 from pilotdid.options import (
     CaliperScale,
     KernelType,
@@ -157,21 +158,52 @@ def _counts_and_notes(out: ModeOutput, n_missing: int, panel: str) -> tuple[dict
         **{k: int(v) for k, v in out.counts.items()},
         "n_excluded": n_missing,
     }
-    unit = "units" if panel == "base_year" else "rows"
+    from pilotdid._text import counted
+
+    unit = "treated unit" if panel == "base_year" else "treated row"
     notes = list(out.notes)
     if counts.get("off_common"):
+        n = counts["off_common"]
         notes.append(
-            f"{counts['off_common']} treated {unit} off common support "
+            f"{counted(n, unit)} {'is' if n == 1 else 'are'} off common support "
             "(score outside the controls' range)."
         )
     if counts.get("off_trim"):
-        notes.append(f"{counts['off_trim']} treated {unit} trimmed (lowest control density).")
-    if counts.get("no_match"):
+        n = counts["off_trim"]
         notes.append(
-            f"{counts['no_match']} treated {unit} had no control within the caliper or "
-            "bandwidth and were set off support (psmatch2 convention)."
+            f"{counted(n, unit)} {'was' if n == 1 else 'were'} trimmed (lowest control density)."
+        )
+    if counts.get("no_match"):
+        n = counts["no_match"]
+        notes.append(
+            f"{counted(n, unit)} had no control within the caliper or bandwidth and "
+            f"{'was' if n == 1 else 'were'} set off support (psmatch2 convention)."
         )
     return counts, notes
+
+
+def _survivors_note(counts: dict, spec: MatchSpec, panel: str) -> str | None:
+    """Refuse a match that keeps no treated unit; warn when it keeps fewer than half of them."""
+    treated, kept = counts["n_treated"], counts["n_matched_treated"]
+    unit = "units" if panel == "base_year" else "rows"
+    cause = (
+        f"the caliper ({spec.caliper:g}, {spec.caliper_scale})"
+        if spec.caliper is not None
+        else "common support / trimming / the bandwidth"
+    )
+    if treated and not kept:
+        raise MatchingError(
+            f"matching kept none of the {treated:,} treated {unit}: {cause} left every one "
+            "without a control, so there is no PSM-DID sample; widen the caliper (or use "
+            "caliper_scale='sd'), or drop common_support/trim"
+        )
+    if kept < treated / 2:
+        return (
+            f"only {kept:,} of {treated:,} treated {unit} ({kept / treated:.0%}) are matched; "
+            f"{cause} drops the rest, so the PSM-DID estimate describes a small, selected part "
+            "of the treated; consider widening the caliper"
+        )
+    return None
 
 
 def _is_psmatch2(name: Any) -> bool:
@@ -313,6 +345,14 @@ def match(
         trim,
         seed,
     )
+    if method == "nearest":
+        require_memory(
+            matching_bytes(spec.k, len(data)),
+            f"k = {spec.k:,} nearest neighbours over {len(data):,} rows",
+            "use fewer neighbours (k = 1 to 5 is usual; more than the number of controls "
+            "adds nothing)",
+            MatchingError,
+        )
     if panel is None:
         panel = "base_year" if unit is not None and time is not None else "pooled"
     validate_option(panel, PanelMode, "panel", MatchingError)
@@ -322,6 +362,10 @@ def match(
     needed = [treatment, *covariates] + ([pscore] if pscore else [])
     n_missing = 0 if panel == "base_year" else int(data[needed].isna().any(axis=1).sum())
     counts, notes = _counts_and_notes(out, n_missing, panel)
+    survivors = _survivors_note(counts, spec, panel)
+    if survivors:
+        notes.insert(0, survivors)
+        warnings.warn(survivors, PilotdidWarning, stacklevel=2)
     if panel != "base_year" and counts["n_excluded"]:
         msg = (
             f"{counts['n_excluded']} rows with a missing treatment, covariate or score were "

@@ -210,7 +210,7 @@ def _unit_frame(pi: PanelInput) -> tuple[pd.DataFrame, str]:
         if pre.empty:
             raise MatchingError(f"base='pre_mean': no rows with {time} < {pi.policy_year!r}.")
         per_unit = pre.groupby(unit, sort=False)[cols].mean()
-        label = f"mean over {time} < {pi.policy_year}"
+        label = f"their mean over {time} < {pi.policy_year}"
     else:
         period = d[time].min() if pi.base == "first" else pi.base
         base = d[d[time] == period]
@@ -223,7 +223,7 @@ def _unit_frame(pi: PanelInput) -> tuple[pd.DataFrame, str]:
                 f"{period!r}; the panel must have one row per unit and period."
             )
         per_unit = base.set_index(unit)[cols]
-        label = f"{time} == {period}"
+        label = f"their values in {time} {period}"
     return per_unit, label
 
 
@@ -231,7 +231,7 @@ def run_base_year(pi: PanelInput) -> ModeOutput:
     """Match units on base-period covariates; copy each unit's result to all its rows."""
     assert pi.unit is not None and pi.time is not None
     per_unit, label = _unit_frame(pi)
-    notes = [f"units matched on covariates at {label}."]
+    notes = [f"Units were matched once, on covariates at {label}."]
     ok = per_unit.notna().all(axis=1).to_numpy()
     if (~ok).any():
         notes.append(

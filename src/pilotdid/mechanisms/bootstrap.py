@@ -18,7 +18,7 @@ import pandas as pd
 from pilotdid.errors import EstimationError, PilotdidWarning
 from pilotdid.estimation.design import build_design
 from pilotdid.estimation.feols import feols
-from pilotdid.estimation.formula import parse_formula
+from pilotdid.estimation.formula import build_formula, parse_formula
 from pilotdid.estimation.moments import solve_draws, unit_moments
 
 __all__ = ["bootstrap_counts", "bootstrap_indirect", "resample"]
@@ -78,9 +78,9 @@ def bootstrap_indirect(
     numpy.ndarray, shape (B,)
         :math:`\hat a_b \hat b_b`; NaN where ``a`` or ``b`` is not identified in a draw.
     """
-    tail = f" | {' + '.join(fe)}" if fe else ""
-    fml_a = f"{mediator} ~ {' + '.join([treatment, *controls])}{tail}"
-    spec = parse_formula(f"{outcome} ~ {' + '.join([treatment, mediator, *controls])}{tail}")
+    parts = [tuple(p.strip() for p in f.split("^")) for f in fe]
+    fml_a = build_formula(mediator, [treatment, *controls], parts)
+    spec = parse_formula(build_formula(outcome, [treatment, mediator, *controls], parts))
     design = build_design(spec, sample, weights=weights, extra_columns=[unit, cluster])
     rows = sample.iloc[design.rows]
     unit_code, units = pd.factorize(rows[unit], sort=True)

@@ -12,7 +12,7 @@ import pandas as pd
 
 from pilotdid.errors import EstimationError, PilotdidWarning, did_you_mean
 from pilotdid.estimation.feols import VcovSpec, feols, parse_vcov
-from pilotdid.estimation.formula import FormulaSpec, parse_formula
+from pilotdid.estimation.formula import FormulaSpec, cluster_argument, parse_formula
 from pilotdid.estimation.result import FeolsResult
 from pilotdid.estimation.vcov import cluster_factor
 from pilotdid.mechanisms.grouping import Grouping, adoption_periods, classify, first_adoption
@@ -25,6 +25,7 @@ from pilotdid.mechanisms.permutation import (
     spread,
 )
 from pilotdid.mechanisms.pooled import contrasts, joint_test, pooled_model, vcov_spec
+from pilotdid.memory import permutation_bytes, require_memory
 from pilotdid.options import (
     HeterogeneityTest,
     PermutationStrata,
@@ -256,11 +257,12 @@ def _check_count(permutations: int, test: str) -> None:
 
 
 def _treatment(spec: FormulaSpec, treatment: str | None) -> str:
-    treatment = treatment or spec.rhs_terms[0]
-    if spec.simple_rhs and treatment not in spec.rhs_terms:
+    treatment = treatment or spec.rhs_names[0] or spec.rhs_terms[0]
+    named = [n for n in spec.rhs_names if n is not None]
+    if spec.simple_rhs and treatment not in named:
         raise EstimationError(
             f"treatment {treatment!r} is not a regressor of {spec.text!r}"
-            f"{did_you_mean(treatment, spec.rhs_terms)}"
+            f"{did_you_mean(treatment, named)}"
         )
     return treatment
 
@@ -329,10 +331,16 @@ def _permutation(
     if unit is None:  # the caller checks; this narrows the type
         raise EstimationError("the permutation test needs unit=")
     column = _wald_cluster(ctx.sample, unit, ctx.kind, ctx.cluster)
-    by_cluster = pooled.with_vcov({"CRV1": column})
+    by_cluster = pooled.with_vcov(cluster_argument([column]))
     correction = cluster_factor(min(by_cluster.cluster_sizes), by_cluster.nobs, by_cluster.df_k)
     setup = prepare_permutation(
         ctx.spec, ctx.sample, ctx.groups, ctx.treatment, unit, column, ctx.weights
+    )
+    require_memory(
+        permutation_bytes(permutations, setup.units.size, len(ctx.grouping.labels)),
+        f"permutations = {permutations:,} over {setup.units.size:,} units",
+        "use fewer permutations (1,000 to 10,000 is usual)",
+        EstimationError,
     )
     strata_codes = np.zeros(setup.units.size, dtype=np.int64)
     if strata == "cohort" and ctx.time is not None:
@@ -369,7 +377,7 @@ def _permutation(
 def _refit(ctx: _Context, column: str, unit_groups: pd.Series) -> tuple[np.ndarray, float]:
     """Contrasts and Wald statistic of one labelling by refitting the pooled model."""
     groups = ctx.sample[ctx.unit].map(unit_groups).to_numpy(dtype=np.int64)
-    fit = ctx.pooled(groups, {"CRV1": column})
+    fit = ctx.pooled(groups, cluster_argument([column]))
     labels, ref = ctx.grouping.labels, ctx.grouping.reference
     diff = contrasts(fit, ctx.treatment, labels, ref)["estimate"].to_numpy()
     joint = joint_test(fit, ctx.treatment, labels, ref)

@@ -10,9 +10,12 @@ import pandas as pd
 
 from pilotdid.errors import EstimationError, did_you_mean
 from pilotdid.estimation.feols import VcovSpec, feols, parse_vcov
+from pilotdid.estimation.formula import build_formula, split_fixef, split_names
 from pilotdid.estimation.result import FeolsResult
 from pilotdid.mechanisms.bootstrap import bootstrap_counts, bootstrap_indirect
+from pilotdid.mechanisms.checks import check_mediator, check_mediator_fit
 from pilotdid.mechanisms.mechanism_result import JIANG_NOTE, MechanismResult
+from pilotdid.memory import bootstrap_bytes, require_memory
 from pilotdid.options import MechanismMethod, validate_option
 from pilotdid.panel.frames import check_frame
 
@@ -105,7 +108,7 @@ def mechanism(
     0.8
     """
     validate_option(method, MechanismMethod, "method", EstimationError)
-    mediators_t, controls_t, fe_t = _names(mediators), _names(controls), _names(fe)
+    mediators_t, controls_t, fe_t = _names(mediators), _names(controls), _fixef(fe)
     _check_inputs(data, treatment, mediators_t, outcome, controls_t, fe_t, method)
     _check_level(level, bootstrap)
     kind, cluster = parse_vcov(vcov, fe_t, "mechanism()")
@@ -157,9 +160,8 @@ class _Spec:
 
     def fit(self, outcome: str, regressors: Sequence[str], data: pd.DataFrame) -> FeolsResult:
         """``outcome ~ regressors + controls | fe`` on ``data``."""
-        rhs = " + ".join([*regressors, *self.controls])
-        tail = f" | {' + '.join(self.fe)}" if self.fe else ""
-        return feols(f"{outcome} ~ {rhs}{tail}", data, self.vcov, self.weights)
+        fml = build_formula(outcome, [*regressors, *self.controls], _fe_parts(self.fe))
+        return feols(fml, data, self.vcov, self.weights)
 
 
 def _d_to_m(
@@ -172,6 +174,7 @@ def _d_to_m(
     rows: list[dict[str, float | str]] = []
     for m in mediators:
         models[m] = spec.fit(m, [spec.treatment], spec.data)
+        check_mediator_fit(models[m], m)
         rows.append(_d_to_m_row(models[m], spec.treatment, m))
     return models, rows
 
@@ -189,19 +192,32 @@ def _three_step(
         spec.fit(mediator, [spec.treatment], sample),
         spec.fit(outcome, [spec.treatment, mediator], sample),
     )
+    check_mediator_fit(steps[1], mediator)
     draws = _bootstrap(spec, sample, (outcome, mediator), unit, bootstrap, seed)
     return steps, draws
 
 
 def _names(value: str | Sequence[str]) -> tuple[str, ...]:
-    """Column names from ``"a + b"``, ``"a"`` or a list."""
+    """Column names from ``"a + b"`` (backticks quote a name), ``"a"`` or a list."""
     if isinstance(value, str):
-        return tuple(p.strip() for p in value.split("+") if p.strip())
+        return split_names(value)
     return tuple(str(v) for v in value)
 
 
+def _fixef(value: str | Sequence[str]) -> tuple[str, ...]:
+    """Read fixed effects from ``"unit + year"`` (as after ``|`` in a formula) or a list."""
+    if isinstance(value, str):
+        return split_fixef(value)
+    return tuple(str(v) for v in value)
+
+
+def _fe_parts(fe: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """Columns of each fixed effect (``"a^b"`` is an interaction)."""
+    return [tuple(p.strip() for p in f.split("^")) for f in fe]
+
+
 def _fe_columns(fe: tuple[str, ...]) -> list[str]:
-    return [p.strip() for f in fe for p in f.split("^")]
+    return [p for parts in _fe_parts(fe) for p in parts]
 
 
 def _check_inputs(
@@ -237,6 +253,8 @@ def _check_inputs(
     for name in dict.fromkeys(named):
         if name not in data.columns:
             raise EstimationError(f"column {name!r} not found{did_you_mean(name, data.columns)}")
+    for m in mediators:
+        check_mediator(data, m)
 
 
 def _check_level(level: float, bootstrap: int) -> None:
@@ -318,8 +336,16 @@ def _bootstrap(
     if spec.kind == "CRV1" and len(spec.cluster) == 1 and spec.cluster[0] != unit:
         if (sample.groupby(unit, sort=False)[spec.cluster[0]].nunique() <= 1).all():
             column = spec.cluster[0]  # clusters that nest units are what is resampled
+    n_clusters = int(sample[column].nunique())
+    width = 3 + len(spec.controls)
+    require_memory(
+        bootstrap_bytes(draws, n_clusters, int(sample[unit].nunique()), width),
+        f"bootstrap = {draws:,} samples of {n_clusters:,} clusters",
+        "use fewer bootstrap samples (500 to 2,000 is usual)",
+        EstimationError,
+    )
     # the same seed for every mediator: each mediator's draws reproduce on their own
-    counts = bootstrap_counts(sample[column].nunique(), draws, np.random.default_rng(seed))
+    counts = bootstrap_counts(n_clusters, draws, np.random.default_rng(seed))
     outcome, mediator = variables
     return bootstrap_indirect(
         sample, outcome, mediator, spec.treatment, spec.controls, spec.fe, unit, column,

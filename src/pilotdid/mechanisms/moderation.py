@@ -10,8 +10,9 @@ import pandas as pd
 from pilotdid.errors import EstimationError, did_you_mean
 from pilotdid.estimation.design import build_design
 from pilotdid.estimation.feols import VcovSpec, feols, parse_vcov
-from pilotdid.estimation.formula import FormulaSpec, parse_formula
+from pilotdid.estimation.formula import FormulaSpec, Term, build_formula, parse_formula, quote_name
 from pilotdid.estimation.result import FeolsResult
+from pilotdid.mechanisms.checks import check_moderator
 from pilotdid.mechanisms.moderation_result import ModerationResult
 from pilotdid.panel.frames import check_frame
 
@@ -86,45 +87,60 @@ def moderation(
         raise EstimationError(f"data must be a pandas DataFrame, got {type(data).__name__}")
     spec = parse_formula(fml)
     _check(data, spec, treatment, moderator)
+    check_moderator(data, moderator, treatment)
     cluster = parse_vcov(vcov, spec.fixef, fml)[1]
-    used = [spec.depvar, *spec.rhs_terms, moderator, *spec.fixef_columns, *cluster, weights]
-    check_frame(data, used, where="moderation")
-    others = [t for t in spec.rhs_terms if t not in (treatment, moderator)]
-    tail = f" | {' + '.join(spec.fixef)}" if spec.fixef else ""
-    main_rhs = " + ".join([treatment, moderator, *others])
-    main = feols(f"{spec.depvar} ~ {main_rhs}{tail}", data, vcov, weights)
+    used = [spec.depvar, *spec.rhs_names, moderator, *spec.fixef_columns, *cluster, weights]
+    check_frame(data, [c for c in used if c is not None], where="moderation")
+    others = [t for t in spec.regressor_terms() if t not in (treatment, moderator)]
+    fixef = spec.fixef_parts
+    main = feols(
+        build_formula(spec.outcome_term, [treatment, moderator, *others], fixef),
+        data, vcov, weights,
+    )  # fmt: skip
     design = build_design(parse_formula(main.fml), data, weights=weights, extra_columns=cluster)
+    check_moderator(data, moderator, treatment, design.rows)
     values = data[moderator].iloc[design.rows].to_numpy(dtype=np.float64)
     shift = float(values.mean()) if center else 0.0
-    frame = data.assign(
-        **{_INTERACTION: data[treatment] * (pd.to_numeric(data[moderator]) - shift)}
-    )
-    rhs = " + ".join([treatment, moderator, _INTERACTION, *others])
-    fit = feols(f"{spec.depvar} ~ {rhs}{tail}", frame, vcov, weights)
-    interaction = _rename(fit, spec, treatment, moderator, shift, others, tail)
+    interaction = _unused_name(data)
+    frame = data.assign(**{interaction: data[treatment] * (pd.to_numeric(data[moderator]) - shift)})
+    fit = feols(
+        build_formula(spec.outcome_term, [treatment, moderator, interaction, *others], fixef),
+        frame, vcov, weights,
+    )  # fmt: skip
+    if interaction in fit.collinear:
+        raise EstimationError(
+            f"{treatment} × {moderator} is collinear with {treatment!r}, {moderator!r}, the "
+            f"controls and the fixed effects in {fml!r}, so the moderation effect cannot be "
+            "estimated; choose a moderator that varies among the treated within units"
+        )
+    renamed = _rename(fit, spec, (treatment, moderator, interaction), shift, others)
     treated = data[treatment].iloc[design.rows].to_numpy(dtype=np.float64) != 0
     return ModerationResult(
         treatment=treatment,
         moderator=moderator,
         center=center,
         center_value=shift,
-        models={"main": main, "interaction": interaction},
+        models={"main": main, "interaction": renamed},
         moderator_values=values,
         treated=treated,
         fml=fml,
     )
 
 
+def _unused_name(data: pd.DataFrame) -> str:
+    """Return a column name for the interaction that no column of ``data`` has."""
+    name = _INTERACTION
+    while name in data.columns:
+        name = f"_{name}"
+    return name
+
+
 def _check(data: pd.DataFrame, spec: FormulaSpec, treatment: str, moderator: str) -> None:
-    if spec.simple_rhs and treatment not in spec.rhs_terms:
+    named = [n for n in spec.rhs_names if n is not None]
+    if treatment not in named:
         raise EstimationError(
             f"treatment {treatment!r} is not a regressor of {spec.text!r}"
-            f"{did_you_mean(treatment, spec.rhs_terms)}"
-        )
-    if not spec.simple_rhs:
-        raise EstimationError(
-            f"moderation() needs plain column names on the right of {spec.text!r} "
-            "(create transformed columns first)"
+            f"{did_you_mean(treatment, named)}"
         )
     for name, role in ((treatment, "treatment"), (moderator, "moderator")):
         if name not in data.columns:
@@ -145,16 +161,20 @@ def _check(data: pd.DataFrame, spec: FormulaSpec, treatment: str, moderator: str
 def _rename(
     fit: FeolsResult,
     spec: FormulaSpec,
-    treatment: str,
-    moderator: str,
+    columns: tuple[str, str, str],
     shift: float,
-    others: list[str],
-    tail: str,
+    others: list[str | Term],
 ) -> FeolsResult:
     """Name the interaction ``treatment:moderator`` and write the formula readably."""
+    treatment, moderator, interaction = columns
     term = f"{treatment}:{moderator}"
-    centred = f"({moderator} - {shift:.6g})" if shift else moderator
-    rhs = " + ".join([treatment, moderator, f"{treatment}:{centred}", *others])
-    names = tuple(term if n == _INTERACTION else n for n in fit.names)
-    collinear = tuple(term if n == _INTERACTION else n for n in fit.collinear)
-    return replace(fit, names=names, collinear=collinear, fml=f"{spec.depvar} ~ {rhs}{tail}")
+    centred = quote_name(moderator)
+    if shift:
+        centred = f"({centred} - {shift:.6g})"
+    product = Term(f"{quote_name(treatment)}:{centred}")
+    fml = build_formula(
+        spec.outcome_term, [treatment, moderator, product, *others], spec.fixef_parts
+    )
+    names = tuple(term if n == interaction else n for n in fit.names)
+    collinear = tuple(term if n == interaction else n for n in fit.collinear)
+    return replace(fit, names=names, collinear=collinear, fml=fml)

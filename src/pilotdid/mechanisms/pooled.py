@@ -26,7 +26,7 @@ import pandas as pd
 
 from pilotdid.estimation.design import Design, build_design
 from pilotdid.estimation.feols import VcovSpec, feols
-from pilotdid.estimation.formula import FormulaSpec
+from pilotdid.estimation.formula import FormulaSpec, build_formula, cluster_argument, quote_name
 from pilotdid.estimation.result import FeolsResult
 from pilotdid.estimation.wald import wald_test
 
@@ -38,7 +38,7 @@ GROUP_COLUMN = "_pdid_group"
 
 def vcov_spec(kind: str, cluster: tuple[str, ...]) -> VcovSpec:
     """Turn a parsed ``(kind, cluster)`` pair back into a vcov argument of :func:`pilotdid.feols`."""
-    return {"CRV1": " + ".join(cluster)} if kind == "CRV1" else kind
+    return cluster_argument(cluster) if kind == "CRV1" else kind
 
 
 def pooled_model(
@@ -77,14 +77,15 @@ def pooled_model(
     design = build_design(spec, sample, weights=weights, extra_columns=cluster)
     frame, fml, names = _interacted_frame(spec, sample, design, groups, labels, cluster)
     fit = feols(fml, frame, vcov=vcov, weights="_pdid_w" if weights else None)
-    readable = " + ".join(f"{n}:[group]" for n in dict.fromkeys(t.split(":")[0] for t in names))
-    fe = " + ".join(f"{f}^group" for f in spec.fixef) or "group"
+    terms = [t for t in design.names if t != "Intercept"]
+    readable = " + ".join(f"{quote_name(t)}:[group]" for t in terms)
+    fe = " + ".join(f"{_quoted_fixef(f)}^group" for f in spec.fixef_parts) or "group"
     renamed = tuple(names[fit_name] for fit_name in fit.names)
     return replace(
         fit,
         names=renamed,
         depvar=spec.depvar,
-        fml=f"{spec.depvar} ~ {readable} | {fe}",
+        fml=f"{spec.lhs} ~ {readable} | {fe}",
         collinear=tuple(names.get(c, c) for c in fit.collinear),
     )
 
@@ -114,9 +115,15 @@ def _interacted_frame(
     columns[GROUP_COLUMN] = group
     if design.weights is not None:
         columns["_pdid_w"] = design.weights
-    fe = " + ".join(f"{f}^{GROUP_COLUMN}" for f in spec.fixef) or GROUP_COLUMN
-    fml = f"_pdid_y ~ {' + '.join(names)} | {fe}"
+    fixef: list[tuple[str, ...]] = [(*p, GROUP_COLUMN) for p in spec.fixef_parts] or [
+        (GROUP_COLUMN,)
+    ]
+    fml = build_formula("_pdid_y", list(names), fixef)
     return pd.DataFrame(columns), fml, names
+
+
+def _quoted_fixef(parts: tuple[str, ...]) -> str:
+    return "^".join(quote_name(p) for p in parts)
 
 
 def contrasts(

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from pilotdid._text import counted
 from pilotdid.errors import PanelError, PilotdidWarning, did_you_mean
 from pilotdid.options import PostCoding, validate_option
 from pilotdid.panel.adoption import (
@@ -388,7 +389,7 @@ def _messages(
         mismatch = given != wanted and not roster.key_match  # a hint only if nothing matched
         kinds = f" (roster keys are {given}, unit ids are {wanted})" if mismatch else ""
         lines.append(
-            f"{len(roster.absent):,} roster unit(s) not in the data{kinds}: "
+            f"{counted(len(roster.absent), 'roster unit')} not in the data{kinds}: "
             f"{listed(roster.absent, 20)}"
         )
     if flags["always"]:
@@ -400,8 +401,10 @@ def _messages(
         )
     if flags["unseen"]:
         lines.append(
-            f"{len(flags['unseen']):,} treated unit(s) have no row at or after their adoption "
-            f"period: {listed(flags['unseen'])}"
+            f"{counted(len(flags['unseen']), 'treated unit')} "
+            f"{'has' if len(flags['unseen']) == 1 else 'have'} no row at or after "
+            f"{'its' if len(flags['unseen']) == 1 else 'their'} adoption period: "
+            f"{listed(flags['unseen'])}"
         )
     if all_treated:
         lines.append("every unit is treated: there is no never-treated control group")

@@ -19,12 +19,15 @@ import re
 import shutil
 import tempfile
 import uuid
+import warnings
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pilotdid.errors import StudyFileError
+from pilotdid.errors import PilotdidWarning, StudyFileError
+from pilotdid.report.fonts import CJK_FONTS
+from pilotdid.report.messages import capture
 from pilotdid.tables.strings import text
 
 if TYPE_CHECKING:
@@ -40,7 +43,10 @@ __all__ = [
     "check_output_dir",
     "collect_tables",
     "figure_rc",
+    "missing_parents",
     "normalise_ooxml",
+    "remove_empty",
+    "remove_stale_staging",
     "write_report",
 ]
 
@@ -114,26 +120,19 @@ def collect_tables(result: StudyResult) -> dict[str, Table]:
     return {k: dataclasses.replace(t, key=k) for k, t in tables.items()}
 
 
-#: Fonts with Chinese glyphs, most common first; the first one installed draws Chinese figures.
-CJK_FONTS = (
-    "Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", "WenQuanYi Zen Hei",
-    "Microsoft YaHei", "SimHei", "PingFang SC", "Heiti SC", "Arial Unicode MS",
-)  # fmt: skip
-
-
 def figure_rc(language: str) -> dict[Any, Any]:
     """Return the matplotlib settings for drawing and saving the report's figures.
 
-    SVG ids are deterministic and text stays text; for Chinese a CJK font is put first when one
-    is installed (DejaVu Sans, matplotlib's default, has no Chinese glyphs).
+    SVG ids are deterministic and text stays text; for Chinese a font with Chinese glyphs is put
+    first (:func:`pilotdid.report.fonts.cjk_font`; DejaVu Sans, matplotlib's default, has none).
     """
     rc: dict[Any, Any] = {"svg.hashsalt": "pilotdid", "svg.fonttype": "none"}
     if language == "zh":
-        from matplotlib import font_manager
+        from pilotdid.report.fonts import cjk_font
 
-        installed = {f.name for f in font_manager.fontManager.ttflist}
-        cjk = [name for name in CJK_FONTS if name in installed]
-        rc["font.sans-serif"] = [*cjk, "DejaVu Sans"]
+        cjk = cjk_font()
+        rc["font.family"] = "sans-serif"
+        rc["font.sans-serif"] = [*([cjk] if cjk else []), "DejaVu Sans"]
         rc["axes.unicode_minus"] = False  # CJK fonts often lack the Unicode minus sign
     return rc
 
@@ -236,14 +235,17 @@ def _write_all(result: StudyResult, folder: Path) -> None:
     pngs = {}
     import matplotlib
 
+    messages = list(result.messages)
     # figures lay out their text when drawn, so the font settings must hold from creation on
-    with matplotlib.rc_context(figure_rc(cfg.report.language)):
+    with capture("figures", messages), matplotlib.rc_context(figure_rc(cfg.report.language)):
         for key, fig in result.figures():
             pngs[key] = _save_figure(
                 fig, figures_dir, key, list(cfg.report.figures), cfg.report.dpi, cfg.report.language
             )
+    for line in messages[len(result.messages) :]:  # tell API users and the CLI, in one line each
+        warnings.warn(line, PilotdidWarning, stacklevel=2)
     if "html" in cfg.report.formats:
-        html = render_report(result, tables, pngs)
+        html = render_report(result, tables, pngs, messages)
         (folder / "report.html").write_text(html, encoding="utf-8")
     (folder / "results.json").write_text(_results_json(result, pngs), encoding="utf-8")
     (folder / "study.toml").write_text(_study_text(result), encoding="utf-8")
@@ -272,10 +274,79 @@ def _umask() -> int:
     return mask
 
 
+#: Age (seconds) after which a staging folder without a live owner is stale.
+STALE_AFTER = 60.0
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # exists but belongs to someone else
+        return True
+    return True
+
+
+def remove_stale_staging(target: Path) -> list[Path]:
+    """Remove staging folders of ``target`` left by runs that were killed; return them.
+
+    Only this output's own siblings are touched: ``.<name>.tmp-<pid>-*`` whose process is gone,
+    and ``.<name>.tmp-*`` / ``.<name>.old-*`` older than :data:`STALE_AFTER` seconds whose
+    owner cannot be told (or is gone).
+    """
+    import time
+
+    removed: list[Path] = []
+    pattern = re.compile(rf"^\.{re.escape(target.name)}\.(tmp|old)-(?:(\d+)-)?[^/]*$")
+    try:
+        siblings = list(target.parent.iterdir())
+    except OSError:
+        return removed
+    for path in siblings:
+        hit = pattern.match(path.name)
+        if hit is None or not path.is_dir() or path.is_symlink():
+            continue
+        pid = int(hit.group(2)) if hit.group(2) else None
+        try:
+            age = time.time() - path.stat().st_mtime
+        except OSError:
+            continue
+        if pid is not None and pid != os.getpid() and not _pid_alive(pid):
+            stale = True
+        else:
+            stale = pid is None and age > STALE_AFTER
+        if stale:
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path)
+    return removed
+
+
+def missing_parents(target: str | os.PathLike[str]) -> list[Path]:
+    """Folders above ``target`` that do not exist yet, deepest first."""
+    out = []
+    for parent in Path(target).expanduser().absolute().parents:
+        if parent.exists():
+            break
+        out.append(parent)
+    return out
+
+
+def remove_empty(folders: list[Path]) -> None:
+    """Remove each folder of ``folders`` (deepest first) that exists and is empty."""
+    for folder in folders:
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+
+
 @contextlib.contextmanager
 def _staging(target: Path) -> Iterator[Path]:
     """Yield a temporary sibling folder; removed on failure, swapped into ``target`` on success."""
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
+    remove_stale_staging(target)
+    prefix = f".{target.name}.tmp-{os.getpid()}-"
+    staging = Path(tempfile.mkdtemp(prefix=prefix, dir=target.parent))
     try:
         os.chmod(staging, 0o777 & ~_umask())  # mkdtemp makes it private; outputs are not
         yield staging
@@ -317,7 +388,12 @@ def write_report(result: StudyResult, out: str | os.PathLike[str]) -> Path:
     StudyFileError
         The folder cannot be written (see :func:`check_output_dir`).
     """
-    target = check_output_dir(out)
-    with _staging(target) as folder:
-        _write_all(result, folder)
+    made = missing_parents(out)
+    try:
+        target = check_output_dir(out)
+        with _staging(target) as folder:
+            _write_all(result, folder)
+    except BaseException:
+        remove_empty(made)
+        raise
     return target

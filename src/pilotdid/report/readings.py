@@ -60,22 +60,56 @@ TEMPLATES: Mapping[str, tuple[str, str]] = {
         "（{pair}）。最大方差膨胀因子为{vif_max}（{vif_var}，均值{vif_mean}），{vif_verdict}"
         "通常的临界值10，{mc}。",
     ),
+    "table2_one": (
+        "The correlation of {did} with the only control variable, {with_did}, is {r_did}. The "
+        "variance inflation factor is {vif_max}, {vif_verdict} the usual threshold of 10, so "
+        "multicollinearity is {mc}.",
+        "{did}与唯一的控制变量{with_did}的相关系数为{r_did}。方差膨胀因子为{vif_max}，{vif_verdict}"
+        "通常的临界值10，{mc}。",
+    ),
+    "table2_none": (
+        "The study lists no control variables, so there are no correlations between regressors "
+        "to check.",
+        "研究文件未设控制变量，无需检验解释变量之间的相关性。",
+    ),
     "matching": (
         "{method} matching ({mode}) kept {matched} of {treated} treated units and used {used} "
         "of {controls} control units; the PSM-DID sample has {rows} rows. The mean absolute "
         "standardised bias of the covariates fell from {bias_u}% to {bias_m}% and the pseudo-R² "
         "of the treatment model from {r2_u} to {r2_m}; after matching the likelihood-ratio test "
-        "of joint balance has {p_m} ({lr_verdict}).",
+        "of joint balance has {p_m} ({lr_verdict}).{quality}",
         "{method}匹配（{mode}）保留了{treated}个处理组个体中的{matched}个，使用了{controls}个对照组"
         "个体中的{used}个；PSM-DID样本共{rows}行。协变量的平均绝对标准化偏差由{bias_u}%降至"
         "{bias_m}%，处理方程的伪R²由{r2_u}降至{r2_m}；匹配后联合平衡性似然比检验{p_m}"
-        "（{lr_verdict}）。",
+        "（{lr_verdict}）。{quality}",
+    ),
+    "matching_partial": (
+        " Only {matched} of the {treated} treated units were matched; the other {lost} are off "
+        "common support or have no control within the caliper, so the PSM-DID estimates describe "
+        "these {matched} units, not all treated units.",
+        "仅{treated}个处理组个体中的{matched}个匹配成功，其余{lost}个不在共同支撑域内或在卡尺内"
+        "没有对照个体，因此PSM-DID估计结果仅代表这{matched}个个体，而非全部处理组个体。",
+    ),
+    "matching_partial_one": (
+        " Only {matched} of the {treated} treated units were matched; the remaining one is off "
+        "common support or has no control within the caliper, so the PSM-DID estimates describe "
+        "these {matched} units, not all treated units.",
+        "仅{treated}个处理组个体中的{matched}个匹配成功，其余1个不在共同支撑域内或在卡尺内"
+        "没有对照个体，因此PSM-DID估计结果仅代表这{matched}个个体，而非全部处理组个体。",
+    ),
+    "matching_worse": (
+        " Matching made balance worse for {worse}.",
+        "匹配使以下协变量的平衡性变差：{worse}。",
+    ),
+    "worse_item": (
+        "{var} (|bias| from {before}% to {after}%)",
+        "{var}（|标准化偏差|由{before}%升至{after}%）",
     ),
     "table3": (
-        "Without control variables the policy {dir1} {y} by {b1} (SE {se1}, {p1}). With the "
-        "controls the estimate is {b2} (SE {se2}, {p2}), {sig2}: the pilot policy {dir2} "
+        "Without control variables the estimate is {b1} (SE {se1}, {p1}). "
+        "{with_controls} the estimate is {b2} (SE {se2}, {p2}), {sig2}: the pilot policy {dir2} "
         "{y} by {b2_abs}, on {n2} observations with unit and time fixed effects (R² = {r2}).",
-        "不加入控制变量时，政策使{y}{dir1}{b1}（标准误{se1}，{p1}）。加入控制变量后估计值为"
+        "不加入控制变量时，估计值为{b1}（标准误{se1}，{p1}）。{with_controls}估计值为"
         "{b2}（标准误{se2}，{p2}），{sig2}：试点政策使{y}{dir2}{b2_abs}（{n2}个观测值，控制个体"
         "与时间固定效应，R² = {r2}）。",
     ),
@@ -94,11 +128,11 @@ TEMPLATES: Mapping[str, tuple[str, str]] = {
     ),
     "placebo": (
         "In {draws} placebo regressions with {kind}, the placebo coefficients average {mean} "
-        "(SD {sd}) and {share} of them are significant at the 10% level. The true estimate "
+        "(SD {sd}) and {share} of them are significant at the 10% level. The actual estimate "
         "{b} lies {where} of the placebo distribution: {beyond} of the draws are at least as "
         "large in absolute value, a randomization-inference {p_ri}.",
         "在{draws}次安慰剂回归中（{kind}），安慰剂系数的均值为{mean}（标准差{sd}），其中{share}在10%"
-        "的水平上显著。真实估计值{b}位于安慰剂分布的{where}：绝对值不小于它的安慰剂系数占{beyond}，"
+        "的水平上显著。实际估计值{b}位于安慰剂分布的{where}：绝对值不小于它的安慰剂系数占{beyond}，"
         "随机化推断{p_ri}。",
     ),
     "event": (
@@ -109,8 +143,9 @@ TEMPLATES: Mapping[str, tuple[str, str]] = {
         "{pretrend}。政策实施后系数的均值为{post_mean}，{n_post}个中有{post_sig}个在5%的水平上显著。",
     ),
     "mediator": (
-        "The policy {dir} {m} by {a} (SE {se}, {p}), {sig}, on {n} observations.",
-        "政策使{m}{dir}{a}（标准误{se}，{p}），{sig}（{n}个观测值）。",
+        "The estimate for {m} is {a} (SE {se}, {p}), {sig}: the policy {dir} {m} by {a_abs}, "
+        "on {n} observations.",
+        "政策对{m}的估计系数为{a}（标准误{se}，{p}），{sig}：政策使{m}{dir}{a_abs}（{n}个观测值）。",
     ),
     "split": (
         "Split by {by} ({rule}): the estimate is {b_hi} in the {g_hi} group ({p_hi}) and {b_lo} "
@@ -156,6 +191,7 @@ _WORDS: Mapping[str, tuple[str, str]] = {
     "mc_yes": ("a concern", "可能存在多重共线性"),
     "lr_ok": ("balance is not rejected", "不拒绝平衡性假设"),
     "lr_bad": ("balance is rejected at the 5% level", "在5%的水平上拒绝平衡性假设"),
+    "lr_na": ("the test could not be computed", "无法计算该检验"),
     "kind_units": ("randomly drawn fake treated units", "随机抽取伪处理组"),
     "kind_timing": ("randomly moved policy dates", "随机设定伪政策时间"),
     "kind_both": ("random fake treated units and dates", "随机抽取伪处理组与政策时间"),
@@ -169,12 +205,22 @@ _WORDS: Mapping[str, tuple[str, str]] = {
     "jointly_bad": ("significant", "显著"),
     "pretrend_ok": (", consistent with parallel pre-trends", "，支持平行趋势假设"),
     "pretrend_bad": (", a warning sign for parallel trends", "，平行趋势假设存疑"),
-    "mode_base_year": ("units matched once on pre-period covariates", "基期匹配"),
+    "mode_base_year": ("units matched once on base-period covariates", "基期匹配"),
     "mode_by_year": ("year by year", "逐年匹配"),
     "mode_pooled": ("pooled over all years", "混合匹配"),
     "method_nearest": ("Nearest-neighbour", "近邻"),
     "method_radius": ("Radius", "半径"),
     "method_kernel": ("Kernel", "核"),
+    "with_controls": ("With the controls", "加入控制变量后"),
+    "with_some_controls": (
+        "With the controls ({dropped} dropped as collinear with the fixed effects)",
+        "加入控制变量后（{dropped}因与固定效应共线被剔除）",
+    ),
+    "with_no_controls": (
+        "The controls ({dropped}) are all collinear with the fixed effects and were dropped, so "
+        "with them",
+        "控制变量（{dropped}）均与固定效应共线而被剔除，因此加入后",
+    ),
 }
 
 
@@ -258,6 +304,15 @@ def read_table2(result: StudyResult) -> Reading:
     vif_mean = _cell(vif, len(vif.body) - 1, 0) if vif is not None else float("nan")
     vif_var = vif.body.index[0] if vif is not None else ""
     high = vif_max >= 10
+    if not others:
+        return reading(TEMPLATES, "table2_none", lang)
+    if len(others) == 1:  # one control: no pair of controls, its VIF is the only one
+        return reading(
+            TEMPLATES, "table2_one", lang, did=_var(result, did), with_did=_var(result, names[1]),
+            r_did=num(r_did, f"table2.{did}.{names[1]}"), vif_max=num(vif_max, "vif.max"),
+            vif_verdict=_w("above" if high else "below", lang),
+            mc=_w("mc_yes" if high else "mc_no", lang),
+        )  # fmt: skip
     return reading(
         TEMPLATES, "table2", lang, did=_var(result, did), with_did=_var(result, names[j_did]),
         r_did=num(r_did, f"table2.{did}.{names[j_did]}"),
@@ -280,7 +335,9 @@ def read_matching(result: StudyResult) -> Reading | None:
         for stat in ("mean_bias", "pseudo_r2", "p_chi2")
     }
     lr_p = overall["Matched", "p_chi2"]
-    return reading(
+    verdict = "lr_na" if not np.isfinite(lr_p) else "lr_ok" if lr_p >= 0.05 else "lr_bad"
+    extra = _matching_quality(result, c, lang)
+    base = reading(
         TEMPLATES, "matching", lang, method=_w(f"method_{cfg.matching.method}", lang),
         mode=_w(f"mode_{cfg.matching.mode}", lang),
         matched=count(c["n_matched_treated"], "matching.n_matched_treated"),
@@ -292,9 +349,57 @@ def read_matching(result: StudyResult) -> Reading | None:
         bias_m=num(overall["Matched", "mean_bias"], "balance.matched.mean_bias"),
         r2_u=num(overall["Unmatched", "pseudo_r2"], "balance.unmatched.pseudo_r2"),
         r2_m=num(overall["Matched", "pseudo_r2"], "balance.matched.pseudo_r2"),
-        p_m=pval(lr_p, "balance.matched.p_chi2"),
-        lr_verdict=_w("lr_ok" if not lr_p < 0.05 else "lr_bad", lang),
+        p_m=pval(lr_p, "balance.matched.p_chi2") if np.isfinite(lr_p) else word("no p-value" if lang != "zh" else "无p值"),
+        lr_verdict=_w(verdict, lang), quality=word(""),
     )  # fmt: skip
+    if extra is None:
+        return base
+    values = {k: v for k, v in base.values.items() if k != "quality"} | dict(extra.values)
+    return Reading(base.template.replace("{quality}", extra.template), values)
+
+
+def _matching_quality(result: StudyResult, counts: Mapping[str, int], lang: str) -> Reading | None:
+    """Values of the ``{quality}`` field: treated units lost, covariates balanced worse."""
+    stage = result.matching
+    assert stage.balance is not None
+    parts: list[Reading] = []
+    matched, treated = int(counts["n_matched_treated"]), int(counts["n_treated"])
+    if matched < treated:
+        parts.append(reading(
+            TEMPLATES, "matching_partial" if treated - matched > 1 else "matching_partial_one", lang,
+            matched=count(matched, "matching.n_matched_treated"),
+            treated=count(treated, "matching.n_treated"),
+            lost=count(treated - matched, "matching.n_unmatched_treated"),
+        ))  # fmt: skip
+    bias = stage.balance.covariates["pct_bias"]
+    items: list[Reading] = []
+    for cov in dict.fromkeys(str(k[0]) for k in bias.index):
+        before, after = abs(float(bias[cov, "Unmatched"])), abs(float(bias[cov, "Matched"]))
+        if np.isfinite(before) and np.isfinite(after) and after > before:
+            key = f"balance.{cov}"
+            items.append(reading(
+                TEMPLATES, "worse_item", lang, var=_var(result, cov),
+                before=num(before, f"{key}.unmatched.abs_bias", 2),
+                after=num(after, f"{key}.matched.abs_bias", 2),
+            ))  # fmt: skip
+    if items:
+        values: dict[str, Any] = {}
+        texts = []
+        for i, item in enumerate(items):
+            t = item.template
+            for name, value in item.values.items():
+                t = t.replace("{" + name + "}", "{" + f"w{i}_{name}" + "}")
+                values[f"w{i}_{name}"] = value
+            texts.append(t)
+        joined = ("、" if lang == "zh" else "; ").join(texts)
+        head = TEMPLATES["matching_worse"][1 if lang == "zh" else 0]
+        parts.append(Reading(head.replace("{worse}", joined), values))
+    if not parts:
+        return None
+    merged: dict[str, Any] = {}
+    for part in parts:
+        merged |= dict(part.values)
+    return Reading("".join(part.template for part in parts), merged)
 
 
 def _coef(fit: FeolsResult, term: str, key: str) -> dict[str, Any]:
@@ -312,7 +417,7 @@ def read_table3(result: StudyResult) -> Reading:
         result.baseline.main_column,
     )
     one, two = _coef(first, did, f"table3.(1).{did}"), _coef(main, did, f"table3.({col}).{did}")
-    b1, b2 = float(first.coef()[did]), float(main.coef()[did])
+    b2 = float(main.coef()[did])
     common = {
         "y": _var(result, y), "b2": two["b"], "se2": two["se"], "p2": two["p"],
         "sig2": word(significance(float(two["p"].value), lang)),
@@ -323,9 +428,19 @@ def read_table3(result: StudyResult) -> Reading:
     if col == 1:  # no control variables: one headline column
         return reading(TEMPLATES, "table3_single", lang, **common)
     return reading(
-        TEMPLATES, "table3", lang, dir1=_w("raises" if b1 >= 0 else "lowers", lang),
-        b1=one["b"], se1=one["se"], p1=one["p"], **common,
+        TEMPLATES, "table3", lang, b1=one["b"], se1=one["se"], p1=one["p"],
+        with_controls=_with_controls(result, main, cfg.model.controls, lang), **common,
     )  # fmt: skip
+
+
+def _with_controls(result: StudyResult, main: FeolsResult, controls: Any, lang: str) -> Any:
+    """Return the "With the controls" phrase, naming controls the fixed effects absorbed."""
+    dropped = [c for c in controls if c in main.collinear]
+    if not dropped:
+        return _w("with_controls", lang)
+    names = ("、" if lang == "zh" else ", ").join(str(_var(result, c).shown) for c in dropped)
+    key = "with_no_controls" if len(dropped) == len(controls) else "with_some_controls"
+    return _w(key, lang, dropped=names)
 
 
 def read_exclusions(result: StudyResult) -> list[Reading]:
@@ -431,7 +546,8 @@ def read_mechanisms(result: StudyResult) -> list[Reading]:
             key = f"table4.{m}.{did}"
             out.append(reading(
                 TEMPLATES, "mediator", lang, m=_var(result, m), dir=_w("raises" if a >= 0 else "lowers", lang),
-                a=num(a, f"{key}.estimate"), se=num(float(row["se_a"]), f"{key}.se"),
+                a=num(a, f"{key}.estimate"), a_abs=num(abs(a), f"{key}.abs_estimate"),
+                se=num(float(row["se_a"]), f"{key}.se"),
                 p=pval(p, f"{key}.p"), sig=word(significance(p, lang)),
                 n=count(int(row["nobs"]), f"{key}.nobs"),
             ))  # fmt: skip

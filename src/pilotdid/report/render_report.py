@@ -73,7 +73,7 @@ def _why(result: StudyResult, enabled: bool, listed: bool, what: tuple[str, str]
     return ""
 
 
-def report_sections(result: StudyResult) -> list[Section]:
+def report_sections(result: StudyResult, messages: Sequence[str] = ()) -> list[Section]:
     """Return the report's sections in the paper's order, with what each shows."""
     cfg = result.study.config
     lang = cfg.report.language
@@ -83,13 +83,14 @@ def report_sections(result: StudyResult) -> list[Section]:
     event = readings.read_event_study(result)
     out = [
         Section("data", h("sec_data"), [readings.read_data(result)],
-                extra_html=_notes_list(result.panel.notes + result.matching.notes)),
+                extra_html=_notes_list(result.panel.notes + result.matching.notes, lang)),
         Section("table1", h("sec_table1"), [readings.read_table1(result)], ["table1"]),
         Section("table2", h("sec_table2"), [readings.read_table2(result)], ["table2", "vif"]),
         Section("matching", h("sec_matching"), [matching] if matching else [],
                 ["balance", "balance_overall"], ["figure_pscore", "figure_support", "figure_bias"],
                 "" if matching else _why(result, False, True, ("", ""))),
-        Section("table3", h("sec_table3"), [readings.read_table3(result)], ["table3"]),
+        Section("table3", h("sec_table3" if result.matching.result is not None else "sec_table3_did"),
+                [readings.read_table3(result)], ["table3"]),
         Section("placebo", h("sec_placebo"), [placebo] if placebo else [], (), ["figure1"],
                 "" if placebo else _why(result, False, True, ("", ""))),
         Section("event", h("sec_event"), [event] if event else [], ["event_table"], ["figure2"],
@@ -97,7 +98,7 @@ def report_sections(result: StudyResult) -> list[Section]:
         Section("exclusions", h("sec_exclusions"), readings.read_exclusions(result),
                 not_run="" if cfg.exclusions else _why(result, True, False, ("exclusions", "剔除样本"))),
         Section("table4", h("sec_table4"), readings.read_mechanisms(result), _keys(result, "table4"),
-                extra_html=_notes_list(result.mechanisms.notes if result.mechanisms else ()),
+                extra_html=_notes_list(result.mechanisms.notes if result.mechanisms else (), lang),
                 not_run="" if result.mechanisms else _why(
                     result, cfg.mechanisms.enabled or cfg.heterogeneity.enabled,
                     bool(cfg.mechanisms.mediators or cfg.heterogeneity.split_by),
@@ -111,7 +112,10 @@ def report_sections(result: StudyResult) -> list[Section]:
     truth = readings.read_truth(result)
     if truth is not None:
         out.append(Section("truth", h("sec_truth"), [truth], ["truth"]))
-    out.append(Section("repro", h("sec_repro"), tables=["drops"], extra_html=_repro(result)))
+    warned = f"<h3>{escape(h('messages'))}</h3>{_notes_list(messages, lang)}" if messages else ""
+    out.append(
+        Section("repro", h("sec_repro"), tables=["drops"], extra_html=warned + _repro(result))
+    )
     return out
 
 
@@ -124,9 +128,13 @@ def _keys(result: StudyResult, stem: str, figures: bool = False) -> list[str]:
     return [stem if i == 0 else f"{stem}_{i + 1}" for i in range(n)]
 
 
-def _notes_list(notes: Sequence[str]) -> str:
+def _notes_list(notes: Sequence[str], lang: str = "en") -> str:
     if not notes:
         return ""
+    if lang == "zh":
+        from pilotdid.report.notes_zh import zh_note
+
+        notes = [zh_note(n) for n in notes]
     items = "".join(f"<li>{escape(n)}</li>" for n in dict.fromkeys(notes))
     return f'<ul class="notes">{items}</ul>'
 
@@ -197,7 +205,10 @@ def _section_html(
 
 
 def render_report(
-    result: StudyResult, tables: Mapping[str, Table], pngs: Mapping[str, bytes]
+    result: StudyResult,
+    tables: Mapping[str, Table],
+    pngs: Mapping[str, bytes],
+    messages: Sequence[str] | None = None,
 ) -> str:
     """Render the whole report as one HTML document.
 
@@ -209,6 +220,8 @@ def render_report(
         Every table by key (the result's tables plus the drops and truth tables).
     pngs : mapping of str to bytes
         PNG bytes of each figure by key (inlined as base64).
+    messages : sequence of str, optional
+        Warnings raised during the run and while drawing the figures (default: the result's).
 
     Returns
     -------
@@ -217,7 +230,7 @@ def render_report(
     """
     cfg = result.study.config
     lang = cfg.report.language
-    sections = report_sections(result)
+    sections = report_sections(result, result.messages if messages is None else messages)
     title = escape(cfg.study.title)
     toc = "".join(f'<li><a href="#{s.key}">{escape(s.heading)}</a></li>' for s in sections)
     banner = (

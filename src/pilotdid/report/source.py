@@ -64,6 +64,10 @@ class StudyOutputs(Protocol):
         """The moderation stage, if run."""
 
     @property
+    def messages(self) -> tuple[str, ...]:
+        """Warnings and notes raised while the stages ran, one line each."""
+
+    @property
     def timings(self) -> Mapping[str, float]:
         """Seconds per stage."""
 

@@ -105,15 +105,17 @@ def exclude(
     ------
     PanelError
         When the frame is empty, a column is missing or holds inf or -inf, no requested value
-        occurs, or nothing would remain.
+        occurs, nothing would remain, or (with ``treat``) no treated observation would remain.
 
     Examples
     --------
     >>> import pandas as pd
-    >>> df = pd.DataFrame({"city": [1, 1, 2, 2], "province": [15, 15, 32, 32], "treat": [1, 1, 0, 0]})
+    >>> df = pd.DataFrame(
+    ...     {"city": [1, 1, 2, 2, 3, 3], "province": [15, 15, 32, 32, 32, 32], "treat": [1, 1, 0, 0, 1, 1]}
+    ... )
     >>> ex = exclude(df, "province", [15], unit="city", treat="treat")
-    >>> ex.dropped_rows, ex.dropped_units, ex.dropped_treated_units
-    (2, (1,), (1,))
+    >>> ex.dropped_rows, len(ex.dropped_units), len(ex.dropped_treated_units)
+    (2, 1, 1)
     """
     for column in (by, unit, treat):
         if column is not None and column not in data.columns:
@@ -132,6 +134,8 @@ def exclude(
     kept = data.loc[~drop].copy()
     gone_units = _gone(data, kept, unit)
     treated = _treated(data, unit, treat, gone_units)
+    if treat is not None:
+        _check_treated_left(data, kept, by, wanted, unit, treat)
     return Exclusion(
         data=kept,
         by=by,
@@ -167,3 +171,28 @@ def _treated(
         return ()
     flags = data.groupby(unit)[treat].max()
     return tuple(u for u in gone if flags.get(u, 0) == 1)
+
+
+def _check_treated_left(
+    data: pd.DataFrame,
+    kept: pd.DataFrame,
+    by: str,
+    wanted: tuple[object, ...],
+    unit: str | None,
+    treat: str,
+) -> None:
+    """Refuse an exclusion that leaves no treated observation (the DID would have no treated group)."""
+    flags = pd.to_numeric(kept[treat], errors="coerce").fillna(0)
+    if bool((flags != 0).any()):
+        return
+    before = pd.to_numeric(data[treat], errors="coerce").fillna(0) != 0
+    count = (
+        f"all {data.loc[before, unit].nunique():,} treated units"
+        if unit is not None
+        else f"all {int(before.sum()):,} treated rows"
+    )
+    raise PanelError(
+        f"excluding {by} in {list(wanted)} removes {count}, so the DID on the remaining sample "
+        f"has no treated group ({treat} is 0 in every row left); exclude fewer values or drop "
+        "this exclusion"
+    )

@@ -18,7 +18,7 @@ _LABELS = {
         "x": "Placebo coefficient",
         "density": "Kernel density",
         "p": "p-value",
-        "true": "True estimate",
+        "true": "Actual estimate",
         "ref": "p = 0.1",
         "title": "Placebo test: {n:,} random draws ({kind})",
     },
@@ -26,11 +26,14 @@ _LABELS = {
         "x": "安慰剂估计系数",
         "density": "核密度",
         "p": "p 值",
-        "true": "真实估计值",
+        "true": "实际估计值",
         "ref": "p = 0.1",
         "title": "安慰剂检验：{n:,} 次随机抽样（{kind}）",
     },
 }
+
+
+_KINDS_ZH = {"units": "随机个体", "timing": "随机时间", "both": "随机个体与时间"}
 
 
 def placebo_figure(result: PlaceboResult, *, language: str = "en") -> Figure:
@@ -73,6 +76,7 @@ def placebo_figure(result: PlaceboResult, *, language: str = "en") -> Figure:
     twin.set_ylabel(labels["p"])
     handles = ax.get_legend_handles_labels()[0] + twin.get_legend_handles_labels()[0]
     ax.legend(handles=handles, loc="upper left", frameon=False, fontsize=8)
-    ax.set_title(labels["title"].format(n=result.n_draws, kind=result.kind), fontsize=10)
+    kind = _KINDS_ZH.get(result.kind, result.kind) if language == "zh" else result.kind
+    ax.set_title(labels["title"].format(n=result.n_draws, kind=kind), fontsize=10)
     fig.tight_layout()
     return fig

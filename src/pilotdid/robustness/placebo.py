@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass, replace
@@ -10,15 +11,17 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from pilotdid.errors import EstimationError, PanelError, did_you_mean
+from pilotdid.errors import EstimationError, PanelError, PilotdidWarning, did_you_mean
 from pilotdid.estimation.batched import BatchedFit, PartialledModel, batched_fit, partial_out
 from pilotdid.estimation.design import Design, build_design
 from pilotdid.estimation.feols import VcovSpec, cluster_codes, parse_vcov
 from pilotdid.estimation.formula import parse_formula
 from pilotdid.estimation.unit_batched import prepare_unit_level, unit_level_fit
+from pilotdid.memory import placebo_bytes, require_memory
 from pilotdid.options import PlaceboKind, validate_option
 from pilotdid.panel.adoption import adoption_cohorts
 from pilotdid.panel.frames import check_frame
+from pilotdid.panel.identification import did_design_problem
 from pilotdid.robustness.assignments import draw_both, draw_timing, draw_units, enumerate_units
 from pilotdid.robustness.placebo_result import PlaceboResult
 
@@ -145,16 +148,41 @@ def placebo(
     used = [unit, time, weights, *cluster, *formula.fixef_columns]
     check_frame(data, used, where="placebo", keys=(unit, time), unique_keys=True)
     spec = _Spec(
-        data, fml, unit, time, cohort, treatment or formula.rhs_terms[0], weights, vkind, cluster
+        data,
+        fml,
+        unit,
+        time,
+        cohort,
+        treatment or formula.rhs_names[0] or formula.rhs_terms[0],
+        weights,
+        vkind,
+        cluster,
     )
     full = _sample(spec, data)
+    _check_design(full, spec)
+    if not exhaustive:
+        require_memory(
+            placebo_bytes(int(draws), full.units.size, kind),
+            f"placebo draws = {int(draws):,} over {full.units.size:,} units",
+            "use fewer draws (500 to 10,000 is usual; the p-value's precision grows with the "
+            "square root of the draws)",
+            EstimationError,
+        )
     fit_full = _fitter(spec, full)
     true_fit = fit_full(full.cohorts[None, :], False)
+    if not np.isfinite(true_fit.coef[0]):
+        raise EstimationError(
+            f"the observed {spec.treatment!r} coefficient of {fml!r} cannot be estimated: "
+            f"{spec.treatment!r} has no variation left after the fixed effects and the controls "
+            "(it is collinear with them), so there is no estimate for the placebo draws to be "
+            "compared with; drop the control that duplicates it or check the treatment coding"
+        )
     cohorts = _placebo_cohorts(full.cohorts, n_treated, kind, unit)
     rng = np.random.default_rng(seed)
     sample, assignments = _draws(spec, replace(full, cohorts=cohorts), kind, draws, exhaustive, rng)
     fit_draws = fit_full if sample.design is full.design else _fitter(spec, sample)
     fits = fit_draws(assignments, progress)
+    _check_draws(fits, spec.treatment, kind)
     return PlaceboResult.from_fits(
         true_fit=true_fit,
         fits=fits,
@@ -286,6 +314,38 @@ def _check_treatment(sample: _Sample, spec: _Spec) -> None:
         raise EstimationError(
             f"treatment {spec.treatment!r} differs from 1[time >= {spec.cohort}] in {mismatch} rows; the "
             f"placebo redraws {spec.treatment!r} from the cohorts, so both must describe the same design"
+        )
+
+
+def _check_design(sample: _Sample, spec: _Spec) -> None:
+    """Refuse a design without a comparison group or without pre/post periods, naming the cause."""
+    first = np.full(sample.units.size, np.inf)
+    last = np.full(sample.units.size, -np.inf)
+    np.minimum.at(first, sample.unit_index, sample.time)
+    np.maximum.at(last, sample.unit_index, sample.time)
+    problem = did_design_problem(
+        sample.cohorts, first, last, units=sample.units, unit=spec.unit, treatment=spec.treatment
+    )
+    if problem:
+        raise EstimationError(f"placebo test of {spec.fml!r}: {problem}")
+
+
+def _check_draws(fits: BatchedFit, treatment: str, kind: str) -> None:
+    """Refuse a run whose draws are all undefined; warn with the count when some are."""
+    failed = int((~np.isfinite(fits.coef) | ~np.isfinite(fits.se)).sum())
+    if failed == fits.coef.size:
+        raise EstimationError(
+            f"none of the {failed:,} placebo draws could be estimated: every fake {treatment!r} "
+            f"is collinear with the fixed effects and controls (kind={kind!r}); the test has no "
+            "reference distribution; try kind='units' or a sample with more periods"
+        )
+    if failed:
+        warnings.warn(
+            f"{failed:,} of {fits.coef.size:,} placebo draws could not be estimated (the fake "
+            f"{treatment!r} was collinear with the fixed effects and controls); they are left "
+            "out of the randomization-inference p-values (PlaceboResult.n_failed)",
+            PilotdidWarning,
+            stacklevel=3,
         )
 
 

@@ -48,6 +48,9 @@ class PlaceboResult:
         Observations in each placebo regression.
     df_t : float
         Degrees of freedom of each draw's t-test.
+    n_failed : int
+        Draws whose fake treatment was collinear with the fixed effects and controls (NaN
+        coefficient); they are left out of the p-values.
     """
 
     draws: pd.DataFrame
@@ -63,6 +66,7 @@ class PlaceboResult:
     n_treated: int
     nobs: int
     df_t: float
+    n_failed: int = 0
 
     @classmethod
     def from_fits(cls, *, true_fit: BatchedFit, fits: BatchedFit, **fields: Any) -> PlaceboResult:
@@ -85,6 +89,7 @@ class PlaceboResult:
             p_ri_coef=_ri_pvalue(draws["coef"].to_numpy(), float(estimate["coef"]), exhaustive),
             p_ri_t=_ri_pvalue(draws["t"].to_numpy(), float(estimate["t"]), exhaustive),
             df_t=fits.df_t,
+            n_failed=int((~np.isfinite(draws["coef"]) | ~np.isfinite(draws["se"])).sum()),
             **fields,
         )
 
@@ -107,6 +112,7 @@ class PlaceboResult:
             f"mean {coefs.mean():.3g}, sd {coefs.std():.3g}; {self.share_significant(0.1):.1%} of draws "
             f"significant at 10%; randomization-inference p = {self.p_ri_coef:.3g} (coefficient), "
             f"{self.p_ri_t:.3g} (t)"
+            + (f"; {self.n_failed:,} draws not estimable, left out" if self.n_failed else "")
         )
 
     def __str__(self) -> str:
@@ -136,6 +142,8 @@ class PlaceboResult:
 
 def _ri_pvalue(values: np.ndarray, observed: float, exhaustive: bool) -> float:
     finite = values[np.isfinite(values)]
+    if not np.isfinite(observed) or finite.size == 0:
+        return float("nan")  # undefined, never 1.0 ("passes") nor 1/(1+R) ("significant")
     # a relative tolerance keeps the observed assignment itself counted as "as extreme"
     extreme = int(np.sum(np.abs(finite) >= abs(observed) * (1 - 1e-12)))
     if exhaustive:

@@ -19,9 +19,11 @@ from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from pilotdid.report.messages import capture
 from pilotdid.study import stages
 from pilotdid.study.config import Study, load_study
 from pilotdid.study.prepare import DropRecord, PreparedPanel, prepare_panel
+from pilotdid.study.sample_checks import check_sample
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -120,6 +122,8 @@ class StudyResult:
         Seconds per stage.
     versions : mapping of str to str
         Python and package versions.
+    messages : tuple of str
+        Python warnings raised by the stages, one line each (``"placebo: ..."``).
     """
 
     study: Study
@@ -133,6 +137,7 @@ class StudyResult:
     moderation: ModerationStage | None
     timings: Mapping[str, float] = field(default_factory=dict)
     versions: Mapping[str, str] = field(default_factory=dict)
+    messages: tuple[str, ...] = ()
 
     @property
     def sample(self) -> pd.DataFrame:
@@ -221,13 +226,15 @@ class _Clock:
     def __init__(self, hook: ProgressHook | None) -> None:
         self.hook = hook
         self.timings: dict[str, float] = {}
+        self.messages: list[str] = []
 
     def run(self, name: str, work: Callable[[], Any]) -> Any:
         i = STAGES.index(name) + 1
         if self.hook:
             self.hook(i, len(STAGES), name, None)
         start = time.perf_counter()
-        value = work()
+        with capture(name, self.messages):  # warnings become messages, not terminal output
+            value = work()
         self.timings[name] = time.perf_counter() - start
         if self.hook:
             self.hook(i, len(STAGES), name, self.timings[name])
@@ -283,7 +290,7 @@ def run_study(
     tables: dict[str, Table] = clock.run(
         "descriptives", lambda: stages.descriptive_tables(cfg, panel)
     )
-    matching = clock.run("matching", lambda: stages.run_matching(cfg, panel))
+    matching = clock.run("matching", lambda: _matched(study, panel))
     if matching.balance is not None:
         tables["balance"] = matching.balance.to_table(title=_title("balance", cfg))
         tables["balance_overall"] = matching.balance.overall_table(
@@ -306,8 +313,14 @@ def run_study(
     return StudyResult(
         study=study, panel=panel, tables=tables, matching=matching, baseline=baseline,
         placebo=placebo, event_study=event, mechanisms=mech, moderation=moderation,
-        timings=dict(clock.timings), versions=package_versions(),
+        timings=dict(clock.timings), versions=package_versions(), messages=tuple(clock.messages),
     )  # fmt: skip
+
+
+def _matched(study: Study, panel: PreparedPanel) -> stages.MatchingStage:
+    matching = stages.run_matching(study.config, panel)
+    check_sample(study, matching)
+    return matching
 
 
 def _title(key: str, cfg: Any) -> str:

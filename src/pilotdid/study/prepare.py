@@ -143,7 +143,22 @@ def _missing_columns(cfg: StudyConfig, columns: pd.Index) -> list[str]:
         f"{key}: column {name!r} is not in the data{did_you_mean(name, pool)}"
         for key, name in column_references(cfg)
         if name not in columns
-    ]
+    ] + _unquotable_names(cfg)
+
+
+def _unquotable_names(cfg: StudyConfig) -> list[str]:
+    """Names a formula cannot hold: a backtick anywhere, '^' in a fixed-effect or cluster column."""
+    factors = {"data.unit", "data.time", "model.cluster"}
+    out = []
+    for key, name in column_references(cfg):
+        if "`" in name:
+            out.append(f"{key}: column name {name!r} contains a backtick (`); rename the column")
+        elif "^" in name and (key in factors or key.startswith("model.fixed_effects")):
+            out.append(
+                f"{key}: column name {name!r} contains '^', which joins interacted fixed "
+                "effects; rename the column"
+            )
+    return out
 
 
 def _roster(study: Study, problems: list[str]) -> Any:
@@ -280,6 +295,93 @@ def _treat(
     return out
 
 
+def memory_problems(cfg: StudyConfig, n_rows: int, n_units: int) -> list[str]:
+    """Return the requests of the study file that need more memory than the machine has.
+
+    Parameters
+    ----------
+    cfg : StudyConfig
+        The study.
+    n_rows, n_units : int
+        Size of the panel after the filters (an upper bound of every stage's sample).
+
+    Returns
+    -------
+    list of str
+        ``"placebo.draws: ..."`` lines (empty when everything fits).
+    """
+    from pilotdid.errors import PilotdidError
+    from pilotdid.memory import (
+        bootstrap_bytes,
+        matching_bytes,
+        permutation_bytes,
+        placebo_bytes,
+        require_memory,
+    )
+
+    checks = []
+    if cfg.placebo.enabled:
+        draws = cfg.placebo.draws
+        checks.append(
+            (
+                "placebo.draws",
+                placebo_bytes(draws, n_units, cfg.placebo.kind),
+                f"{draws:,} placebo draws over {n_units:,} units",
+                "use fewer draws",
+            )
+        )
+    het = cfg.heterogeneity
+    if het.enabled and het.split_by and het.test in ("both", "permutation"):
+        r = het.permutations
+        checks.append(
+            (
+                "heterogeneity.permutations",
+                permutation_bytes(r, n_units),
+                f"{r:,} permutations over {n_units:,} units",
+                "use fewer permutations",
+            )
+        )
+    mech = cfg.mechanisms
+    if mech.enabled and mech.mediators and mech.method == "three_step" and mech.bootstrap:
+        b, width = mech.bootstrap, 3 + len(cfg.model.controls)
+        checks.append(
+            (
+                "mechanisms.bootstrap",
+                bootstrap_bytes(b, n_units, n_units, width),
+                f"{b:,} bootstrap samples of {n_units:,} units",
+                "use fewer bootstrap samples",
+            )
+        )
+    m = cfg.matching
+    if m.enabled and m.method == "nearest":
+        checks.append(("matching.neighbors", matching_bytes(m.neighbors, n_rows),
+                       f"{m.neighbors:,} neighbours over {n_rows:,} rows",
+                       "use fewer neighbours"))  # fmt: skip
+    out = []
+    for key, needed, what, fix in checks:
+        try:
+            require_memory(needed, what, fix)
+        except PilotdidError as exc:
+            out.append(f"{key}: {exc}")
+    return out
+
+
+def _design_problem(cfg: StudyConfig, treatment: TreatmentAssignment) -> str | None:
+    """Why the study's DID cannot be estimated (every unit treated, no pre/post period), if so."""
+    from pilotdid.panel.identification import did_design_problem
+
+    data, names = treatment.data, cfg.treatment.names
+    per_unit = data.groupby(cfg.unit, sort=False)
+    seen = per_unit[cfg.time].agg(["min", "max"]).to_numpy(dtype=float)
+    cohort = per_unit[names.cohort].first().to_numpy(dtype=float, na_value=np.nan)
+    report = treatment.report
+    if report.post == "common" and report.post_common is not None:
+        cohort = np.where(np.isnan(cohort), np.nan, float(report.post_common))
+    return did_design_problem(
+        cohort, seen[:, 0], seen[:, 1], unit=str(cfg.unit), treatment=names.did
+    )
+
+
 def prepare_panel(study: Study) -> PreparedPanel:
     """Load the panel, check the study file against it, apply the filters and the treatment.
 
@@ -321,7 +423,13 @@ def prepare_panel(study: Study) -> PreparedPanel:
     report = check_panel(
         frame, cfg.unit, cfg.time, numeric=numeric_columns(cfg), required=required
     ).raise_if_invalid()
+    problems = memory_problems(cfg, len(frame), int(frame[cfg.unit].nunique()))
+    if problems:
+        raise study_error(study.name, problems)
     treatment = _treat(study, frame, adoption, notes)
+    design = _design_problem(cfg, treatment)
+    if design:
+        raise study_error(study.name, [f"{_source_key(cfg)}: {design}"])
     return PreparedPanel(
         data=treatment.data,
         n_loaded=n_loaded,

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from pilotdid.errors import PilotdidWarning
+from pilotdid.estimation.formula import build_formula, cluster_argument
 from pilotdid.study.config import StudyConfig
 from pilotdid.study.prepare import DropRecord, PreparedPanel
 from pilotdid.tables.labels import Labels
@@ -55,14 +56,13 @@ def make_labels(cfg: StudyConfig) -> Labels:
 def vcov_spec(cfg: StudyConfig) -> Any:
     """Return the variance argument of :func:`pilotdid.feols` for ``model.vcov``."""
     if cfg.model.vcov == "cluster":
-        return {"CRV1": str(cfg.model.cluster)}
+        return cluster_argument([str(cfg.model.cluster)])
     return cfg.model.vcov
 
 
 def formula(cfg: StudyConfig, outcome: str, rhs: list[str]) -> str:
-    """``outcome ~ rhs | fixed effects`` in fixest syntax."""
-    fixef = " + ".join(cfg.model.fixed_effects or [])
-    return f"{outcome} ~ {' + '.join(rhs)}" + (f" | {fixef}" if fixef else "")
+    """``outcome ~ rhs | fixed effects`` in fixest syntax (every name quoted: names are not code)."""
+    return build_formula(outcome, rhs, cfg.model.fixed_effects or [])
 
 
 def descriptive_tables(cfg: StudyConfig, panel: PreparedPanel) -> dict[str, Table]:
@@ -236,7 +236,8 @@ def baseline_models(cfg: StudyConfig, matching: MatchingStage) -> BaselineStage:
     for i, sub in enumerate(exclusions):
         cause = f"exclusion: {sub.label} ({sub.by} in {list(sub.values)})"
         drops.append(DropRecord(f"Table 3 ({offset + i + 1})", cause, sub.dropped_rows))
-    table = etable(models, labels=make_labels(cfg), language=lang, title=text("table3", lang),
+    title = text("table3" if matching.result is not None else "table3_did", lang)
+    table = etable(models, labels=make_labels(cfg), language=lang, title=title,
                    notes=_sample_note(cfg, matching))  # fmt: skip
     return BaselineStage(models, tuple(exclusions), tuple(drops), table, main_title)
 
@@ -245,11 +246,15 @@ def _sample_note(cfg: StudyConfig, matching: MatchingStage) -> list[str]:
     lang, rows = cfg.report.language, f"{len(matching.sample):,}"
     if matching.result is None:
         return [text("sample_full", lang, rows=rows)]
-    m = cfg.matching
+    m, c = cfg.matching, matching.result.counts
     how = text(f"sample_{m.sample}", lang)
-    return [
-        text("sample_psm", lang, how=how, method=m.method, mode=m.mode.replace("_", " "), rows=rows)
-    ]
+    n, kept = int(c["n_treated"]), int(c["n_matched_treated"])
+    if kept < n:
+        who = text("who_part", lang, m=f"{kept:,}", n=f"{n:,}")
+    else:
+        who = text("who_one", lang) if n == 1 else text("who_all", lang, n=f"{n:,}")
+    method, mode = text(f"method_{m.method}", lang), text(f"mode_{m.mode}", lang)
+    return [text("sample_psm", lang, how=how, method=method, mode=mode, rows=rows, who=who)]
 
 
 def run_placebo(cfg: StudyConfig, matching: MatchingStage) -> PlaceboResult | None:

@@ -34,6 +34,12 @@ def atomic_write(path: str | os.PathLike[str], write: Callable[[Path], None]) ->
     target = Path(path)
     folder = target.parent
     if not folder.is_dir():
+        blocker = _file_in_the_way(folder)
+        if blocker is not None:
+            raise PilotdidError(
+                f"cannot write {str(target)!r}: {str(blocker)!r} is a file, not a folder; "
+                "choose another path or rename that file."
+            )
         raise PilotdidError(
             f"cannot write {str(target)!r}: folder {str(folder)!r} does not exist; create it first."
         )
@@ -50,6 +56,14 @@ def atomic_write(path: str | os.PathLike[str], write: Callable[[Path], None]) ->
             tmp.unlink()
         raise
     return target
+
+
+def _file_in_the_way(folder: Path) -> Path | None:
+    """Return the nearest existing ancestor of ``folder`` when it is a file (not a folder)."""
+    for candidate in (folder, *folder.parents):
+        if candidate.exists():
+            return None if candidate.is_dir() else candidate
+    return None
 
 
 def atomic_write_text(path: str | os.PathLike[str], text: str) -> Path:

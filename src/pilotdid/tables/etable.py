@@ -109,6 +109,44 @@ def _vcov_note(summaries: list[ModelSummary], below: str, labels: Labels) -> str
     return f"{base}, {vcov}" if below == "se" else f"{base}; standard errors {vcov}"
 
 
+def collinear_notes(summaries: Sequence[ModelSummary], labels: Labels) -> list[str]:
+    """Return notes naming the regressors each model dropped as collinear, and why.
+
+    A control absorbed by the fixed effects (a time-invariant control under unit fixed effects)
+    leaves its column identical to the model without it; the note says so instead of letting
+    the column read "with controls". Models are named ``(1)``, ``(2)`` ... when not all dropped it.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> c = pd.DataFrame(columns=["estimate", "std_error", "statistic", "p_value", "conf_low", "conf_high"])
+    >>> m = ModelSummary(c, "y", collinear=("lpop",), absorbed=("lpop",))
+    >>> collinear_notes([ModelSummary(c, "y"), m], Labels())
+    ['Dropped as collinear with the fixed effects: lpop in (2)']
+    """
+    notes = []
+    zh = labels.language == "zh"
+    for key, pick in (
+        ("dropped_fe", lambda s: s.absorbed),
+        ("dropped_other", lambda s: tuple(n for n in s.collinear if n not in s.absorbed)),
+    ):
+        users: dict[str, list[int]] = {}
+        for i, s in enumerate(summaries):
+            for name in pick(s):
+                users.setdefault(name, []).append(i + 1)
+        if not users:
+            continue
+        parts = []
+        for name, models in users.items():
+            shown = labels.var(name)
+            if len(models) < len(summaries):
+                where = ("、" if zh else ", ").join(f"({m})" for m in models)
+                shown = f"{shown}（{where}）" if zh else f"{shown} in {where}"
+            parts.append(shown)
+        notes.append(labels.text(key, names=("、" if zh else ", ").join(parts)))
+    return notes
+
+
 def _controls_spec(controls: Any, labels: Labels) -> dict[str, list[str]]:
     if controls is None:
         return {}
@@ -236,6 +274,7 @@ def etable(
             auto.append(_vcov_note(summaries, below, lab))
         if spec.levels:
             auto.append(stars_note(spec.levels, lab.language))
+        auto += collinear_notes(summaries, lab)
     return Table(
         body,
         title=title,

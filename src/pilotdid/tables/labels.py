@@ -73,6 +73,14 @@ FIXED_TEXTS: Mapping[str, tuple[str, str]] = {
     "corr_note_plain": ("{method} correlation coefficients", "{method}相关系数"),
     "pairwise": ("N = {n} (pairwise deletion)", "N = {n}（成对删除）"),
     "clause_sep": ("; ", "；"),
+    "dropped_fe": (
+        "Dropped as collinear with the fixed effects: {names}",
+        "因与固定效应共线而剔除：{names}",
+    ),
+    "dropped_other": (
+        "Dropped as collinear with other regressors: {names}",
+        "因与其他解释变量共线而剔除：{names}",
+    ),
     "welch_note": (
         "Difference = {a} − {b}; p-value of Welch's t-test (unequal variances); N = {na} / {nb}",
         "差异 = {a} − {b}；p值来自Welch t检验（不假定方差相等）；N = {na} / {nb}",

@@ -1,0 +1,149 @@
+"""Memory a simulation request will allocate, checked before it starts.
+
+Placebo draws, permutations, bootstrap samples and matching neighbours are vectorised: the
+engines chunk the regressions, but some tables hold one row per draw for the whole run (the
+``R × N`` fake adoption dates a :class:`~pilotdid.robustness.placebo_result.PlaceboResult` keeps,
+the ``R × N`` group labels of a permutation test, the ``B × clusters`` bootstrap counts, the
+``n × k`` neighbour columns of a match). A request such as ``draws = 10**9`` would end in a bare
+``MemoryError`` after minutes; these estimators size what is actually allocated and
+:func:`require_memory` refuses a request larger than the machine's memory, with the numbers and
+a fix. A request that is only slow but fits is never refused.
+
+Each estimate counts the arrays that live at the same time at the peak, in bytes (float64 and
+int64 are 8 bytes), plus the bounded working set of the chunked engines.
+"""
+
+from __future__ import annotations
+
+import os
+
+from pilotdid.errors import PilotdidError
+
+__all__ = [
+    "bootstrap_bytes",
+    "matching_bytes",
+    "permutation_bytes",
+    "placebo_bytes",
+    "require_memory",
+    "total_memory",
+]
+
+_ITEM = 8  # bytes of a float64 / int64
+#: Working set of one chunk of the placebo engines (n × R block, a few copies; per-unit tables).
+_PLACEBO_CHUNK = 6 * (1 << 23) * _ITEM
+#: Working set of one chunk of the permutation engine (draw × unit × regressor blocks).
+_PERMUTATION_CHUNK = 4 * (1 << 22) * _ITEM
+#: Share of the machine's memory a request may use.
+_SHARE = 0.9
+
+
+def total_memory() -> int | None:
+    """Return the machine's physical memory in bytes, or ``None`` when it cannot be read.
+
+    Uses :mod:`psutil` when installed, else ``os.sysconf`` (Linux, macOS).
+    """
+    try:
+        import psutil
+
+        return int(psutil.virtual_memory().total)
+    except ImportError:
+        pass
+    try:
+        return int(os.sysconf("SC_PAGE_SIZE")) * int(os.sysconf("SC_PHYS_PAGES"))
+    except (AttributeError, ValueError, OSError):
+        return None
+
+
+def placebo_bytes(draws: int, n_units: int, kind: str = "units") -> int:
+    """Peak memory of :func:`pilotdid.placebo` with ``draws`` draws over ``n_units`` units.
+
+    The ``R × N`` table of fake adoption dates is drawn up front (one copy for ``"units"``; the
+    mixed placebo also draws an ``R × N`` table of dates and combines the two) and kept in the
+    result; the draws are then estimated in bounded chunks.
+
+    Examples
+    --------
+    >>> placebo_bytes(10**9, 280) > 2 * 10**12
+    True
+    """
+    copies = {"units": 2, "timing": 2, "both": 4}.get(kind, 4)
+    return copies * draws * n_units * _ITEM + 6 * draws * _ITEM + _PLACEBO_CHUNK
+
+
+def permutation_bytes(permutations: int, n_units: int, n_groups: int = 2) -> int:
+    """Peak memory of the heterogeneity permutation test (labels ``R × N`` kept in the result).
+
+    Examples
+    --------
+    >>> permutation_bytes(1000, 280) < 10**8
+    True
+    """
+    return (
+        2 * permutations * n_units * _ITEM
+        + 2 * permutations * n_groups * _ITEM
+        + (_PERMUTATION_CHUNK)
+    )
+
+
+def bootstrap_bytes(draws: int, n_clusters: int, n_units: int, n_moments: int = 8) -> int:
+    """Peak memory of the three-step mechanism's cluster bootstrap (all draws solved at once).
+
+    The ``B × clusters`` resampling counts, their ``B × units`` float copy and, for ``p``
+    moment columns, the ``B × p × p`` cross-products with a few same-sized solve temporaries.
+
+    Examples
+    --------
+    >>> bootstrap_bytes(500, 280, 280) < 10**8
+    True
+    """
+    return draws * (n_clusters + n_units + 5 * n_moments * n_moments) * _ITEM
+
+
+def matching_bytes(k: int, n_rows: int) -> int:
+    """Peak memory of the ``n × k`` neighbour table and its ``_n1 .. _nk`` columns.
+
+    Examples
+    --------
+    >>> matching_bytes(10**9, 3640) > 10**13
+    True
+    """
+    return 2 * n_rows * k * _ITEM
+
+
+def require_memory(
+    needed: int, what: str, fix: str, error: type[PilotdidError] = PilotdidError
+) -> None:
+    """Refuse a request that needs more memory than the machine has.
+
+    Parameters
+    ----------
+    needed : int
+        Estimated peak bytes (from the ``*_bytes`` functions).
+    what : str
+        The request, e.g. ``"placebo draws = 1,000,000,000 over 280 units"``.
+    fix : str
+        What to do instead, e.g. ``"use fewer draws (500-10,000 is usual)"``.
+    error : type, default PilotdidError
+        The error class to raise.
+
+    Raises
+    ------
+    PilotdidError
+        (``error``) When ``needed`` exceeds 90 % of the machine's physical memory.
+
+    Examples
+    --------
+    >>> require_memory(10**6, "a tiny request", "nothing")  # fits: returns None
+    """
+    total = total_memory()
+    if total is None or needed <= _SHARE * total:
+        return
+    raise error(
+        f"{what} needs about {_gb(needed)} of memory, more than this machine has "
+        f"({_gb(total)} in all); {fix}"
+    )
+
+
+def _gb(n: float) -> str:
+    gb = n / 1e9
+    return f"{gb:,.0f} GB" if gb >= 10 else f"{gb:.1f} GB"
