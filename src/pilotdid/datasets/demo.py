@@ -233,7 +233,7 @@ def _thin_rows(
 def _year_effect(rng: np.random.Generator, years: NDArray[np.int64], wiggle: float) -> FloatArray:
     """Return a rising trend plus small year shocks, standardised to mean 0 and SD 1."""
     effect = (years - years.mean()) / years.std() + wiggle * rng.standard_normal(years.size)
-    return (effect - effect.mean()) / effect.std()
+    return np.asarray((effect - effect.mean()) / effect.std())
 
 
 def _covariates(
@@ -270,7 +270,7 @@ def _winsorise_and_scale(values: FloatArray, mean: float, sd: float) -> FloatArr
     """Winsorise at the 1st/99th percentiles, then match ``mean`` and ``sd`` (ddof=1) exactly."""
     low, high = np.quantile(values, [0.01, 0.99])
     clipped = np.clip(values, low, high)
-    return mean + sd * (clipped - clipped.mean()) / clipped.std(ddof=1)
+    return np.asarray(mean + sd * (clipped - clipped.mean()) / clipped.std(ddof=1))
 
 
 def _outcomes(
@@ -329,4 +329,4 @@ def _match_sd_and_mean(city: FloatArray, rest: FloatArray, mean: float, sd: floa
         raise RuntimeError("demo DGP: the non-city part already exceeds the target SD")
     scale = (-cov + np.sqrt(disc)) / var_a
     result = scale * city + rest
-    return result - result.mean() + mean
+    return np.asarray(result - result.mean() + mean)

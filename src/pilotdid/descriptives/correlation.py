@@ -54,7 +54,7 @@ def _pearson(x: np.ndarray) -> np.ndarray:
     with np.errstate(divide="ignore", invalid="ignore"):  # constant columns are reported later
         r = (centred.T @ centred) / np.outer(norms, norms)
     np.fill_diagonal(r, 1.0)
-    return np.clip(r, -1.0, 1.0)
+    return np.asarray(np.clip(r, -1.0, 1.0))
 
 
 def correlation_matrix(

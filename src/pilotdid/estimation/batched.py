@@ -201,7 +201,7 @@ def _variance(
     if model.kind == "iid":
         ssr_y = float(y @ (y if model.weights is None else model.weights * y))
         ssr = ssr_y - coef**2 * den
-        return ssr / model.df_resid / den
+        return np.asarray(ssr / model.df_resid / den)
     score_y = wd * y[:, None]  # w d ỹ: scores are score_y - β w d²
     score_d = wd * d
     if model.kind == "hetero":
@@ -210,7 +210,7 @@ def _variance(
             - 2 * coef * np.einsum("ij,ij->j", score_y, score_d)
             + coef**2 * np.einsum("ij,ij->j", score_d, score_d)
         )
-        return meat / den**2
+        return np.asarray(meat / den**2)
     if model.clusters is None:
         raise EstimationError("CRV1 needs cluster codes")
     meat = np.zeros(coef.shape)
@@ -220,4 +220,4 @@ def _variance(
         )
         sums = summer @ score_y - (summer @ score_d) * coef
         meat += sign * np.einsum("ij,ij->j", sums, sums)
-    return meat / den**2
+    return np.asarray(meat / den**2)

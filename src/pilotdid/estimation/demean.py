@@ -21,9 +21,9 @@ block — the outcome and controls of one regression, or thousands of placebo tr
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Literal, TypeAlias
+from typing import Any, Literal, TypeAlias
 
 import numpy as np
 import pandas as pd
@@ -154,13 +154,13 @@ class Absorber:
         return _group_sum(self.fe.codes[factor], self.fe.n_levels[factor], block, self.weights)
 
     def _apply_system(self, v: np.ndarray) -> np.ndarray:
-        return self._small_gram @ v - self._cross.T @ (
-            (self._cross @ v) / self._big_weight[:, None]
+        return np.asarray(
+            self._small_gram @ v - self._cross.T @ ((self._cross @ v) / self._big_weight[:, None])
         )
 
     def _solve(self, rhs: np.ndarray) -> np.ndarray:
         if self._pinv is not None:
-            return self._pinv @ rhs
+            return np.asarray(self._pinv @ rhs)
         return _block_cg(self._apply_system, rhs, self._small_gram, self._tol, self._maxiter)
 
 
@@ -179,7 +179,13 @@ def _gather(table: np.ndarray, code: np.ndarray) -> np.ndarray:
     return np.take(table, code, axis=0, mode="clip")
 
 
-def _block_cg(apply, rhs, gram, tol: float, maxiter: int) -> np.ndarray:
+def _block_cg(
+    apply: Callable[[np.ndarray], np.ndarray],
+    rhs: np.ndarray,
+    gram: np.ndarray | sp.csr_matrix,
+    tol: float,
+    maxiter: int,
+) -> np.ndarray:
     """Jacobi-preconditioned conjugate gradients on every column of ``rhs`` at once."""
     diag = np.asarray(gram.diagonal()).reshape(-1, 1).astype(float)
     precond = np.where(diag > 0, 1.0 / np.where(diag > 0, diag, 1.0), 0.0)
@@ -234,7 +240,7 @@ def _small_system(
     return offsets, cross, gram if total <= DENSE_LIMIT else sp.csr_matrix(gram)
 
 
-def _stack(blocks: list) -> Matrix:
+def _stack(blocks: list[Any]) -> Matrix:
     """Assemble co-occurrence blocks, dense when every block is dense."""
     flat = [b for row in blocks for b in (row if isinstance(row, list) else [row])]
     if any(sp.issparse(b) for b in flat):
@@ -331,7 +337,7 @@ def _psd_pinv(matrix: np.ndarray) -> np.ndarray:
     sym = (matrix + matrix.T) / 2
     values, vectors = np.linalg.eigh(sym)
     keep = values > values.max(initial=0.0) * 1e-12
-    return (vectors[:, keep] / values[keep]) @ vectors[:, keep].T
+    return np.asarray((vectors[:, keep] / values[keep]) @ vectors[:, keep].T)
 
 
 def demean(

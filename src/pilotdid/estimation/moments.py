@@ -82,7 +82,7 @@ class UnitMoments:
         """Cross-products of ``R`` samples: ``weights`` (R × N) times the unit moments."""
         p = self.moments.shape[1]
         flat = self.moments.reshape(self.n_units, p * p)
-        return (weights @ flat).reshape(weights.shape[0], p, p)
+        return np.asarray((weights @ flat).reshape(weights.shape[0], p, p))
 
 
 @dataclass(frozen=True)
@@ -259,4 +259,4 @@ def target_scores(
     gram = c[:, regs[:, None], regs[None, :]]  # (N, k, k)
     fitted = np.einsum("ikl,rl->rik", gram, fit.beta, optimize=True)
     u = a @ cross.T - np.einsum("rk,rik->ri", a, fitted, optimize=True)
-    return u * moments.scale[dep] / moments.scale[regs[target]]
+    return np.asarray(u * moments.scale[dep] / moments.scale[regs[target]])

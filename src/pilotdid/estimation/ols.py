@@ -59,7 +59,7 @@ def scaled_inverse(gram: np.ndarray) -> np.ndarray:
     inv_sd = 1.0 / np.sqrt(np.diag(gram))
     chol = sla.cho_factor(gram * np.outer(inv_sd, inv_sd))
     inverse = np.outer(inv_sd, inv_sd) * sla.cho_solve(chol, np.eye(gram.shape[0]))
-    return (inverse + inverse.T) / 2
+    return np.asarray((inverse + inverse.T) / 2)
 
 
 def find_collinear(gram: np.ndarray, scale: np.ndarray, tol: float = COLLINEAR_TOL) -> np.ndarray:

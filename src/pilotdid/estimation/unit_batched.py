@@ -244,7 +244,7 @@ def _to_grid(
 def _within_unit(grid: np.ndarray, grid_w: np.ndarray, weight: np.ndarray) -> np.ndarray:
     """Weighted within-unit demeaning on the grid; unobserved cells stay zero."""
     means = np.einsum("ntp,nt->np", grid, grid_w) / weight[:, None]
-    return (grid - means[:, None, :]) * (grid_w > 0)[..., None]
+    return np.asarray((grid - means[:, None, :]) * (grid_w > 0)[..., None])
 
 
 def _from_period_on(grid: np.ndarray) -> np.ndarray:
@@ -256,7 +256,7 @@ def _from_period_on(grid: np.ndarray) -> np.ndarray:
 
 def _kappa(weight_from: np.ndarray, weight: np.ndarray) -> np.ndarray:
     """Weighted within-unit sum of squares of the indicator of a unit's rows from g on."""
-    return weight_from - weight_from**2 / weight[:, None]
+    return np.asarray(weight_from - weight_from**2 / weight[:, None])
 
 
 def unit_level_fit(model: UnitLevelModel, assignments: np.ndarray) -> BatchedFit:
@@ -319,7 +319,9 @@ def _cluster_meat(
     cluster = model.cluster_of_unit[unit]
 
     def scatter(values: np.ndarray) -> np.ndarray:
-        return sp.csr_matrix((values, (draw, cluster)), shape=(n_draws, groups)).toarray()
+        return np.asarray(
+            sp.csr_matrix((values, (draw, cluster)), shape=(n_draws, groups)).toarray()
+        )
 
     own = np.empty(draw.size)  # q_{j,g}'θ_r for every treated (draw, unit) pair
     for period in np.unique(slot):  # one product per adoption period: no (pairs × p) array
@@ -330,4 +332,4 @@ def _cluster_meat(
     score_y = scatter(model.a[unit, slot]) - theta @ model.p_cluster.T
     score_d = scatter(model.kappa[unit, slot] - 2 * own) + outer @ model.h_cluster.T
     sums = score_y - coef[:, None] * score_d
-    return np.einsum("rc,rc->r", sums, sums)
+    return np.asarray(np.einsum("rc,rc->r", sums, sums))

@@ -133,7 +133,7 @@ def cluster_meat(x: np.ndarray, we: np.ndarray, codes: np.ndarray, n_levels: int
 def sandwich(bread: np.ndarray, meat: np.ndarray) -> np.ndarray:
     """Return ``bread @ meat @ bread``, symmetrised against rounding."""
     out = bread @ meat @ bread
-    return (out + out.T) / 2
+    return np.asarray((out + out.T) / 2)
 
 
 def fe_dof(fe: FixedEffects | None, clusters: ClusterCodes | None = None) -> tuple[int, int]:

@@ -7,6 +7,7 @@ Everything here works on arrays; :mod:`pilotdid.matching.panel_modes` decides wh
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -105,7 +106,9 @@ def _score(
     return fit.pscore, fit
 
 
-def _support(p: np.ndarray, treat: np.ndarray, spec: MatchSpec) -> tuple[np.ndarray, dict]:
+def _support(
+    p: np.ndarray, treat: np.ndarray, spec: MatchSpec
+) -> tuple[np.ndarray, dict[str, Any]]:
     support = np.ones(len(p), dtype=bool)
     counts = {"off_common": 0, "off_trim": 0}
     pt, pc = p[treat], p[~treat]

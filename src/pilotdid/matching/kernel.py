@@ -32,7 +32,7 @@ def kernel_weights(u: np.ndarray, kernel: str) -> np.ndarray:
     a = np.abs(u)
     inside = a <= 1.0
     if kernel == "normal":
-        return np.exp(-0.5 * u * u) / np.sqrt(2.0 * np.pi)
+        return np.asarray(np.exp(-0.5 * u * u) / np.sqrt(2.0 * np.pi))
     if kernel == "epan":
         k = 1.0 - u * u
     elif kernel == "biweight":

@@ -32,7 +32,7 @@ def common_support(score_t: np.ndarray, score_c: np.ndarray) -> np.ndarray:
     """
     if len(score_c) == 0:
         return np.zeros(len(score_t), dtype=bool)
-    return (score_t >= score_c.min()) & (score_t <= score_c.max())
+    return np.asarray((score_t >= score_c.min()) & (score_t <= score_c.max()))
 
 
 def stata_percentile(x: np.ndarray, p: float) -> float:
@@ -79,7 +79,7 @@ def stata_kdensity_at(sample: np.ndarray, at: np.ndarray) -> np.ndarray:
     # sum over the window of (1 - (at - x)^2 / (5 h^2)), expanded into the prefix sums
     ssq = cnt * at * at - 2.0 * at * s1 + s2
     total = cnt - ssq / (5.0 * h * h)
-    return np.maximum(total, 0.0) * 0.75 / _SQRT5 / (n * h)
+    return np.asarray(np.maximum(total, 0.0) * 0.75 / _SQRT5 / (n * h))
 
 
 def trim_support(score_t: np.ndarray, score_c: np.ndarray, percent: float) -> np.ndarray:

@@ -58,7 +58,7 @@ class Cohorts:
     def per_row(self) -> np.ndarray:
         """Adoption period of each row's unit, shape ``(n,)``; NaN for never treated."""
         padded = np.append(self.per_unit, np.nan)  # code -1 (no unit) reads the NaN at the end
-        return padded[self.codes]
+        return np.asarray(padded[self.codes])
 
     def series(self, never: float = np.nan) -> pd.Series:
         """Adoption period per unit as a float Series indexed by unit, ``never`` for never."""

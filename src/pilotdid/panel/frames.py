@@ -117,7 +117,7 @@ def _infinite_mask(series: pd.Series) -> np.ndarray | None:
     if pd.api.types.is_bool_dtype(dtype) or pd.api.types.is_integer_dtype(dtype):
         return None  # integers and booleans are finite by construction
     if pd.api.types.is_float_dtype(dtype):
-        return np.isinf(series.to_numpy(dtype=np.float64, na_value=np.nan))
+        return np.asarray(np.isinf(series.to_numpy(dtype=np.float64, na_value=np.nan)))
     if pd.api.types.is_object_dtype(dtype):
         return series.isin([np.inf, -np.inf]).to_numpy()
     return None  # text, categorical, datetime: no inf to find

@@ -216,7 +216,7 @@ def _read_stata(
         ) as reader:
             variable_labels = reader.variable_labels()
             _check_columns(file, list(variable_labels), columns)
-            frame = reader.read(columns=columns)  # type: ignore[attr-defined]  # stubs lag
+            frame: pd.DataFrame = reader.read(columns=columns)  # type: ignore[attr-defined]  # stubs lag
             value_labels = reader.value_labels()
     frame.attrs["value_labels"] = {
         name: {_plain(code): label for code, label in codes.items()}
