@@ -11,16 +11,21 @@ from typing import Any, Literal, get_args
 from pilotdid.errors import PilotdidError, did_you_mean
 
 __all__ = [
+    "AbsentUnits",
     "AnalysisHow",
     "CaliperScale",
     "CorrMethod",
     "CorrMissing",
+    "DataSource",
     "DemeanMethod",
     "DescribeStat",
+    "FigureFormat",
+    "HalfSplit",
     "HeterogeneityTest",
     "KernelType",
     "Language",
     "LaterZonesYear",
+    "MatchBase",
     "MatchDistance",
     "MatchMethod",
     "MatchOrder",
@@ -29,10 +34,13 @@ __all__ = [
     "PermutationStrata",
     "PlaceboKind",
     "PostCoding",
+    "ReportFormat",
     "RosterDefinition",
+    "RosterName",
     "ScoreModel",
     "SplitMeasured",
     "SplitRule",
+    "StudyVcov",
     "TableBelow",
     "TableStat",
     "VcovType",
@@ -49,7 +57,8 @@ PlaceboKind = Literal["units", "timing", "both"]
 
 # --- mechanisms (mediation, heterogeneity, moderation) ----------------------------------------
 MechanismMethod = Literal["d_to_m", "three_step"]
-SplitRule = Literal["median", "mean", "column"]
+HalfSplit = Literal["median", "mean"]  # the two-group splits (the study file's heterogeneity.rule)
+SplitRule = Literal[HalfSplit, "column"]
 SplitMeasured = Literal["pre", "contemporaneous"]
 HeterogeneityTest = Literal["both", "pooled", "permutation", "none"]
 PermutationStrata = Literal["cohort", "none"]
@@ -64,15 +73,19 @@ CaliperScale = Literal["score", "sd"]
 KernelType = Literal["epan", "normal", "biweight", "uniform", "tricube"]
 PanelMode = Literal["base_year", "by_year", "pooled"]
 AnalysisHow = Literal["matched", "support", "weights"]
+MatchBase = Literal["first", "pre_mean"]  # or a period: the base of base_year matching
 
 
 # --- panel (treatment assignment) -------------------------------------------------------------
 PostCoding = Literal["adoption", "common"]
+AbsentUnits = Literal["error", "note"]  # roster units missing from the data
 
 
 # --- datasets (built-in rosters and demo panel) ---------------------------------------------
 RosterDefinition = Literal["provinces", "cities"]
 LaterZonesYear = Literal[2017, 2016]
+RosterName = Literal["bigdata"]
+DataSource = Literal["file", "demo"]
 
 
 # --- report (tables) and describe --------------------------------------------------------------
@@ -85,6 +98,12 @@ DescribeStat = Literal[
 ]  # fmt: skip
 CorrMethod = Literal["pearson", "spearman"]
 CorrMissing = Literal["listwise", "pairwise"]
+ReportFormat = Literal["html", "docx", "tex", "xlsx", "md"]
+FigureFormat = Literal["png", "svg", "pdf"]
+
+
+# --- study file (options only the study file has) ---------------------------------------------
+StudyVcov = Literal["cluster", "hetero", "iid"]  # model.vcov: "cluster" = clustered by unit
 
 
 def validate_option(

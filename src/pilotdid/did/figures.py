@@ -4,22 +4,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from pilotdid.tables.strings import text
+
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
     from pilotdid.did.event_study_result import EventStudyResult
 
 __all__ = ["event_study_figure"]
-
-_ES_LABELS = {
-    "en": {
-        "x": "Periods relative to adoption",
-        "y": "Coefficient",
-        "ci": "{:.0%} CI",
-        "est": "Estimate",
-    },
-    "zh": {"x": "相对政策实施的期数", "y": "估计系数", "ci": "{:.0%} 置信区间", "est": "估计值"},
-}
 
 
 def event_study_figure(
@@ -44,7 +36,6 @@ def event_study_figure(
     """
     from matplotlib.figure import Figure
 
-    labels = _ES_LABELS.get(language, _ES_LABELS["en"])
     tidy = result.tidy(level)
     x = tidy.index.to_numpy()
     est = tidy["estimate"].to_numpy()
@@ -59,7 +50,7 @@ def event_study_figure(
         color="#1f4e79",
         alpha=0.12,
         lw=0,
-        label=labels["ci"].format(level),
+        label=text("fig.event.ci", language, level=level),
     )
     ax.errorbar(
         x,
@@ -70,15 +61,15 @@ def event_study_figure(
         ms=4,
         lw=1.2,
         capsize=3,
-        label=labels["est"],
+        label=text("fig.event.est", language),
     )
     ax.set_xticks(x)
-    ax.set_xlabel(labels["x"])
-    ax.set_ylabel(labels["y"])
+    ax.set_xlabel(text("fig.event.x", language))
+    ax.set_ylabel(text("fig.event.y", language))
     test = result.pretrend_test()
     if test.terms:
         ax.set_title(
-            f"{'平行趋势检验' if language == 'zh' else 'Pre-trend test'}: "
+            f"{text('fig.event.pretrend', language)}: "
             f"F = {test.statistic:.2f}, p = {test.p_value:.3f}",
             fontsize=10,
         )

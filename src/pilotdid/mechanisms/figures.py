@@ -6,33 +6,14 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from pilotdid.tables.strings import text
+
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
     from pilotdid.mechanisms.moderation_result import ModerationResult
 
 __all__ = ["marginal_effect_figure"]
-
-_TEXT = {
-    "en": {
-        "y": "Marginal effect of {d}",
-        "band": "{level:.0%} confidence band",
-        "mean": "Mean of {m}",
-        "hist": "Share",
-        "all": "All rows",
-        "treated": "Treated rows",
-        "title": "Effect of {d} across {m}",
-    },
-    "zh": {
-        "y": "{d}的边际效应",
-        "band": "{level:.0%}置信区间",
-        "mean": "{m}均值",
-        "hist": "占比",
-        "all": "全部样本",
-        "treated": "处理组样本",
-        "title": "{d}的效应随{m}的变化",
-    },
-}
 
 
 def marginal_effect_figure(
@@ -62,7 +43,10 @@ def marginal_effect_figure(
     from pilotdid.tables.labels import Labels
 
     lab = Labels.coerce(labels, language)
-    text = _TEXT.get(lab.language, _TEXT["en"])
+
+    def t(key: str, **fields: object) -> str:
+        return text(f"fig.moderation.{key}", lab.language, **fields)
+
     d, m = lab.var(result.treatment), lab.var(result.moderator)
     effects = result.marginal_effects(level=level)
     x = effects["moderator"].to_numpy()
@@ -70,26 +54,26 @@ def marginal_effect_figure(
     top, bottom = fig.subplots(2, 1, sharex=True, gridspec_kw={"height_ratios": [3, 1]})
     top.fill_between(
         x, effects["conf_low"], effects["conf_high"], color="#1f4e79", alpha=0.18, lw=0,
-        label=text["band"].format(level=level),
+        label=t("band", level=level),
     )  # fmt: skip
     top.plot(x, effects["estimate"], color="#1f4e79", lw=1.8)
     top.axhline(0, color="#7f7f7f", lw=1)
     if result.center:
         top.axvline(result.center_value, color="#c00000", ls="--", lw=1.2,
-                    label=text["mean"].format(m=m))  # fmt: skip
-    top.set_ylabel(text["y"].format(d=d))
-    top.set_title(text["title"].format(d=d, m=m), fontsize=10)
+                    label=t("mean", m=m))  # fmt: skip
+    top.set_ylabel(t("y", d=d))
+    top.set_title(t("title", d=d, m=m), fontsize=10)
     top.legend(frameon=False, fontsize=8, loc="best")
     values = result.moderator_values
     bins = np.histogram_bin_edges(values, bins=min(40, max(10, values.size // 50)))
     weights = np.full(values.size, 1.0 / values.size)
-    bottom.hist(values, bins=bins, weights=weights, color="#bfbfbf", label=text["all"])
+    bottom.hist(values, bins=bins, weights=weights, color="#bfbfbf", label=t("all"))
     bottom.hist(
         values[result.treated], bins=bins, weights=weights[result.treated], color="#1f4e79",
-        label=text["treated"],
+        label=t("treated"),
     )  # fmt: skip
     bottom.legend(frameon=False, fontsize=7, loc="upper right")
-    bottom.set_ylabel(text["hist"])
+    bottom.set_ylabel(t("hist"))
     bottom.set_xlabel(m)
     fig.tight_layout()
     return fig

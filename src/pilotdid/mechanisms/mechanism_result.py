@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from pilotdid.estimation.result import FeolsResult
+from pilotdid.tables.strings import text
 
 if TYPE_CHECKING:
     from pilotdid.mechanisms.heterogeneity_result import HeterogeneityResult
@@ -18,12 +19,7 @@ if TYPE_CHECKING:
 __all__ = ["JIANG_NOTE", "MechanismResult"]
 
 #: The caveat every three-step result carries (docstring of :func:`pilotdid.mechanism`).
-JIANG_NOTE = (
-    "Caveat (Jiang 2022, China Industrial Economics (5): 100-120): the three-step method does "
-    "not identify M → Y: M is itself an outcome of the policy and shares confounders with Y, so "
-    "b and the indirect effect a×b are descriptive; the causal evidence is D → M (step 2), with "
-    "M → Y argued from theory and prior evidence."
-)
+JIANG_NOTE = text("mech.jiang", "en")
 
 
 @dataclass(frozen=True, eq=False)

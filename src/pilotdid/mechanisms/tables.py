@@ -7,17 +7,17 @@ the split columns, and the indirect effect of the three-step method.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from pilotdid.estimation.summary import ModelSummary
-from pilotdid.mechanisms.mechanism_result import JIANG_NOTE
 from pilotdid.tables.cells import DEFAULT_STARS, format_value, stars_for
 from pilotdid.tables.etable import etable
 from pilotdid.tables.labels import Labels
+from pilotdid.tables.strings import text
 from pilotdid.tables.table import Table, as_notes
 
 if TYPE_CHECKING:
@@ -27,87 +27,31 @@ if TYPE_CHECKING:
 
 __all__ = ["heterogeneity_table", "mechanism_table", "moderation_table"]
 
-_TEXT: dict[str, dict[str, str]] = {
-    "en": {
-        "d_to_m": "D → M",
-        "high": "High {}",
-        "low": "Low {}",
-        "difference_hl": "Difference (High − Low)",
-        "difference_ref": "Difference from {}",
-        "p_pooled": "p-value, pooled test",
-        "p_perm": "p-value, permutation test",
-        "total": "Total effect",
-        "direct": "Direct effect",
-        "indirect": "Indirect effect (a×b)",
-        "sobel": "Sobel z",
-        "boot_ci": "Bootstrap {:.0%} CI",
-        "block_note": (
-            "Columns {cols}: group difference from the fully interacted pooled model ({vcov})"
-        ),
-        "perm_note": "; permutation p-value from {n:,} shuffles of group labels across units"
-        "{within} (seed {seed})",
-        "within": " within adoption cohorts",
-        "centred": "{m} is centred at its estimation-sample mean ({c:.4g}) in the interaction; "
-        "the coefficient of {d} in column (2) is the effect at the mean of {m}.",
-        "uncentred": "The interaction uses {m} uncentred: the coefficient of {d} in column (2) "
-        "is the effect at {m} = 0.",
-        "d_to_m_note": "D → M columns: effect of the policy on each mechanism variable; M → Y is "
-        "argued from theory and prior evidence, not from a regression of Y on D and M "
-        "(Jiang 2022).",
-        "boot_note": "Indirect effect a×b: Sobel test and {level:.0%} percentile cluster-bootstrap "
-        "interval ({n:,} draws, seed {seed}).",
-        "sobel_note": "Indirect effect a×b: Sobel test.",
-        "jiang": JIANG_NOTE,
-    },
-    "zh": {
-        "d_to_m": "机制检验",
-        "high": "高{}组",
-        "low": "低{}组",
-        "difference_hl": "组间系数差异（高−低）",
-        "difference_ref": "与{}的系数差异",
-        "p_pooled": "交互模型检验p值",
-        "p_perm": "置换检验p值",
-        "total": "总效应",
-        "direct": "直接效应",
-        "indirect": "间接效应（a×b）",
-        "sobel": "Sobel z值",
-        "boot_ci": "Bootstrap {:.0%}置信区间",
-        "block_note": "第{cols}列：组间系数差异检验基于完全交互的混合回归（{vcov}）",
-        "perm_note": "；置换检验p值基于{n:,}次在个体层面随机打乱分组标签{within}（随机种子{seed}）",
-        "within": "（在同一政策批次内）",
-        "centred": "交互项中{m}已按估计样本均值（{c:.4g}）中心化，第(2)列{d}的系数为{m}取均值时的政策效应。",
-        "uncentred": "交互项中{m}未中心化，第(2)列{d}的系数为{m} = 0时的政策效应。",
-        "d_to_m_note": "机制检验列为政策对机制变量的影响（D → M）；M → Y依据理论与已有文献论证，"
-        "而非以Y对D和M的回归检验（江艇，2022）。",
-        "boot_note": "间接效应a×b：Sobel检验及{level:.0%}聚类Bootstrap百分位置信区间"
-        "（{n:,}次抽样，随机种子{seed}）。",
-        "sobel_note": "间接效应a×b：Sobel检验。",
-        "jiang": "注意（江艇，2022，《中国工业经济》第5期）：逐步法不能识别M → Y——M本身是政策的结果，"
-        "且与Y有共同的混杂因素，b与间接效应a×b仅具描述意义；因果证据是D → M（第二步），"
-        "M → Y应依据理论与已有文献论证。",
-    },
-}
+#: Looks up a ``mech.*`` string of the text catalogue in the table's language.
+_Text = Callable[..., str]
 
 
-def _setup(labels: Any, language: str) -> tuple[Labels, dict[str, str]]:
+def _setup(labels: Any, language: str) -> tuple[Labels, _Text]:
     lab = Labels.coerce(labels, language)
-    return lab, _TEXT[lab.language]
+
+    def t(key: str, **fields: object) -> str:
+        return text(f"mech.{key}", lab.language, **fields)
+
+    return lab, t
 
 
-def group_titles(result: HeterogeneityResult, lab: Labels, text: dict[str, str]) -> list[str]:
+def group_titles(result: HeterogeneityResult, lab: Labels, t: _Text) -> list[str]:
     """Display names of the groups ("High RD" / "高RD组", "RD Q1", given labels)."""
     by = lab.var(result.by)
     if result.split in ("median", "mean"):
-        return [text["high"].format(by), text["low"].format(by)]
+        return [t("high", var=by), t("low", var=by)]
     if isinstance(result.split, tuple):
         return [f"{by} Q{k + 1}" for k in range(len(result.groups))]
     return list(result.groups)
 
 
-def _group_summaries(
-    result: HeterogeneityResult, lab: Labels, text: dict[str, str]
-) -> list[ModelSummary]:
-    titles = group_titles(result, lab, text)
+def _group_summaries(result: HeterogeneityResult, lab: Labels, t: _Text) -> list[ModelSummary]:
+    titles = group_titles(result, lab, t)
     return [
         replace(fit.model_summary(), title=title)
         for fit, title in zip(result.models.values(), titles, strict=True)
@@ -124,16 +68,16 @@ def heterogeneity_table(
     result: HeterogeneityResult, *, language: str = "en", labels: Any = None, title: str = ""
 ) -> Table:
     """One column per group with the difference tests as rows (see ``HeterogeneityResult.table``)."""
-    lab, text = _setup(labels, language)
+    lab, t = _setup(labels, language)
     fits = list(result.models.values())
     table = etable(
-        _group_summaries(result, lab, text),
+        _group_summaries(result, lab, t),
         controls=_controls(fits, [result.treatment]) or None,
         labels=lab,
         language=lab.language,
         title=title,
     )
-    return _append_differences(table, [(0, result)], lab, text)
+    return _append_differences(table, [(0, result)], lab, t)
 
 
 def mechanism_table(
@@ -145,17 +89,17 @@ def mechanism_table(
     title: str = "",
 ) -> Table:
     """Lay out the paper's Table 4 (see ``MechanismResult.table``)."""
-    lab, text = _setup(labels, language)
+    lab, t = _setup(labels, language)
     if result.method == "three_step":
-        return _three_step_table(result, lab, text, title)
+        return _three_step_table(result, lab, t, title)
     summaries = [
-        replace(result.models[m].model_summary(), title=text["d_to_m"]) for m in result.mediators
+        replace(result.models[m].model_summary(), title=t("d_to_m")) for m in result.mediators
     ]
     fits: list[Any] = [result.models[m] for m in result.mediators]
     blocks = []
     for het in heterogeneity:
         blocks.append((len(summaries), het))
-        summaries += _group_summaries(het, lab, text)
+        summaries += _group_summaries(het, lab, t)
         fits += list(het.models.values())
     keep = [result.treatment, *(h.treatment for h in heterogeneity)]
     table = etable(
@@ -165,15 +109,15 @@ def mechanism_table(
         language=lab.language,
         title=title,
     )
-    table = _append_differences(table, blocks, lab, text)
-    return replace(table, notes=as_notes(table.notes, [text["d_to_m_note"]]))
+    table = _append_differences(table, blocks, lab, t)
+    return replace(table, notes=as_notes(table.notes, [t("d_to_m_note")]))
 
 
 def _append_differences(
     table: Table,
     blocks: Sequence[tuple[int, HeterogeneityResult]],
     lab: Labels,
-    text: dict[str, str],
+    t: _Text,
 ) -> Table:
     """Rows with each group's difference from the reference, under that group's column.
 
@@ -187,19 +131,19 @@ def _append_differences(
             continue
         ref = het.groups.index(het.reference)
         label = (
-            text["difference_hl"]
+            t("difference_hl")
             if het.split in ("median", "mean")
-            else text["difference_ref"].format(group_titles(het, lab, text)[ref])
+            else t("difference_ref", group=group_titles(het, lab, t)[ref])
         )
         others = [g for g in range(len(het.groups)) if g != ref]
         for g, contrast in zip(others, het.differences.itertuples(), strict=True):
             for kind, cell in zip(_KINDS, _difference_cells(contrast), strict=True):
                 cells.setdefault((label, kind), {})[first + g] = cell
-        notes.append(_block_note(het, first, lab, text))
+        notes.append(_block_note(het, first, lab, t))
     if not cells:
         return table
     width = table.body.shape[1]
-    shown = {"diff": None, "se": "", "pooled": text["p_pooled"], "perm": text["p_perm"]}
+    shown = {"diff": None, "se": "", "pooled": t("p_pooled"), "perm": t("p_perm")}
     extra = pd.DataFrame(
         [[row.get(j, "") for j in range(width)] for row in cells.values()],
         index=[shown[kind] if shown[kind] is not None else label for label, kind in cells],
@@ -230,26 +174,24 @@ def _difference_cells(contrast: Any) -> list[Any]:
     ]
 
 
-def _block_note(het: HeterogeneityResult, first: int, lab: Labels, text: dict[str, str]) -> str:
+def _block_note(het: HeterogeneityResult, first: int, lab: Labels, t: _Text) -> str:
     cols = f"({first + 1})–({first + len(het.groups)})"
     vcov = lab.vcov(het.pooled.vcov_label) if het.pooled is not None else ""
-    note = text["block_note"].format(cols=cols, vcov=vcov)
+    note = t("block_note", cols=cols, vcov=vcov)
     perm = het.permutation
     if perm is not None:
-        within = text["within"] if perm.strata == "cohort" else ""
-        note += text["perm_note"].format(n=perm.n_draws, within=within, seed=perm.seed)
-    return note + ("。" if lab.language == "zh" else ".")
+        within = t("within") if perm.strata == "cohort" else ""
+        note += t("perm_note", n=perm.n_draws, within=within, seed=perm.seed)
+    return note + text("table.end", lab.language)
 
 
-def _three_step_table(
-    result: MechanismResult, lab: Labels, text: dict[str, str], title: str
-) -> Table:
+def _three_step_table(result: MechanismResult, lab: Labels, t: _Text, title: str) -> Table:
     """Per mediator: total effect, D → M, direct effect; indirect-effect rows under the last."""
     summaries, fits = [], []
     for m in result.mediators:
         for step, key in ((1, "total"), (2, "d_to_m"), (3, "direct")):
             fit = result.models[f"step{step}:{m}"]
-            summaries.append(replace(fit.model_summary(), title=text[key]))
+            summaries.append(replace(fit.model_summary(), title=t(key)))
             fits.append(fit)
     table = etable(
         summaries,
@@ -272,36 +214,34 @@ def _three_step_table(
             rows["boot_ci"][column] = f"[{low}, {high}]"
     if result.bootstrap_draws is None:
         del rows["boot_ci"]
-    index = [text[k].format(result.level) if k == "boot_ci" else text[k] for k in rows]
+    index = [t(k, level=result.level) if k == "boot_ci" else t(k) for k in rows]
     extra = pd.DataFrame(list(rows.values()), index=index, columns=table.body.columns, dtype=object)
     return replace(
         table,
         body=pd.concat([table.body, extra]),
         rules=(*table.rules, len(table.body)),
-        notes=as_notes(table.notes, _three_step_notes(result, text)),
+        notes=as_notes(table.notes, _three_step_notes(result, t)),
     )
 
 
-def _three_step_notes(result: MechanismResult, text: dict[str, str]) -> list[str]:
+def _three_step_notes(result: MechanismResult, t: _Text) -> list[str]:
     draws = result.bootstrap_draws
     first = (
-        text["sobel_note"]
+        t("sobel_note")
         if draws is None
-        else text["boot_note"].format(level=result.level, n=draws.shape[0], seed=result.seed)
+        else t("boot_note", level=result.level, n=draws.shape[0], seed=result.seed)
     )
-    return [first, text["jiang"]]
+    return [first, t("jiang")]
 
 
 def moderation_table(
     result: ModerationResult, *, language: str = "en", labels: Any = None, title: str = ""
 ) -> Table:
     """Lay out the paper's Table 5 (see ``ModerationResult.table``)."""
-    lab, text = _setup(labels, language)
+    lab, t = _setup(labels, language)
     d, m = lab.var(result.treatment), lab.var(result.moderator)
     note = (
-        text["centred"].format(m=m, c=result.center_value, d=d)
-        if result.center
-        else text["uncentred"].format(m=m, d=d)
+        t("centred", m=m, c=result.center_value, d=d) if result.center else t("uncentred", m=m, d=d)
     )
     return etable(
         [result.models["main"], result.models["interaction"]],

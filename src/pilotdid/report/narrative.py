@@ -3,7 +3,8 @@
 Every number in a reading is a :class:`Value` that keeps the exact number, how it is shown and a
 key naming where it comes from (``table3.(2).TP.estimate``). The HTML report wraps each in a
 ``<span class="num" data-key=... data-value=...>``, so a test can check that every number the
-report prints equals the number in the results. Templates exist in English and Chinese; words
+report prints equals the number in the results. Templates exist in English and Chinese (the text
+catalogue, ``reading.*`` keys of :mod:`pilotdid.tables.strings`); words
 that depend on the numbers (raises/lowers, significant or not) are chosen here, from the numbers.
 """
 
@@ -17,6 +18,7 @@ from html import escape
 from typing import Any
 
 from pilotdid.tables.cells import auto_decimals
+from pilotdid.tables.strings import text
 
 __all__ = ["Reading", "Value", "count", "num", "pct", "pval", "reading", "significance", "word"]
 
@@ -92,12 +94,8 @@ def significance(p: float, language: str = "en") -> str:
     """Words for a p-value: "significant at the 5% level" / "在5%的水平上显著"."""
     for level, share in ((0.01, "1%"), (0.05, "5%"), (0.1, "10%")):
         if p < level:
-            return (
-                f"在{share}的水平上显著"
-                if language == "zh"
-                else f"significant at the {share} level"
-            )
-    return "在10%的水平上不显著" if language == "zh" else "not significant at the 10% level"
+            return text("sig.level", language, share=share)
+    return text("sig.none", language)
 
 
 @dataclass(frozen=True)
@@ -145,9 +143,12 @@ class Reading:
         return "<p>" + "".join(parts) + "</p>"
 
 
-def reading(
-    templates: Mapping[str, tuple[str, str]], key: str, language: str, **values: Any
-) -> Reading:
-    """Build a :class:`Reading` from a template pair ``(English, Chinese)`` and its values."""
-    pair = templates[key]
-    return Reading(pair[1] if language == "zh" else pair[0], values)
+def reading(key: str, language: str, **values: Any) -> Reading:
+    """Build a :class:`Reading` from the catalogue's template ``reading.<key>`` and its values.
+
+    Examples
+    --------
+    >>> reading("truth", "en", pairs=word("...")).text()
+    'On the synthetic demo panel the true effects are known. ...'
+    """
+    return Reading(text(f"reading.{key}", language), values)

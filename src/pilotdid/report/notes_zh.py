@@ -3,7 +3,8 @@
 The notes are written in English where they arise (the panel check, the treatment assignment,
 the matching), since the functions there are language-neutral API. A Chinese report translates
 the ones it knows with :func:`zh_note`, pattern by pattern, keeping every number and name; a note
-no pattern matches is shown as written.
+no pattern matches is shown as written. The wording lives in the text catalogue
+(:mod:`pilotdid.tables.strings_notes`).
 """
 
 from __future__ import annotations
@@ -11,51 +12,62 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from pilotdid.tables.strings import text
+
 __all__ = ["zh_note"]
 
-_Rule = tuple[re.Pattern[str], Callable[[re.Match[str]], str]]
+_Fields = Callable[[re.Match[str]], dict[str, str]]
+_Rule = tuple[re.Pattern[str], str, _Fields]
 
+#: Stage prefixes of the run's notes ("event study: ...") and their catalogue keys.
 _STAGES = {
-    "data": "数据", "descriptives": "描述性统计", "matching": "匹配", "baseline": "基准回归",
-    "placebo": "安慰剂检验", "event study": "事件研究", "mechanisms": "影响机制",
-    "moderation": "调节效应", "figures": "图形",
+    name: f"stage.{name.replace(' ', '_')}"
+    for name in ("data", "descriptives", "matching", "baseline", "placebo", "event study",
+                 "mechanisms", "moderation", "figures")
 }  # fmt: skip
 
 
-def _r(pattern: str, fill: Callable[[re.Match[str]], str]) -> _Rule:
-    return re.compile(pattern), fill
+def _r(pattern: str, key: str, fields: _Fields) -> _Rule:
+    return re.compile(pattern), key, fields
+
+
+def _what(word: str) -> str:
+    return text("note.unit" if word == "unit" else "note.row", "zh")
+
+
+def _keys(m: re.Match[str]) -> str:
+    return text("note.roster_keys", "zh", roster=m[2], ids=m[3]) if m[2] else ""
 
 
 _RULES: tuple[_Rule, ...] = (
     _r(r"^column (.+) of the data was recomputed from the roster \(([\d,]+) of ([\d,]+) rows differ\)$",
-       lambda m: f"数据中的{m[1]}列已按试点名单重新生成（{m[3]}行中有{m[2]}行不同）"),
+       "note.recomputed", lambda m: {"column": m[1], "n": m[2], "total": m[3]}),
     _r(r"^([\d,]+) roster units? not in the data(?: \(roster keys are (\w+), unit ids are (\w+)\))?: (.+)$",
-       lambda m: f"名单中有{m[1]}个个体不在数据中" + (f"（名单键为{m[2]}，个体标识为{m[3]}）" if m[2] else "") + f"：{m[4]}"),
+       "note.roster_missing", lambda m: {"n": m[1], "keys": _keys(m), "units": m[4]}),
     _r(r"^([\d,]+) treated units? (?:has|have) no row at or after (?:its|their) adoption period: (.+)$",
-       lambda m: f"{m[1]}个处理组个体在政策实施年份及之后没有观测值：{m[2]}"),
+       "note.no_row_after", lambda m: {"n": m[1], "units": m[2]}),
     _r(r"^([\d,]+) unit\(s\) adopt after the last sample period (\S+), so they are never treated within the sample: (.+)$",
-       lambda m: f"{m[1]}个个体在样本最后一期{m[2]}之后才实施政策，样本期内从未受处理：{m[3]}"),
+       "note.adopt_late", lambda m: {"n": m[1], "last": m[2], "units": m[3]}),
     _r(r"^every unit is treated: there is no never-treated control group$",
-       lambda m: "所有个体均为处理组：没有从未受处理的对照组"),
+       "note.all_treated", lambda m: {}),
     _r(r"^unbalanced panel: ([\d,]+) of ([\d,]+) units \((.+)\) are not observed in all ([\d,]+) periods$",
-       lambda m: f"非平衡面板：{m[2]}个个体（{m[3]}）中有{m[1]}个未在全部{m[4]}期中观测到"),
+       "note.unbalanced", lambda m: {"n": m[1], "total": m[2], "share": m[3], "periods": m[4]}),
     _r(r"^([\d,]+) unit\(s\) have gaps inside their observed span, e\.g\. (.+)$",
-       lambda m: f"{m[1]}个个体在观测期内存在缺失年份，例如{m[2]}"),
+       "note.gaps", lambda m: {"n": m[1], "units": m[2]}),
     _r(r"^Units were matched once, on covariates at their mean over (\S+) < (\S+)\.$",
-       lambda m: f"各个体仅匹配一次，匹配变量取{m[1]} < {m[2]}（政策前）各期的均值。"),
+       "note.matched_mean", lambda m: {"time": m[1], "year": m[2]}),
     _r(r"^Units were matched once, on covariates at their values in (\S+) (\S+)\.$",
-       lambda m: f"各个体仅匹配一次，匹配变量取{m[1]} = {m[2]}期的值。"),
+       "note.matched_at", lambda m: {"time": m[1], "year": m[2]}),
     _r(r"^([\d,]+) treated (unit|row)s? (?:is|are) off common support \(score outside the controls' range\)\.$",
-       lambda m: f"{m[1]}个处理组{'个体' if m[2] == 'unit' else '观测'}不在共同支撑域内（倾向得分超出对照组的范围）。"),
+       "note.off_support", lambda m: {"n": m[1], "what": _what(m[2])}),
     _r(r"^([\d,]+) treated (unit|row)s? (?:was|were) trimmed \(lowest control density\)\.$",
-       lambda m: f"{m[1]}个处理组{'个体' if m[2] == 'unit' else '观测'}被修剪（对照组密度最低）。"),
+       "note.trimmed", lambda m: {"n": m[1], "what": _what(m[2])}),
     _r(r"^([\d,]+) treated (unit|row)s? had no control within the caliper or bandwidth and (?:was|were) set off support \(psmatch2 convention\)\.$",
-       lambda m: f"{m[1]}个处理组{'个体' if m[2] == 'unit' else '观测'}在卡尺或带宽内没有对照，被设为不在共同支撑域内（psmatch2惯例）。"),
+       "note.no_control", lambda m: {"n": m[1], "what": _what(m[2])}),
     _r(r"^([\d,]+) units without complete covariates at (.+) were left out of matching \(their psmatch2 columns are missing\)\.$",
-       lambda m: f"{m[1]}个个体的协变量不完整（{m[2]}），未参与匹配。"),
+       "note.incomplete", lambda m: {"n": m[1], "when": m[2]}),
     _r(r"^([\d,]+) characters could not be drawn; no font with Chinese glyphs was found.*$",
-       lambda m: f"有{m[1]}个字符无法绘制：未找到含中文字形的字体，图中的中文显示为方框；"
-                 "请运行 `pip install pilotdid[zh]`（mplfonts）或安装系统中文字体（如 fonts-noto-cjk）"),
+       "note.no_cjk_font", lambda m: {"n": m[1]}),
 )  # fmt: skip
 
 
@@ -71,9 +83,9 @@ def zh_note(note: str) -> str:
     """
     stage, sep, rest = note.partition(": ")
     if sep and stage in _STAGES:
-        return f"{_STAGES[stage]}：{zh_note(rest)}"
-    for pattern, fill in _RULES:
+        return text("note.stage", "zh", stage=text(_STAGES[stage], "zh"), note=zh_note(rest))
+    for pattern, key, fields in _RULES:
         hit = pattern.match(note)
         if hit:
-            return fill(hit)
+            return text(key, "zh", **fields(hit))
     return note

@@ -15,13 +15,13 @@ import numpy as np
 
 from pilotdid.report.narrative import Reading, count, num, pct, pval, reading, significance, word
 from pilotdid.tables.labels import Labels
+from pilotdid.tables.strings import text
 
 if TYPE_CHECKING:
     from pilotdid.estimation.result import FeolsResult
     from pilotdid.report.source import StudyOutputs as StudyResult
 
 __all__ = [
-    "TEMPLATES",
     "read_data",
     "read_event_study",
     "read_exclusions",
@@ -35,198 +35,9 @@ __all__ = [
     "read_truth",
 ]
 
-TEMPLATES: Mapping[str, tuple[str, str]] = {
-    "data": (
-        "The analysis panel has {rows} rows on {units} units ({unit}) observed from {first} to "
-        "{last}; it is {balance}. {treated} units are treated ({share_units} of units, "
-        "{share_rows} of rows); {post}. Filters removed {filtered} of the {loaded} rows read.",
-        "分析面板共有{rows}行、{units}个个体（{unit}），时间跨度为{first}—{last}年，为{balance}。"
-        "其中{treated}个个体为处理组（占个体的{share_units}、观测值的{share_rows}）；{post}。"
-        "筛选条件删除了读入的{loaded}行中的{filtered}行。",
-    ),
-    "table1": (
-        "The outcome {y} has a mean of {mean} and a standard deviation of {sd}, ranging from "
-        "{min} to {max} over {n} observations. The mean of {treat} is {treat_mean}: "
-        "{treat_pct} of the observations belong to pilot units.",
-        "被解释变量{y}的均值为{mean}，标准差为{sd}，最小值为{min}，最大值为{max}，共{n}个观测值。"
-        "{treat}的均值为{treat_mean}，即{treat_pct}的观测值属于试点地区。",
-    ),
-    "table2": (
-        "The largest correlation of {did} with a control variable is {r_did} ({with_did}); the "
-        "largest between two controls is {r_max} ({pair}). The largest variance inflation factor "
-        "is {vif_max} ({vif_var}, mean {vif_mean}), {vif_verdict} the usual threshold of 10, "
-        "so multicollinearity is {mc}.",
-        "{did}与控制变量的最大相关系数为{r_did}（{with_did}）；控制变量之间的最大相关系数为{r_max}"
-        "（{pair}）。最大方差膨胀因子为{vif_max}（{vif_var}，均值{vif_mean}），{vif_verdict}"
-        "通常的临界值10，{mc}。",
-    ),
-    "table2_one": (
-        "The correlation of {did} with the only control variable, {with_did}, is {r_did}. The "
-        "variance inflation factor is {vif_max}, {vif_verdict} the usual threshold of 10, so "
-        "multicollinearity is {mc}.",
-        "{did}与唯一的控制变量{with_did}的相关系数为{r_did}。方差膨胀因子为{vif_max}，{vif_verdict}"
-        "通常的临界值10，{mc}。",
-    ),
-    "table2_none": (
-        "The study lists no control variables, so there are no correlations between regressors "
-        "to check.",
-        "研究文件未设控制变量，无需检验解释变量之间的相关性。",
-    ),
-    "matching": (
-        "{method} matching ({mode}) kept {matched} of {treated} treated units and used {used} "
-        "of {controls} control units; the PSM-DID sample has {rows} rows. The mean absolute "
-        "standardised bias of the covariates fell from {bias_u}% to {bias_m}% and the pseudo-R² "
-        "of the treatment model from {r2_u} to {r2_m}; after matching the likelihood-ratio test "
-        "of joint balance has {p_m} ({lr_verdict}).{quality}",
-        "{method}匹配（{mode}）保留了{treated}个处理组个体中的{matched}个，使用了{controls}个对照组"
-        "个体中的{used}个；PSM-DID样本共{rows}行。协变量的平均绝对标准化偏差由{bias_u}%降至"
-        "{bias_m}%，处理方程的伪R²由{r2_u}降至{r2_m}；匹配后联合平衡性似然比检验{p_m}"
-        "（{lr_verdict}）。{quality}",
-    ),
-    "matching_partial": (
-        " Only {matched} of the {treated} treated units were matched; the other {lost} are off "
-        "common support or have no control within the caliper, so the PSM-DID estimates describe "
-        "these {matched} units, not all treated units.",
-        "仅{treated}个处理组个体中的{matched}个匹配成功，其余{lost}个不在共同支撑域内或在卡尺内"
-        "没有对照个体，因此PSM-DID估计结果仅代表这{matched}个个体，而非全部处理组个体。",
-    ),
-    "matching_partial_one": (
-        " Only {matched} of the {treated} treated units were matched; the remaining one is off "
-        "common support or has no control within the caliper, so the PSM-DID estimates describe "
-        "these {matched} units, not all treated units.",
-        "仅{treated}个处理组个体中的{matched}个匹配成功，其余1个不在共同支撑域内或在卡尺内"
-        "没有对照个体，因此PSM-DID估计结果仅代表这{matched}个个体，而非全部处理组个体。",
-    ),
-    "matching_worse": (
-        " Matching made balance worse for {worse}.",
-        "匹配使以下协变量的平衡性变差：{worse}。",
-    ),
-    "worse_item": (
-        "{var} (|bias| from {before}% to {after}%)",
-        "{var}（|标准化偏差|由{before}%升至{after}%）",
-    ),
-    "table3": (
-        "Without control variables the estimate is {b1} (SE {se1}, {p1}). "
-        "{with_controls} the estimate is {b2} (SE {se2}, {p2}), {sig2}: the pilot policy {dir2} "
-        "{y} by {b2_abs}, on {n2} observations with unit and time fixed effects (R² = {r2}).",
-        "不加入控制变量时，估计值为{b1}（标准误{se1}，{p1}）。{with_controls}估计值为"
-        "{b2}（标准误{se2}，{p2}），{sig2}：试点政策使{y}{dir2}{b2_abs}（{n2}个观测值，控制个体"
-        "与时间固定效应，R² = {r2}）。",
-    ),
-    "table3_single": (
-        "The estimate is {b2} (SE {se2}, {p2}), {sig2}: the pilot policy {dir2} {y} by {b2_abs}, "
-        "on {n2} observations with unit and time fixed effects (R² = {r2}); the study lists no "
-        "control variables.",
-        "估计值为{b2}（标准误{se2}，{p2}），{sig2}：试点政策使{y}{dir2}{b2_abs}（{n2}个观测值，控制"
-        "个体与时间固定效应，R² = {r2}）；研究文件未设控制变量。",
-    ),
-    "exclusion": (
-        "{name}: dropping {rows} rows ({units} units, {treated} of them treated) leaves {n} "
-        "observations; the estimate is {b} (SE {se}, {p}), {sig}.",
-        "{name}：删除{rows}行（{units}个个体，其中{treated}个为处理组）后剩余{n}个观测值；估计值为"
-        "{b}（标准误{se}，{p}），{sig}。",
-    ),
-    "placebo": (
-        "In {draws} placebo regressions with {kind}, the placebo coefficients average {mean} "
-        "(SD {sd}) and {share} of them are significant at the 10% level. The actual estimate "
-        "{b} lies {where} of the placebo distribution: {beyond} of the draws are at least as "
-        "large in absolute value, a randomization-inference {p_ri}.",
-        "在{draws}次安慰剂回归中（{kind}），安慰剂系数的均值为{mean}（标准差{sd}），其中{share}在10%"
-        "的水平上显著。实际估计值{b}位于安慰剂分布的{where}：绝对值不小于它的安慰剂系数占{beyond}，"
-        "随机化推断{p_ri}。",
-    ),
-    "event": (
-        "Relative to period {ref}, the {n_leads} leads are jointly {lead_verdict} (F = {f}, "
-        "{p}){pretrend}. After adoption the coefficients average {post_mean}; {post_sig} of "
-        "{n_post} are significant at the 5% level.",
-        "以第{ref}期为基期，{n_leads}个政策前系数的联合检验{lead_verdict}（F = {f}，{p}）"
-        "{pretrend}。政策实施后系数的均值为{post_mean}，{n_post}个中有{post_sig}个在5%的水平上显著。",
-    ),
-    "mediator": (
-        "The estimate for {m} is {a} (SE {se}, {p}), {sig}: the policy {dir} {m} by {a_abs}, "
-        "on {n} observations.",
-        "政策对{m}的估计系数为{a}（标准误{se}，{p}），{sig}：政策使{m}{dir}{a_abs}（{n}个观测值）。",
-    ),
-    "split": (
-        "Split by {by} ({rule}): the estimate is {b_hi} in the {g_hi} group ({p_hi}) and {b_lo} "
-        "in the {g_lo} group ({p_lo}); their difference {diff} has a pooled-test {p_diff}{perm}.",
-        "按{by}分组（{rule}）：{g_hi}组的估计值为{b_hi}（{p_hi}），{g_lo}组为{b_lo}（{p_lo}）；"
-        "组间差异为{diff}，交互模型检验{p_diff}{perm}。",
-    ),
-    "split_perm": (" and a permutation-test {p_perm}", "，置换检验{p_perm}"),
-    "moderation": (
-        "With {m} added the policy estimate is {b1} ({p1}). With the interaction, the "
-        "coefficient of {d} × {m} is {b3} ({p3}), {sig3}: each unit more of {m} {moves} the "
-        "policy effect by {b3_abs}{at_mean}.",
-        "加入{m}后政策估计值为{b1}（{p1}）。加入交互项后，{d} × {m}的系数为{b3}（{p3}），{sig3}："
-        "{m}每增加一个单位，政策效应{moves}{b3_abs}{at_mean}。",
-    ),
-    "at_mean": (
-        "; at the mean of {m} ({c}) the policy effect is {b} ({p})",
-        "；在{m}的均值（{c}）处政策效应为{b}（{p}）",
-    ),
-    "truth": (
-        "On the synthetic demo panel the true effects are known. {pairs}",
-        "演示面板为模拟数据，真实效应已知。{pairs}",
-    ),
-    "truth_pair": (
-        "{name}: estimate {est} vs true {true} ({z} standard errors apart).",
-        "{name}：估计值{est}，真实值{true}（相差{z}个标准误）。",
-    ),
-}
-
-_WORDS: Mapping[str, tuple[str, str]] = {
-    "balanced": ("a balanced panel", "平衡面板"),
-    "unbalanced": ("an unbalanced panel", "非平衡面板"),
-    "post_adoption": (
-        "Post = 1 from each unit's adoption period",
-        "Post自各个体的政策实施年份起取1",
-    ),
-    "post_common": ("Post = 1 for every unit from {year}", "Post自{year}年起对所有个体取1"),
-    "raises": ("raises", "提高了"),
-    "lowers": ("lowers", "降低了"),
-    "below": ("below", "低于"),
-    "above": ("above", "高于"),
-    "mc_no": ("not a concern", "不存在严重的多重共线性"),
-    "mc_yes": ("a concern", "可能存在多重共线性"),
-    "lr_ok": ("balance is not rejected", "不拒绝平衡性假设"),
-    "lr_bad": ("balance is rejected at the 5% level", "在5%的水平上拒绝平衡性假设"),
-    "lr_na": ("the test could not be computed", "无法计算该检验"),
-    "kind_units": ("randomly drawn fake treated units", "随机抽取伪处理组"),
-    "kind_timing": ("randomly moved policy dates", "随机设定伪政策时间"),
-    "kind_both": ("random fake treated units and dates", "随机抽取伪处理组与政策时间"),
-    "tail": ("in the tail", "尾部"),
-    "body": ("in the body", "主体部分"),
-    "weakens": ("lowers", "降低"),
-    "strengthens": ("raises", "提高"),
-    "rule_median": ("median split", "中位数分组"),
-    "rule_mean": ("mean split", "均值分组"),
-    "jointly_ok": ("insignificant", "不显著"),
-    "jointly_bad": ("significant", "显著"),
-    "pretrend_ok": (", consistent with parallel pre-trends", "，支持平行趋势假设"),
-    "pretrend_bad": (", a warning sign for parallel trends", "，平行趋势假设存疑"),
-    "mode_base_year": ("units matched once on base-period covariates", "基期匹配"),
-    "mode_by_year": ("year by year", "逐年匹配"),
-    "mode_pooled": ("pooled over all years", "混合匹配"),
-    "method_nearest": ("Nearest-neighbour", "近邻"),
-    "method_radius": ("Radius", "半径"),
-    "method_kernel": ("Kernel", "核"),
-    "with_controls": ("With the controls", "加入控制变量后"),
-    "with_some_controls": (
-        "With the controls ({dropped} dropped as collinear with the fixed effects)",
-        "加入控制变量后（{dropped}因与固定效应共线被剔除）",
-    ),
-    "with_no_controls": (
-        "The controls ({dropped}) are all collinear with the fixed effects and were dropped, so "
-        "with them",
-        "控制变量（{dropped}）均与固定效应共线而被剔除，因此加入后",
-    ),
-}
-
 
 def _w(key: str, language: str, **fields: Any) -> Any:
-    pair = _WORDS[key]
-    return word((pair[1] if language == "zh" else pair[0]).format(**fields))
+    return word(text(f"word.{key}", language, **fields))
 
 
 def _var(result: StudyResult, name: Any) -> Any:
@@ -245,8 +56,7 @@ def read_data(result: StudyResult) -> Reading:
         if report.post == "adoption"
         else _w("post_common", lang, year=report.post_common)
     )
-    return reading(
-        TEMPLATES, "data", lang,
+    return reading("data", lang,
         rows=count(report.n_rows, "data.rows"), units=count(report.n_units, "data.units"),
         unit=_var(result, panel.treatment.unit), first=word(str(report.periods[0])),
         last=word(str(report.periods[1])), balance=_w("balanced" if check.balanced else "unbalanced", lang),
@@ -268,8 +78,7 @@ def read_table1(result: StudyResult) -> Reading:
     lang = cfg.report.language
     y, treat = cfg.model.outcome, cfg.treatment.names.treat
     key = "table1.{}.{}".format
-    return reading(
-        TEMPLATES, "table1", lang, y=_var(result, y), treat=_var(result, treat),
+    return reading("table1", lang, y=_var(result, y), treat=_var(result, treat),
         n=count(int(_cell(t1, 0, 0)), key(y, "obs")), mean=num(_cell(t1, 0, 1), key(y, "mean")),
         sd=num(_cell(t1, 0, 2), key(y, "sd")), min=num(_cell(t1, 0, 3), key(y, "min")),
         max=num(_cell(t1, 0, 4), key(y, "max")),
@@ -305,16 +114,14 @@ def read_table2(result: StudyResult) -> Reading:
     vif_var = vif.body.index[0] if vif is not None else ""
     high = vif_max >= 10
     if not others:
-        return reading(TEMPLATES, "table2_none", lang)
+        return reading("table2_none", lang)
     if len(others) == 1:  # one control: no pair of controls, its VIF is the only one
-        return reading(
-            TEMPLATES, "table2_one", lang, did=_var(result, did), with_did=_var(result, names[1]),
+        return reading("table2_one", lang, did=_var(result, did), with_did=_var(result, names[1]),
             r_did=num(r_did, f"table2.{did}.{names[1]}"), vif_max=num(vif_max, "vif.max"),
             vif_verdict=_w("above" if high else "below", lang),
             mc=_w("mc_yes" if high else "mc_no", lang),
         )  # fmt: skip
-    return reading(
-        TEMPLATES, "table2", lang, did=_var(result, did), with_did=_var(result, names[j_did]),
+    return reading("table2", lang, did=_var(result, did), with_did=_var(result, names[j_did]),
         r_did=num(r_did, f"table2.{did}.{names[j_did]}"),
         r_max=num(r_max, f"table2.{names[i_max]}.{names[j_max]}"),
         pair=word(f"{_var(result, names[i_max]).shown}, {_var(result, names[j_max]).shown}"), vif_max=num(vif_max, "vif.max"),
@@ -337,8 +144,7 @@ def read_matching(result: StudyResult) -> Reading | None:
     lr_p = overall["Matched", "p_chi2"]
     verdict = "lr_na" if not np.isfinite(lr_p) else "lr_ok" if lr_p >= 0.05 else "lr_bad"
     extra = _matching_quality(result, c, lang)
-    base = reading(
-        TEMPLATES, "matching", lang, method=_w(f"method_{cfg.matching.method}", lang),
+    base = reading("matching", lang, method=_w(f"method_{cfg.matching.method}", lang),
         mode=_w(f"mode_{cfg.matching.mode}", lang),
         matched=count(c["n_matched_treated"], "matching.n_matched_treated"),
         treated=count(c["n_treated"], "matching.n_treated"),
@@ -349,7 +155,7 @@ def read_matching(result: StudyResult) -> Reading | None:
         bias_m=num(overall["Matched", "mean_bias"], "balance.matched.mean_bias"),
         r2_u=num(overall["Unmatched", "pseudo_r2"], "balance.unmatched.pseudo_r2"),
         r2_m=num(overall["Matched", "pseudo_r2"], "balance.matched.pseudo_r2"),
-        p_m=pval(lr_p, "balance.matched.p_chi2") if np.isfinite(lr_p) else word("no p-value" if lang != "zh" else "无p值"),
+        p_m=pval(lr_p, "balance.matched.p_chi2") if np.isfinite(lr_p) else _w("no_p", lang),
         lr_verdict=_w(verdict, lang), quality=word(""),
     )  # fmt: skip
     if extra is None:
@@ -365,8 +171,7 @@ def _matching_quality(result: StudyResult, counts: Mapping[str, int], lang: str)
     parts: list[Reading] = []
     matched, treated = int(counts["n_matched_treated"]), int(counts["n_treated"])
     if matched < treated:
-        parts.append(reading(
-            TEMPLATES, "matching_partial" if treated - matched > 1 else "matching_partial_one", lang,
+        parts.append(reading("matching_partial" if treated - matched > 1 else "matching_partial_one", lang,
             matched=count(matched, "matching.n_matched_treated"),
             treated=count(treated, "matching.n_treated"),
             lost=count(treated - matched, "matching.n_unmatched_treated"),
@@ -377,8 +182,7 @@ def _matching_quality(result: StudyResult, counts: Mapping[str, int], lang: str)
         before, after = abs(float(bias[cov, "Unmatched"])), abs(float(bias[cov, "Matched"]))
         if np.isfinite(before) and np.isfinite(after) and after > before:
             key = f"balance.{cov}"
-            items.append(reading(
-                TEMPLATES, "worse_item", lang, var=_var(result, cov),
+            items.append(reading("worse_item", lang, var=_var(result, cov),
                 before=num(before, f"{key}.unmatched.abs_bias", 2),
                 after=num(after, f"{key}.matched.abs_bias", 2),
             ))  # fmt: skip
@@ -391,8 +195,8 @@ def _matching_quality(result: StudyResult, counts: Mapping[str, int], lang: str)
                 t = t.replace("{" + name + "}", "{" + f"w{i}_{name}" + "}")
                 values[f"w{i}_{name}"] = value
             texts.append(t)
-        joined = ("、" if lang == "zh" else "; ").join(texts)
-        head = TEMPLATES["matching_worse"][1 if lang == "zh" else 0]
+        joined = text("word.item_sep", lang).join(texts)
+        head = text("reading.matching_worse", lang)
         parts.append(Reading(head.replace("{worse}", joined), values))
     if not parts:
         return None
@@ -426,9 +230,8 @@ def read_table3(result: StudyResult) -> Reading:
         "n2": count(main.nobs, f"table3.({col}).nobs"), "r2": num(main.r2, f"table3.({col}).r2"),
     }  # fmt: skip
     if col == 1:  # no control variables: one headline column
-        return reading(TEMPLATES, "table3_single", lang, **common)
-    return reading(
-        TEMPLATES, "table3", lang, b1=one["b"], se1=one["se"], p1=one["p"],
+        return reading("table3_single", lang, **common)
+    return reading("table3", lang, b1=one["b"], se1=one["se"], p1=one["p"],
         with_controls=_with_controls(result, main, cfg.model.controls, lang), **common,
     )  # fmt: skip
 
@@ -438,7 +241,7 @@ def _with_controls(result: StudyResult, main: FeolsResult, controls: Any, lang: 
     dropped = [c for c in controls if c in main.collinear]
     if not dropped:
         return _w("with_controls", lang)
-    names = ("、" if lang == "zh" else ", ").join(str(_var(result, c).shown) for c in dropped)
+    names = text("word.list_sep", lang).join(str(_var(result, c).shown) for c in dropped)
     key = "with_no_controls" if len(dropped) == len(controls) else "with_some_controls"
     return _w(key, lang, dropped=names)
 
@@ -456,7 +259,6 @@ def read_exclusions(result: StudyResult) -> list[Reading]:
         c = _coef(fit, did, f"{key}.{did}")
         out.append(
             reading(
-                TEMPLATES,
                 "exclusion",
                 lang,
                 name=word(sub.label),
@@ -482,8 +284,7 @@ def read_placebo(result: StudyResult) -> Reading | None:
     coefs = pl.draws["coef"].dropna()
     true = float(pl.estimate["coef"])
     beyond = float((coefs.abs() >= abs(true)).mean())
-    return reading(
-        TEMPLATES, "placebo", lang, draws=count(pl.n_draws, "placebo.draws"),
+    return reading("placebo", lang, draws=count(pl.n_draws, "placebo.draws"),
         kind=_w(f"kind_{pl.kind}", lang), mean=num(coefs.mean(), "placebo.mean"),
         sd=num(coefs.std(), "placebo.sd"), share=pct(pl.share_significant(0.1), "placebo.share_10"),
         b=num(true, "placebo.true_estimate"), where=_w("tail" if beyond < 0.1 else "body", lang),
@@ -501,8 +302,7 @@ def read_event_study(result: StudyResult) -> Reading | None:
     tidy = es.tidy()
     post = tidy[(tidy.index >= 0) & ~tidy["is_ref"]]
     ok = not test.p_value < 0.05
-    return reading(
-        TEMPLATES, "event", lang, ref=word(str(es.ref)), n_leads=count(int(test.df_num), "event.n_leads"),
+    return reading("event", lang, ref=word(str(es.ref)), n_leads=count(int(test.df_num), "event.n_leads"),
         lead_verdict=_w("jointly_ok" if ok else "jointly_bad", lang),
         f=num(test.statistic, "event.pretrend_f"), p=pval(test.p_value, "event.pretrend_p"),
         pretrend=_w("pretrend_ok" if ok else "pretrend_bad", lang),
@@ -521,14 +321,14 @@ def read_truth(result: StudyResult) -> Reading | None:
     values: dict[str, Any] = {}
     parts = []
     for i, t in enumerate(pairs):
-        pair = TEMPLATES["truth_pair"][1 if lang == "zh" else 0]
+        pair = text("reading.truth_pair", lang)
         parts.append(pair.replace("{name}", f"{{name{i}}}").replace("{est}", f"{{est{i}}}")
                      .replace("{true}", f"{{true{i}}}").replace("{z}", f"{{z{i}}}"))  # fmt: skip
         values |= {
             f"name{i}": word(t.name), f"est{i}": num(t.estimate, f"truth.{t.name}.estimate"),
             f"true{i}": num(t.true, f"truth.{t.name}.true"), f"z{i}": num(t.z, f"truth.{t.name}.z", 2),
         }  # fmt: skip
-    head = TEMPLATES["truth"][1 if lang == "zh" else 0]
+    head = text("reading.truth", lang)
     return Reading(head.replace("{pairs}", " ".join(parts)), values)
 
 
@@ -544,8 +344,7 @@ def read_mechanisms(result: StudyResult) -> list[Reading]:
         for m, row in mech.effects.iterrows():
             a, p = float(row["a"]), float(row["p_a"])
             key = f"table4.{m}.{did}"
-            out.append(reading(
-                TEMPLATES, "mediator", lang, m=_var(result, m), dir=_w("raises" if a >= 0 else "lowers", lang),
+            out.append(reading("mediator", lang, m=_var(result, m), dir=_w("raises" if a >= 0 else "lowers", lang),
                 a=num(a, f"{key}.estimate"), a_abs=num(abs(a), f"{key}.abs_estimate"),
                 se=num(float(row["se_a"]), f"{key}.se"),
                 p=pval(p, f"{key}.p"), sig=word(significance(p, lang)),
@@ -563,9 +362,7 @@ def _read_split(het: Any, did: str, rule: str, lang: str, by: Any) -> Reading:
     diff = het.differences.iloc[0]
     perm = float(diff.get("p_perm", float("nan")))
     perm_text = (
-        reading(TEMPLATES, "split_perm", lang, p_perm=pval(perm, f"{key}.p_perm"))
-        if perm == perm
-        else None
+        reading("split_perm", lang, p_perm=pval(perm, f"{key}.p_perm")) if perm == perm else None
     )
     values: dict[str, Any] = {
         "by": by, "rule": _w(f"rule_{rule}", lang), "g_hi": word(hi), "g_lo": word(lo),
@@ -577,7 +374,7 @@ def _read_split(het: Any, did: str, rule: str, lang: str, by: Any) -> Reading:
         "p_diff": pval(float(diff["p_value"]), f"{key}.p_pooled"),
         "perm": word(""),
     }  # fmt: skip
-    template = TEMPLATES["split"][1 if lang == "zh" else 0]
+    template = text("reading.split", lang)
     if perm_text is not None:
         template = template.replace("{perm}", perm_text.template)
         values |= dict(perm_text.values)
@@ -604,10 +401,9 @@ def read_moderation(result: StudyResult) -> list[Reading]:
             "moves": _w("strengthens" if b3 >= 0 else "weakens", lang),
             "b3_abs": num(abs(b3), f"{key}.(2).{term}.abs_estimate"), "at_mean": word(""),
         }  # fmt: skip
-        template = TEMPLATES["moderation"][1 if lang == "zh" else 0]
+        template = text("reading.moderation", lang)
         if res.center:
-            at = reading(
-                TEMPLATES, "at_mean", lang, m=_var(result, m), c=num(res.center_value, f"{key}.center"),
+            at = reading("at_mean", lang, m=_var(result, m), c=num(res.center_value, f"{key}.center"),
                 b=num(float(inter.coef()[d]), f"{key}.(2).{d}.estimate"),
                 p=pval(float(inter.pvalue()[d]), f"{key}.(2).{d}.p"),
             )  # fmt: skip

@@ -64,12 +64,12 @@ class Section:
     extra_html: str = field(default="", repr=False)
 
 
-def _why(result: StudyResult, enabled: bool, listed: bool, what: tuple[str, str]) -> str:
+def _why(result: StudyResult, enabled: bool, listed: bool, what: str = "") -> str:
     lang = result.study.config.report.language
     if not enabled:
         return text("not_run", lang, why=text("disabled", lang))
     if not listed:
-        return text("not_run", lang, why=text("nothing_listed", lang, what=what[lang == "zh"]))
+        return text("not_run", lang, why=text("nothing_listed", lang, what=text(what, lang)))
     return ""
 
 
@@ -88,26 +88,26 @@ def report_sections(result: StudyResult, messages: Sequence[str] = ()) -> list[S
         Section("table2", h("sec_table2"), [readings.read_table2(result)], ["table2", "vif"]),
         Section("matching", h("sec_matching"), [matching] if matching else [],
                 ["balance", "balance_overall"], ["figure_pscore", "figure_support", "figure_bias"],
-                "" if matching else _why(result, False, True, ("", ""))),
+                "" if matching else _why(result, False, True)),
         Section("table3", h("sec_table3" if result.matching.result is not None else "sec_table3_did"),
                 [readings.read_table3(result)], ["table3"]),
         Section("placebo", h("sec_placebo"), [placebo] if placebo else [], (), ["figure1"],
-                "" if placebo else _why(result, False, True, ("", ""))),
+                "" if placebo else _why(result, False, True)),
         Section("event", h("sec_event"), [event] if event else [], ["event_table"], ["figure2"],
-                "" if event else _why(result, False, True, ("", ""))),
+                "" if event else _why(result, False, True)),
         Section("exclusions", h("sec_exclusions"), readings.read_exclusions(result),
-                not_run="" if cfg.exclusions else _why(result, True, False, ("exclusions", "剔除样本"))),
+                not_run="" if cfg.exclusions else _why(result, True, False, "what_exclusions")),
         Section("table4", h("sec_table4"), readings.read_mechanisms(result), _keys(result, "table4"),
                 extra_html=_notes_list(result.mechanisms.notes if result.mechanisms else (), lang),
                 not_run="" if result.mechanisms else _why(
                     result, cfg.mechanisms.enabled or cfg.heterogeneity.enabled,
                     bool(cfg.mechanisms.mediators or cfg.heterogeneity.split_by),
-                    ("mediators or split variables", "中介变量或分组变量"))),
+                    "what_mechanisms")),
         Section("table5", h("sec_table5"), readings.read_moderation(result), _keys(result, "table5"),
                 _keys(result, "figure_moderation", figures=True),
                 not_run="" if result.moderation else _why(
                     result, cfg.moderation.enabled, bool(cfg.moderation.moderators),
-                    ("moderators", "调节变量"))),
+                    "what_moderators")),
     ]  # fmt: skip
     truth = readings.read_truth(result)
     if truth is not None:

@@ -26,15 +26,13 @@ def drops_table(result: StudyResult) -> Table:
         columns=[text("cause", lang), text("rows", lang)],
         dtype=object,
     )
-    note = (
-        f"Rows read: {result.panel.n_loaded:,}; analysis panel: {len(result.panel.data):,}; "
-        f"PSM-DID sample: {len(result.sample):,}."
+    note = text(
+        "drops_note",
+        lang,
+        loaded=result.panel.n_loaded,
+        panel=len(result.panel.data),
+        sample=len(result.sample),
     )
-    if lang == "zh":
-        note = (
-            f"读入{result.panel.n_loaded:,}行；分析面板{len(result.panel.data):,}行；"
-            f"PSM-DID样本{len(result.sample):,}行。"
-        )
     return Table(body, title=text("drops", lang), notes=(note,), stub_header=text("stage", lang))
 
 
@@ -54,10 +52,5 @@ def truth_table(result: StudyResult) -> Table | None:
         for k in ("where", "estimate", "std_error", "true_value", "difference", "in_se")
     ]
     body = pd.DataFrame(rows, index=[t.name for t in pairs], columns=columns, dtype=object)
-    note = (
-        "Synthetic data - not real statistics. True values: the effects the demo panel was "
-        "simulated with (lnESF: the average effect over the treated rows)."
-    )
-    if lang == "zh":
-        note = "模拟数据，并非真实统计数据。真实值为演示面板模拟时设定的效应（lnESF为处理组观测的平均效应）。"
+    note = text("truth_note", lang)
     return Table(body, title=text("truth", lang), notes=(note,), stub_header=text("quantity", lang))

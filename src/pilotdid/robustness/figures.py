@@ -6,34 +6,14 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from pilotdid.tables.strings import text
+
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
     from pilotdid.robustness.placebo_result import PlaceboResult
 
 __all__ = ["placebo_figure"]
-
-_LABELS = {
-    "en": {
-        "x": "Placebo coefficient",
-        "density": "Kernel density",
-        "p": "p-value",
-        "true": "Actual estimate",
-        "ref": "p = 0.1",
-        "title": "Placebo test: {n:,} random draws ({kind})",
-    },
-    "zh": {
-        "x": "安慰剂估计系数",
-        "density": "核密度",
-        "p": "p 值",
-        "true": "实际估计值",
-        "ref": "p = 0.1",
-        "title": "安慰剂检验：{n:,} 次随机抽样（{kind}）",
-    },
-}
-
-
-_KINDS_ZH = {"units": "随机个体", "timing": "随机时间", "both": "随机个体与时间"}
 
 
 def placebo_figure(result: PlaceboResult, *, language: str = "en") -> Figure:
@@ -55,7 +35,9 @@ def placebo_figure(result: PlaceboResult, *, language: str = "en") -> Figure:
     from matplotlib.figure import Figure
     from scipy.stats import gaussian_kde
 
-    labels = _LABELS.get(language, _LABELS["en"])
+    def t(key: str, **fields: object) -> str:
+        return text(f"fig.placebo.{key}", language, **fields)
+
     draws = result.draws.dropna(subset=["coef"])
     coefs, pvals = draws["coef"].to_numpy(), draws["p"].to_numpy()
     true = float(result.estimate["coef"])
@@ -65,18 +47,17 @@ def placebo_figure(result: PlaceboResult, *, language: str = "en") -> Figure:
     pad = 0.1 * (hi - lo or 1.0)
     grid = np.linspace(lo - pad, hi + pad, 400)
     if np.ptp(coefs) > 0:
-        ax.plot(grid, gaussian_kde(coefs)(grid), color="#1f4e79", lw=1.8, label=labels["density"])
-    ax.axvline(true, color="#c00000", ls="--", lw=1.4, label=f"{labels['true']} = {true:.4g}")
-    ax.set_xlabel(labels["x"])
-    ax.set_ylabel(labels["density"])
+        ax.plot(grid, gaussian_kde(coefs)(grid), color="#1f4e79", lw=1.8, label=t("density"))
+    ax.axvline(true, color="#c00000", ls="--", lw=1.4, label=f"{t('true')} = {true:.4g}")
+    ax.set_xlabel(t("x"))
+    ax.set_ylabel(t("density"))
     twin = ax.twinx()
-    twin.scatter(coefs, pvals, s=6, alpha=0.45, color="#7f7f7f", label=labels["p"])
+    twin.scatter(coefs, pvals, s=6, alpha=0.45, color="#7f7f7f", label=t("p"))
     twin.axhline(0.1, color="#7f7f7f", ls=":", lw=1)
     twin.set_ylim(0, 1.02)
-    twin.set_ylabel(labels["p"])
+    twin.set_ylabel(t("p"))
     handles = ax.get_legend_handles_labels()[0] + twin.get_legend_handles_labels()[0]
     ax.legend(handles=handles, loc="upper left", frameon=False, fontsize=8)
-    kind = _KINDS_ZH.get(result.kind, result.kind) if language == "zh" else result.kind
-    ax.set_title(labels["title"].format(n=result.n_draws, kind=kind), fontsize=10)
+    ax.set_title(t("title", n=result.n_draws, kind=t(f"kind_{result.kind}")), fontsize=10)
     fig.tight_layout()
     return fig

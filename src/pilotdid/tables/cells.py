@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from pilotdid.errors import PilotdidError
+from pilotdid.tables.strings import text
 
 __all__ = [
     "DEFAULT_STARS",
@@ -203,10 +204,14 @@ def stars_note(levels: Sequence[float], language: str = "en") -> str:
         return ""
     marks = ["*" * (i + 1) for i in range(len(levels))][::-1]
     strict_first = list(levels)[::-1]
-    if language == "zh":
-        percents = "、".join(f"{level * 100:g}%" for level in strict_first)
-        return f"{'、'.join(marks)}分别表示在{percents}的水平上显著"
-    return ", ".join(f"{m} p<{level:g}" for m, level in zip(marks, strict_first, strict=True))
+    sep = text("table.list_sep", language)
+    return text(
+        "table.stars_note",
+        language,
+        items=", ".join(f"{m} p<{level:g}" for m, level in zip(marks, strict_first, strict=True)),
+        marks=sep.join(marks),
+        percents=sep.join(f"{level * 100:g}%" for level in strict_first),
+    )
 
 
 def as_number(cell: object) -> Number | None:

@@ -19,6 +19,7 @@ from pilotdid.options import TableBelow, TableStat, validate_option
 from pilotdid.tables.cells import stars_note, validate_stars
 from pilotdid.tables.etable_layout import CellSpec, build_body, select_terms
 from pilotdid.tables.labels import Labels
+from pilotdid.tables.strings import text
 from pilotdid.tables.table import ColumnGroup, Table, as_notes
 
 __all__ = ["etable"]
@@ -91,22 +92,22 @@ def _vcov_note(summaries: list[ModelSummary], below: str, labels: Labels) -> str
     vcovs = [labels.vcov(s.vcov_label) for s in summaries]
     if not any(vcovs):
         return base
-    zh = labels.language == "zh"
+    lang = labels.language
     if len(set(vcovs)) > 1:
         # Name each estimator once, with the models using it: "(1), (2) clustered by city".
         users: dict[str, list[str]] = {}
         for i, v in enumerate(vcovs):
             if v:
                 users.setdefault(v, []).append(f"({i + 1})")
-        sep = "；" if zh else "; "
-        listed = sep.join(f"{('、' if zh else ', ').join(m)} {v}" for v, m in users.items())
-        return f"{base}{'：' if zh else ': '}{listed}"
+        sep, comma = text("table.clause_sep", lang), text("table.list_sep", lang)
+        listed = sep.join(f"{comma.join(m)} {v}" for v, m in users.items())
+        return text("table.vcov_by_model", lang, base=base, listed=listed)
     vcov = vcovs[0]
-    if zh:
-        if below == "se" and vcov.endswith("标准误"):
-            return f"括号内为{vcov}"
-        return f"{base}；{vcov}"
-    return f"{base}, {vcov}" if below == "se" else f"{base}; standard errors {vcov}"
+    if lang == "zh" and below == "se" and vcov.endswith(text("vcov.standard_errors", lang)):
+        return text("table.vcov_in_parentheses", lang, vcov=vcov)
+    return text(
+        "table.vcov_se" if below == "se" else "table.vcov_other", lang, base=base, vcov=vcov
+    )
 
 
 def collinear_notes(summaries: Sequence[ModelSummary], labels: Labels) -> list[str]:
@@ -125,7 +126,7 @@ def collinear_notes(summaries: Sequence[ModelSummary], labels: Labels) -> list[s
     ['Dropped as collinear with the fixed effects: lpop in (2)']
     """
     notes = []
-    zh = labels.language == "zh"
+    comma = text("table.list_sep", labels.language)
     for key, pick in (
         ("dropped_fe", lambda s: s.absorbed),
         ("dropped_other", lambda s: tuple(n for n in s.collinear if n not in s.absorbed)),
@@ -140,10 +141,10 @@ def collinear_notes(summaries: Sequence[ModelSummary], labels: Labels) -> list[s
         for name, models in users.items():
             shown = labels.var(name)
             if len(models) < len(summaries):
-                where = ("、" if zh else ", ").join(f"({m})" for m in models)
-                shown = f"{shown}（{where}）" if zh else f"{shown} in {where}"
+                where = comma.join(f"({m})" for m in models)
+                shown = text("table.in_models", labels.language, name=shown, where=where)
             parts.append(shown)
-        notes.append(labels.text(key, names=("、" if zh else ", ").join(parts)))
+        notes.append(labels.text(key, names=comma.join(parts)))
     return notes
 
 

@@ -1,0 +1,328 @@
+"""The schema of the study file: one pydantic model per section, defaults in one place.
+
+The allowed values of every option are the ``Literal`` aliases of :mod:`pilotdid.options` (one
+declaration shared with the API), so the study file, the functions it drives and the error
+messages list the same values. Loading, overrides and the :class:`~pilotdid.study.config.Study`
+value live in :mod:`pilotdid.study.config`.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from pilotdid.options import (
+    AbsentUnits,
+    AnalysisHow,
+    CaliperScale,
+    DataSource,
+    FigureFormat,
+    HalfSplit,
+    HeterogeneityTest,
+    KernelType,
+    Language,
+    LaterZonesYear,
+    MatchBase,
+    MatchMethod,
+    MatchOrder,
+    MechanismMethod,
+    PanelMode,
+    PlaceboKind,
+    PostCoding,
+    ReportFormat,
+    RosterDefinition,
+    RosterName,
+    ScoreModel,
+    SplitMeasured,
+    StudyVcov,
+)
+
+__all__ = [
+    "ALL_FORMATS",
+    "DataConfig",
+    "EventStudyConfig",
+    "ExclusionConfig",
+    "FilterConfig",
+    "HeterogeneityConfig",
+    "LabelsConfig",
+    "MatchingConfig",
+    "MechanismsConfig",
+    "ModelConfig",
+    "ModerationConfig",
+    "PlaceboConfig",
+    "ReportConfig",
+    "StudyConfig",
+    "StudySection",
+    "TreatmentConfig",
+    "TreatmentNames",
+    "complete_defaults",
+]
+
+PositiveInt = Annotated[int, Field(gt=0)]
+NonNegativeInt = Annotated[int, Field(ge=0)]
+PositiveFloat = Annotated[float, Field(gt=0)]
+Scalar = str | int | float
+
+ALL_FORMATS: tuple[ReportFormat, ...] = ("html", "docx", "tex", "xlsx", "md")
+
+
+class _Section(BaseModel):
+    """A table of the study file: unknown keys are errors, values keep their TOML types."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class StudySection(_Section):
+    """``[study]``: the study's title and the default seed of every random step."""
+
+    title: str = "PSM-DID evaluation of a pilot policy"
+    seed: NonNegativeInt = 2024
+
+
+class FilterConfig(_Section):
+    """One entry of ``data.filters``: keep rows by range or by value of one column."""
+
+    column: str
+    min: float | None = None
+    max: float | None = None
+    keep: list[Scalar] | None = None
+    drop: list[Scalar] | None = None
+    label: str | None = None
+
+
+class DataConfig(_Section):
+    """``[data]``: where the panel comes from and which columns identify unit and period."""
+
+    source: DataSource = "file"
+    path: str | None = None
+    sheet: str | int | None = None
+    unit: str | None = None
+    time: str | None = None
+    demo_seed: NonNegativeInt | None = None
+    filters: list[FilterConfig] = []
+
+
+class TreatmentNames(_Section):
+    """``[treatment.names]``: names of the treatment columns the pipeline adds."""
+
+    treat: str = "treat"
+    post: str = "post"
+    did: str = "did"
+    cohort: str = "cohort"
+    rel_time: str = "rel_time"
+
+
+class TreatmentConfig(_Section):
+    """``[treatment]``: the pilot units with their adoption periods, and the Post coding."""
+
+    roster: RosterName | None = None
+    definition: RosterDefinition = "provinces"
+    later_zones_year: LaterZonesYear = 2017
+    roster_file: str | None = None
+    roster_unit: str = "unit"
+    roster_year: str = "adoption_year"
+    adoption: dict[str, int] | None = None
+    adoption_column: str | None = None
+    post: PostCoding = "adoption"
+    post_common: int | None = None
+    absent_units: AbsentUnits | None = None
+    names: TreatmentNames = TreatmentNames()
+
+    def source_keys(self) -> list[str]:
+        """Return the roster keys that are set (exactly one must be)."""
+        keys = ("roster", "roster_file", "adoption", "adoption_column")
+        return [k for k in keys if getattr(self, k) is not None]
+
+    def absent_policy(self) -> str:
+        """``absent_units`` resolved: a built-in roster covers all of China, so "note"."""
+        if self.absent_units is not None:
+            return self.absent_units
+        return "note" if self.roster is not None else "error"
+
+
+class ModelConfig(_Section):
+    """``[model]``: the baseline DID regression (the paper's equation 1)."""
+
+    outcome: str
+    controls: list[str] = []
+    fixed_effects: list[str] | None = None
+    cluster: str | None = None
+    vcov: StudyVcov = "cluster"
+
+
+class MatchingConfig(_Section):
+    """``[matching]``: propensity-score matching before the DID (psmatch2 vocabulary)."""
+
+    enabled: bool = True
+    covariates: list[str] | None = None
+    mode: PanelMode = "base_year"
+    base: MatchBase | int = "first"
+    policy_year: int | None = None
+    score: ScoreModel = "logit"
+    method: MatchMethod = "nearest"
+    neighbors: PositiveInt = 1
+    replace: bool = True
+    ties: bool = False
+    order: MatchOrder = "largest"
+    caliper: PositiveFloat | None = None
+    caliper_scale: CaliperScale = "score"
+    kernel: KernelType = "epan"
+    bandwidth: PositiveFloat = 0.06
+    common_support: bool = False
+    trim: Annotated[float, Field(ge=0, lt=100)] | None = None
+    sample: AnalysisHow = "matched"
+    seed: NonNegativeInt | None = None
+
+
+class PlaceboConfig(_Section):
+    """``[placebo]``: random fake treatment groups (the paper's Figure 1)."""
+
+    enabled: bool = True
+    draws: PositiveInt = 500
+    kind: PlaceboKind = "units"
+    seed: NonNegativeInt | None = None
+
+
+class EventStudyConfig(_Section):
+    """``[event_study]``: leads and lags of adoption and the pre-trend test."""
+
+    enabled: bool = True
+    window: list[int] = [-4, 3]
+    ref: int = -1
+    bin_endpoints: bool = True
+
+
+class ExclusionConfig(_Section):
+    """One ``[[exclusions]]`` entry: a named subsample without some groups (Table 3, col. 3)."""
+
+    name: str
+    column: str
+    values: list[Scalar]
+
+
+class MechanismsConfig(_Section):
+    """``[mechanisms]``: effects of the policy on mediators (Table 4, first columns)."""
+
+    enabled: bool = True
+    mediators: list[str] = []
+    method: MechanismMethod = "d_to_m"
+    bootstrap: NonNegativeInt = 500
+    seed: NonNegativeInt | None = None
+
+
+class HeterogeneityConfig(_Section):
+    """``[heterogeneity]``: the baseline DID in groups split at a variable (Table 4)."""
+
+    enabled: bool = True
+    split_by: list[str] = []
+    rule: HalfSplit = "median"
+    measured: SplitMeasured = "pre"
+    test: HeterogeneityTest = "both"
+    permutations: PositiveInt = 1000
+    seed: NonNegativeInt | None = None
+
+
+class ModerationConfig(_Section):
+    """``[moderation]``: the DID interacted with moderators (Table 5)."""
+
+    enabled: bool = True
+    moderators: list[str] = []
+    center: bool = True
+
+
+class LabelsConfig(_Section):
+    """``[report.labels]``: display names of variables, English and Chinese."""
+
+    en: dict[str, str] = {}
+    zh: dict[str, str] = {}
+
+
+class ReportConfig(_Section):
+    """``[report]``: what is written where, and in which language."""
+
+    output: str = "out"
+    formats: list[ReportFormat] = list(ALL_FORMATS)
+    figures: list[FigureFormat] = ["png", "svg"]
+    language: Language = "en"
+    dpi: Annotated[int, Field(ge=50, le=600)] = 110
+    labels: LabelsConfig = LabelsConfig()
+
+
+class StudyConfig(_Section):
+    """The whole study file. Only ``[data]``, ``[treatment]`` and ``[model]`` are required.
+
+    Examples
+    --------
+    >>> from pilotdid.study.config import parse_study
+    >>> cfg = parse_study('''
+    ... [data]
+    ... source = "demo"
+    ... [treatment]
+    ... roster = "bigdata"
+    ... [model]
+    ... outcome = "lnESF"
+    ... controls = ["lnHCL", "FIN"]
+    ... ''').config
+    >>> cfg.data.unit, cfg.model.fixed_effects, cfg.placebo.draws
+    ('code', ['code', 'year'], 500)
+    """
+
+    study: StudySection = StudySection()
+    data: DataConfig
+    treatment: TreatmentConfig
+    model: ModelConfig
+    matching: MatchingConfig = MatchingConfig()
+    placebo: PlaceboConfig = PlaceboConfig()
+    event_study: EventStudyConfig = EventStudyConfig()
+    exclusions: list[ExclusionConfig] = []
+    mechanisms: MechanismsConfig = MechanismsConfig()
+    heterogeneity: HeterogeneityConfig = HeterogeneityConfig()
+    moderation: ModerationConfig = ModerationConfig()
+    report: ReportConfig = ReportConfig()
+
+    @property
+    def unit(self) -> str:
+        """The unit column (set for every validated config)."""
+        return str(self.data.unit)
+
+    @property
+    def time(self) -> str:
+        """The period column (set for every validated config)."""
+        return str(self.data.time)
+
+    @property
+    def covariates(self) -> list[str]:
+        """Matching covariates: ``matching.covariates`` or else the model's controls."""
+        if self.matching.covariates is not None:
+            return list(self.matching.covariates)
+        return list(self.model.controls)
+
+    def seed_for(self, section: str) -> int:
+        """Return the seed a random step uses: its own ``seed`` key or else ``study.seed``."""
+        own = getattr(getattr(self, section), "seed", None)
+        return int(own) if own is not None else int(self.study.seed)
+
+
+# --- defaults that depend on other keys ----------------------------------------------------
+DEMO_UNIT, DEMO_TIME = "code", "year"
+
+
+def complete_defaults(raw: StudyConfig) -> StudyConfig:
+    """Fill the defaults that depend on other keys (demo columns, fixed effects, cluster)."""
+    data = raw.data
+    if data.source == "demo":
+        data = data.model_copy(
+            update={"unit": data.unit or DEMO_UNIT, "time": data.time or DEMO_TIME}
+        )
+    model = raw.model
+    if data.unit and data.time:
+        model = model.model_copy(
+            update={
+                "fixed_effects": model.fixed_effects
+                if model.fixed_effects is not None
+                else [data.unit, data.time],
+                "cluster": model.cluster or data.unit,
+            }
+        )
+    return raw.model_copy(update={"data": data, "model": model})

@@ -1,0 +1,42 @@
+"""Catalogue group: the labels of the figures, in English and Chinese.
+
+Part of the one text catalogue (:mod:`pilotdid.tables.strings`); look strings up with
+:func:`pilotdid.tables.strings.text`, e.g. ``text("fig.event.x", "zh")``. Keys start with
+``fig.placebo.`` (Figure 1), ``fig.event.`` (Figure 2) and ``fig.moderation.`` (the marginal
+effect of the policy across a moderator).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+__all__ = ["FIGURE_STRINGS"]
+
+FIGURE_STRINGS: Mapping[str, tuple[str, str]] = {
+    # Figure 1: placebo coefficients
+    "fig.placebo.x": ("Placebo coefficient", "安慰剂估计系数"),
+    "fig.placebo.density": ("Kernel density", "核密度"),
+    "fig.placebo.p": ("p-value", "p 值"),
+    "fig.placebo.true": ("Actual estimate", "实际估计值"),
+    "fig.placebo.title": (
+        "Placebo test: {n:,} random draws ({kind})",
+        "安慰剂检验：{n:,} 次随机抽样（{kind}）",
+    ),
+    "fig.placebo.kind_units": ("units", "随机个体"),
+    "fig.placebo.kind_timing": ("timing", "随机时间"),
+    "fig.placebo.kind_both": ("both", "随机个体与时间"),
+    # Figure 2: event study
+    "fig.event.x": ("Periods relative to adoption", "相对政策实施的期数"),
+    "fig.event.y": ("Coefficient", "估计系数"),
+    "fig.event.ci": ("{level:.0%} CI", "{level:.0%} 置信区间"),
+    "fig.event.est": ("Estimate", "估计值"),
+    "fig.event.pretrend": ("Pre-trend test", "平行趋势检验"),
+    # marginal effect across a moderator
+    "fig.moderation.y": ("Marginal effect of {d}", "{d}的边际效应"),
+    "fig.moderation.band": ("{level:.0%} confidence band", "{level:.0%}置信区间"),
+    "fig.moderation.mean": ("Mean of {m}", "{m}均值"),
+    "fig.moderation.hist": ("Share", "占比"),
+    "fig.moderation.all": ("All rows", "全部样本"),
+    "fig.moderation.treated": ("Treated rows", "处理组样本"),
+    "fig.moderation.title": ("Effect of {d} across {m}", "{d}的效应随{m}的变化"),
+}
