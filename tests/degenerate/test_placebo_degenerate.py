@@ -27,13 +27,23 @@ def panel(cohort_of_unit, n_units=30, years=range(2000, 2006), seed=0):
 def test_every_unit_treated_at_one_date_is_named(vcov):
     df = panel(dict.fromkeys(range(30), 2003))
     with pytest.raises(EstimationError, match="every unit is treated, all from 2003"):
-        pdid.placebo(df, "y ~ did | unit + year", "unit", "year", "cohort", draws=20, vcov=vcov)
+        pdid.placebo(
+            df,
+            "y ~ did | unit + year",
+            unit="unit",
+            time="year",
+            cohort="cohort",
+            draws=20,
+            vcov=vcov,
+        )
 
 
 def test_adoption_in_the_first_period_is_named():
     df = panel(dict.fromkeys(range(8), 2000))
     with pytest.raises(EstimationError, match="no pre-treatment period"):
-        pdid.placebo(df, "y ~ did | unit + year", "unit", "year", "cohort", draws=20, seed=1)
+        pdid.placebo(
+            df, "y ~ did | unit + year", unit="unit", time="year", cohort="cohort", draws=20, seed=1
+        )
 
 
 def test_observed_estimate_collinear_with_a_control_is_an_error():
@@ -41,7 +51,13 @@ def test_observed_estimate_collinear_with_a_control_is_an_error():
     for vcov in (None, "hetero"):  # unit-level shortcut and row-level engine
         with pytest.raises(EstimationError, match="cannot be estimated"):
             pdid.placebo(
-                df, "y ~ did + copy | unit + year", "unit", "year", "cohort", draws=20, vcov=vcov
+                df,
+                "y ~ did + copy | unit + year",
+                unit="unit",
+                time="year",
+                cohort="cohort",
+                draws=20,
+                vcov=vcov,
             )
 
 
@@ -50,7 +66,15 @@ def test_unestimable_draws_are_counted_and_left_out():
     df = panel({0: 2003})
     df = df[(df["unit"] < 20) | (df["year"] >= 2004)].reset_index(drop=True)
     with pytest.warns(PilotdidWarning, match="placebo draws could not be estimated"):
-        res = pdid.placebo(df, "y ~ did | unit + year", "unit", "year", "cohort", draws=200, seed=3)
+        res = pdid.placebo(
+            df,
+            "y ~ did | unit + year",
+            unit="unit",
+            time="year",
+            cohort="cohort",
+            draws=200,
+            seed=3,
+        )
     assert 0 < res.n_failed < 200
     assert res.n_failed == int(res.draws["coef"].isna().sum())
     finite = res.draws["coef"].dropna().abs()

@@ -11,6 +11,7 @@ from pilotdid.did.event_study_result import EventStudyResult
 from pilotdid.errors import EstimationError, PanelError, did_you_mean
 from pilotdid.estimation.feols import VcovSpec, feols, parse_vcov
 from pilotdid.estimation.formula import build_formula, cluster_argument
+from pilotdid.options import deprecated_arguments
 from pilotdid.panel.adoption import adoption_cohorts
 from pilotdid.panel.frames import check_frame
 
@@ -61,19 +62,26 @@ def relative_time_dummies(
     return pd.DataFrame(columns, index=rel_time.index), pd.Series(keep, index=rel_time.index)
 
 
+@deprecated_arguments(
+    (
+        "data", "outcome", "unit", "time", "cohort", "controls", "window", "ref",
+        "bin_endpoints", "vcov", "weights", "fixef",
+    )
+)  # fmt: skip
 def event_study(
     data: pd.DataFrame,
     outcome: str,
+    *,
     unit: str,
     time: str,
     cohort: str,
     controls: Sequence[str] = (),
+    fixef: Sequence[str] | None = None,
     window: tuple[int, int] = (-4, 3),
     ref: int = -1,
     bin_endpoints: bool = True,
     vcov: VcovSpec = None,
     weights: str | None = None,
-    fixef: Sequence[str] | None = None,
 ) -> EventStudyResult:
     r"""Estimate leads and lags of adoption: :math:`y = \sum_{k \ne ref} \beta_k D^k_{it} + X\gamma + \mu_i + \lambda_t`.
 
@@ -91,6 +99,8 @@ def event_study(
         all their rows, with every dummy 0, with or without ``bin_endpoints``.
     controls : sequence of str
         Control variables.
+    fixef : sequence of str, optional
+        Fixed effects; default ``[unit, time]``.
     window : tuple of int, default (-4, 3)
         First lead and last lag estimated.
     ref : int, default -1
@@ -102,8 +112,6 @@ def event_study(
         Variance estimator; default clustered by unit.
     weights : str, optional
         Analytic weights column.
-    fixef : sequence of str, optional
-        Fixed effects; default ``[unit, time]``.
 
     Returns
     -------
@@ -125,7 +133,7 @@ def event_study(
     >>> df = pd.DataFrame({"unit": np.repeat(np.arange(40), 8), "year": np.tile(np.arange(8), 40)})
     >>> df["cohort"] = np.where(df["unit"] < 15, 5.0, np.nan)
     >>> df["y"] = 0.5 * (df["year"] >= df["cohort"]) + rng.normal(size=len(df))
-    >>> es = event_study(df, "y", "unit", "year", "cohort", window=(-3, 2))
+    >>> es = event_study(df, "y", unit="unit", time="year", cohort="cohort", window=(-3, 2))
     >>> es.tidy().index.tolist()
     [-3, -2, -1, 0, 1, 2]
     """

@@ -31,6 +31,7 @@ from pilotdid.options import (
     PermutationStrata,
     SplitMeasured,
     SplitRule,
+    deprecated_arguments,
     validate_option,
 )
 from pilotdid.panel.frames import check_frame
@@ -38,14 +39,15 @@ from pilotdid.panel.frames import check_frame
 __all__ = ["heterogeneity"]
 
 
+@deprecated_arguments(("data", "fml", "by", "split", "measured", "test"))
 def heterogeneity(
     data: pd.DataFrame,
     fml: str,
     by: str,
+    *,
     split: SplitRule | Sequence[float] = "median",
     measured: SplitMeasured = "pre",
     test: HeterogeneityTest = "both",
-    *,
     unit: str | None = None,
     time: str | None = None,
     cohort: str | None = None,
@@ -168,7 +170,9 @@ def heterogeneity(
     )  # fmt: skip
     _check_treated(ctx.sample, ctx.groups, grouping.labels, treatment)
     models = {
-        label: feols(fml, ctx.sample.iloc[np.flatnonzero(ctx.groups == g)], vcov, weights)
+        label: feols(
+            fml, ctx.sample.iloc[np.flatnonzero(ctx.groups == g)], vcov=vcov, weights=weights
+        )
         for g, label in enumerate(grouping.labels)
     }
     tests = _tests(ctx, test, by, permutations, seed, strata)

@@ -224,7 +224,7 @@ def baseline_models(cfg: StudyConfig, matching: MatchingStage) -> BaselineStage:
     exclusions = []
     for spec in cfg.exclusions:
         sub = exclude(sample, spec.column, spec.values, unit=cfg.unit,
-                      treat=cfg.treatment.names.treat, label=spec.name)  # fmt: skip
+                      treatment=cfg.treatment.names.treat, label=spec.name)  # fmt: skip
         exclusions.append(sub)
         models[spec.name] = feols(formula(cfg, y, [did, *controls]), sub.data, vcov=vcov, weights=w)
     drops = [
@@ -266,9 +266,10 @@ def run_placebo(cfg: StudyConfig, matching: MatchingStage) -> PlaceboResult | No
     names = cfg.treatment.names
     rhs = [names.did, *cfg.model.controls]
     return placebo(
-        matching.sample, formula(cfg, cfg.model.outcome, rhs), cfg.unit, cfg.time, names.cohort,
-        draws=cfg.placebo.draws, kind=cfg.placebo.kind, seed=cfg.seed_for("placebo"),
-        treatment=names.did, vcov=vcov_spec(cfg), weights=matching.weights, progress=False,
+        matching.sample, formula(cfg, cfg.model.outcome, rhs), unit=cfg.unit, time=cfg.time,
+        cohort=names.cohort, draws=cfg.placebo.draws, kind=cfg.placebo.kind,
+        seed=cfg.seed_for("placebo"), treatment=names.did, vcov=vcov_spec(cfg),
+        weights=matching.weights, progress=False,
     )  # fmt: skip
 
 
@@ -281,9 +282,10 @@ def run_event_study(cfg: StudyConfig, matching: MatchingStage) -> EventStudyResu
     es = cfg.event_study
     lo, hi = es.window
     return event_study(
-        matching.sample, cfg.model.outcome, cfg.unit, cfg.time, cfg.treatment.names.cohort,
-        controls=cfg.model.controls, window=(lo, hi), ref=es.ref, bin_endpoints=es.bin_endpoints,
-        vcov=vcov_spec(cfg), weights=matching.weights, fixef=cfg.model.fixed_effects,
+        matching.sample, cfg.model.outcome, unit=cfg.unit, time=cfg.time,
+        cohort=cfg.treatment.names.cohort, controls=cfg.model.controls,
+        fixef=cfg.model.fixed_effects, window=(lo, hi), ref=es.ref,
+        bin_endpoints=es.bin_endpoints, vcov=vcov_spec(cfg), weights=matching.weights,
     )  # fmt: skip
 
 
