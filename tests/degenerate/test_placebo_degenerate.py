@@ -6,9 +6,8 @@ import pytest
 
 import pilotdid as pdid
 from pilotdid.errors import EstimationError, PilotdidWarning
-from pilotdid.mechanisms.heterogeneity_result import ri_pvalue
+from pilotdid.estimation.randomization import ri_pvalue
 from pilotdid.panel.identification import did_design_problem
-from pilotdid.robustness.placebo_result import _ri_pvalue
 
 
 def panel(cohort_of_unit, n_units=30, years=range(2000, 2006), seed=0):
@@ -84,10 +83,10 @@ def test_unestimable_draws_are_counted_and_left_out():
 
 
 def test_ri_pvalues_are_undefined_without_an_estimate_or_draws():
-    assert np.isnan(_ri_pvalue(np.array([0.1, 0.2]), float("nan"), False))
-    assert np.isnan(_ri_pvalue(np.array([np.nan, np.nan]), 0.3, False))
-    assert np.isnan(ri_pvalue(np.array([0.1, 0.2]), float("nan")))
-    assert np.isnan(ri_pvalue(np.array([np.nan]), 0.1))
+    assert np.isnan(ri_pvalue(np.array([0.1, 0.2]), float("nan"), two_sided=True))
+    assert np.isnan(ri_pvalue(np.array([np.nan, np.nan]), 0.3, two_sided=True))
+    assert np.isnan(ri_pvalue(np.array([0.1, 0.2]), float("nan"), two_sided=False))
+    assert np.isnan(ri_pvalue(np.array([np.nan]), 0.1, two_sided=False))
 
 
 @pytest.mark.parametrize(
