@@ -12,8 +12,9 @@ from pilotdid.errors import EstimationError, PanelError, did_you_mean
 from pilotdid.estimation.feols import VcovSpec, feols, parse_vcov
 from pilotdid.estimation.formula import build_formula, cluster_argument
 from pilotdid.options import deprecated_arguments
-from pilotdid.panel.adoption import adoption_cohorts
+from pilotdid.panel.adoption import Cohorts, adoption_cohorts
 from pilotdid.panel.frames import check_frame
+from pilotdid.panel.identification import did_design_problem
 
 __all__ = ["event_study", "relative_time_dummies"]
 
@@ -144,8 +145,10 @@ def event_study(
     # the cohort column is left out: +inf there means never treated
     check_frame(data, used, where="event_study", keys=(unit, time), unique_keys=True)
     lo, hi = _check_window(window, ref)
-    adoption = adoption_cohorts(data, unit, cohort, time=time).per_row  # NaN = never treated
+    cohorts = adoption_cohorts(data, unit, cohort, time=time)
+    adoption = cohorts.per_row  # NaN = never treated
     period = pd.to_numeric(data[time], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    _check_design(cohorts, period, f"1[{time} >= {cohort}]", outcome)
     rel = pd.Series(period - adoption, index=data.index)
     _check_window_fits(rel, (lo, hi), cohort)
     dummies, keep = relative_time_dummies(rel, (lo, hi), ref, bin_endpoints)
@@ -176,6 +179,21 @@ def _check_columns(data: pd.DataFrame, columns: Sequence[str]) -> None:
     for column in columns:
         if column not in data.columns:
             raise PanelError(f"column {column!r} not found{did_you_mean(column, data.columns)}")
+
+
+def _check_design(cohorts: Cohorts, period: np.ndarray, indicator: str, outcome: str) -> None:
+    """Refuse a design without a comparison group or without pre/post periods, naming the cause."""
+    n_units = len(cohorts.units)
+    first, last = np.full(n_units, np.inf), np.full(n_units, -np.inf)
+    seen = (cohorts.codes >= 0) & np.isfinite(period)
+    np.minimum.at(first, cohorts.codes[seen], period[seen])
+    np.maximum.at(last, cohorts.codes[seen], period[seen])
+    problem = did_design_problem(
+        cohorts.per_unit, first, last, units=cohorts.units.to_numpy(), unit=str(cohorts.units.name),
+        treatment=indicator,
+    )  # fmt: skip
+    if problem:
+        raise EstimationError(f"event study of {outcome!r}: {problem}")
 
 
 def _check_window(window: tuple[int, int], ref: int) -> tuple[int, int]:

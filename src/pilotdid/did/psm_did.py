@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
-from pilotdid.errors import MatchingError
+from pilotdid.errors import EstimationError, MatchingError
 from pilotdid.options import AnalysisHow, deprecated_arguments, validate_option
 from pilotdid.panel.frames import check_frame
+from pilotdid.panel.identification import dummy_design_problem
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -107,9 +108,32 @@ def psm_did(
     )
     vcov = cluster_argument([unit]) if vcov is None else vcov
     weights = "_weight" if how == "weights" else None
-    fe = [unit, time]
-    first = feols(build_formula(outcome, [treatment], fe), sample, vcov=vcov, weights=weights)
-    second = feols(
-        build_formula(outcome, [treatment, *controls], fe), sample, vcov=vcov, weights=weights
-    )
-    return PsmDid(first, second)
+    fits = []
+    for regressors in ([treatment], [treatment, *controls]):
+        fml = build_formula(outcome, regressors, [unit, time])
+        try:
+            fit = feols(fml, sample, vcov=vcov, weights=weights)
+        except EstimationError as exc:
+            _name_the_design_problem(sample, treatment, unit, time, how, exc)
+            raise
+        if treatment in fit.collinear:
+            _name_the_design_problem(sample, treatment, unit, time, how, None)
+        fits.append(fit)
+    return PsmDid(*fits)
+
+
+def _name_the_design_problem(
+    sample: pd.DataFrame,
+    treatment: str,
+    unit: str,
+    time: str,
+    how: str,
+    cause: Exception | None,
+) -> None:
+    """Raise the design's problem (every unit treated at one date, no pre/post period), if any.
+
+    Called when the DID regressor could not be estimated: the fit alone says "collinear".
+    """
+    problem = dummy_design_problem(sample, treatment, unit, time)
+    if problem:
+        raise EstimationError(f"PSM-DID on the {how!r} sample: {problem}") from cause

@@ -208,6 +208,29 @@ def fit_drops(stage: str, fit: FeolsResult) -> list[DropRecord]:
     ]
 
 
+def _did_fit(
+    cfg: StudyConfig, fml: str, sample: pd.DataFrame, vcov: Any, weights: str | None
+) -> FeolsResult:
+    """Fit Table 3's first column; name the design's problem when the DID cannot be estimated."""
+    from pilotdid.errors import EstimationError
+    from pilotdid.estimation.feols import feols
+    from pilotdid.panel.identification import dummy_design_problem
+
+    def name_the_cause(cause: Exception | None) -> None:
+        problem = dummy_design_problem(sample, cfg.treatment.names.did, cfg.unit, cfg.time)
+        if problem:
+            raise EstimationError(f"Table 3 on the PSM-DID sample: {problem}") from cause
+
+    try:
+        fit = feols(fml, sample, vcov=vcov, weights=weights)
+    except EstimationError as exc:
+        name_the_cause(exc)
+        raise
+    if cfg.treatment.names.did in fit.collinear:
+        name_the_cause(None)
+    return fit
+
+
 def baseline_models(cfg: StudyConfig, matching: MatchingStage) -> BaselineStage:
     """Estimate Table 3's columns on the PSM-DID sample."""
     from pilotdid.estimation.feols import feols
@@ -217,7 +240,7 @@ def baseline_models(cfg: StudyConfig, matching: MatchingStage) -> BaselineStage:
     lang, did, sample = cfg.report.language, cfg.treatment.names.did, matching.sample
     y, controls, vcov, w = cfg.model.outcome, cfg.model.controls, vcov_spec(cfg), matching.weights
     main_title = text("baseline", lang)
-    models = {main_title: feols(formula(cfg, y, [did]), sample, vcov=vcov, weights=w)}
+    models = {main_title: _did_fit(cfg, formula(cfg, y, [did]), sample, vcov, w)}
     if controls:
         main_title = text("with_controls", lang)
         models[main_title] = feols(formula(cfg, y, [did, *controls]), sample, vcov=vcov, weights=w)
