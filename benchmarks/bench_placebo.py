@@ -71,7 +71,9 @@ def pyfixest_ritest(data: pd.DataFrame, reps: int) -> None:
 
 
 def ours(data: pd.DataFrame, draws: int) -> None:
-    pilotdid.placebo(data, FML, "unit", "year", "cohort", draws=draws, seed=1, progress=False)
+    pilotdid.placebo(
+        data, FML, unit="unit", time="year", cohort="cohort", draws=draws, seed=1, progress=False
+    )
 
 
 def main() -> None:

@@ -34,7 +34,7 @@ def _psm_did(data):
     clean = data.replace([np.inf, -np.inf], 0.0)
     res = pdid.match(clean, "treat", ["x2"], unit="unit", time="year", panel="pooled")
     res = dataclasses.replace(res, data=res.data.assign(**{c: data[c] for c in ("y", "x1")}))
-    return res.did("y", "did", ["x1"])
+    return res.did("y", "did", controls=["x1"])
 
 
 # entry point -> (call, {role: column}); a role an entry point does not use is left out
@@ -44,15 +44,26 @@ ENTRY_POINTS = {
         {"outcome": "y", "control": "x1", "treatment": "did", "cluster": "region"},
     ),
     "event_study": (
-        lambda d: pdid.event_study(d, "y", "unit", "year", "cohort", ["x1"], (-3, 1), vcov=CRV),
+        lambda d: pdid.event_study(
+            d,
+            "y",
+            unit="unit",
+            time="year",
+            cohort="cohort",
+            controls=["x1"],
+            window=(-3, 1),
+            vcov=CRV,
+        ),
         {"outcome": "y", "control": "x1", "cluster": "region", "time": "year"},
     ),
     "placebo": (
-        lambda d: pdid.placebo(d, FML, "unit", "year", "cohort", draws=5, seed=0, vcov=CRV),
+        lambda d: pdid.placebo(
+            d, FML, unit="unit", time="year", cohort="cohort", draws=5, seed=0, vcov=CRV
+        ),
         {"outcome": "y", "control": "x1", "treatment": "did", "cluster": "region", "time": "year"},
     ),
     "assign_treatment": (
-        lambda d: pdid.assign_treatment(d[["unit", "year"]], "unit", "year", {0: 2015}),
+        lambda d: pdid.assign_treatment(d[["unit", "year"]], {0: 2015}, unit="unit", time="year"),
         {"time": "year", "unit": "unit"},
     ),
     "match": (
@@ -65,7 +76,7 @@ ENTRY_POINTS = {
     "vif": (lambda d: pdid.vif(d, ["x1", "x2"]), {"control": "x1"}),
     "mechanism": (
         lambda d: pdid.mechanism(
-            d, "did", "x2", outcome="y", controls=["x1"], fe="unit + year", vcov=CRV
+            d, "did", "x2", outcome="y", controls=["x1"], fixef="unit + year", vcov=CRV
         ),
         {"outcome": "y", "control": "x1", "treatment": "did", "cluster": "region"},
     ),
@@ -76,11 +87,11 @@ ENTRY_POINTS = {
         {"outcome": "y", "control": "x1", "treatment": "did", "cluster": "region"},
     ),
     "moderation": (
-        lambda d: pdid.moderation(d, FML, "did", "x2", vcov=CRV),
+        lambda d: pdid.moderation(d, FML, "x2", treatment="did", vcov=CRV),
         {"outcome": "y", "control": "x1", "treatment": "did", "cluster": "region"},
     ),
     "exclude": (
-        lambda d: pdid.exclude(d, "region", [0.0], unit="unit", treat="treat"),
+        lambda d: pdid.exclude(d, "region", [0.0], unit="unit", treatment="treat"),
         {"treatment": "treat", "cluster": "region"},
     ),
 }
@@ -121,7 +132,9 @@ def test_inf_in_several_columns_is_one_message_naming_each(panel):
     bad = panel.assign(y=panel["y"].where(panel.index != 1, np.inf))
     bad["x1"] = bad["x1"].where(bad.index != 2, -np.inf)
     with pytest.raises(PanelError, match=r"column 'y' .* 1 row.*; column 'x1' .* 1 row"):
-        pdid.event_study(bad, "y", "unit", "year", "cohort", ["x1"], (-3, 1))
+        pdid.event_study(
+            bad, "y", unit="unit", time="year", cohort="cohort", controls=["x1"], window=(-3, 1)
+        )
 
 
 def test_inf_made_by_a_transformation_is_still_dropped_as_missing(panel):
@@ -136,16 +149,20 @@ def test_inf_made_by_a_transformation_is_still_dropped_as_missing(panel):
 
 def test_inf_in_a_cohort_column_means_never_treated_not_an_error(panel):
     coded = panel.assign(cohort=panel["cohort"].fillna(np.inf))
-    pdid.event_study(coded, "y", "unit", "year", "cohort", window=(-3, 1))
+    pdid.event_study(coded, "y", unit="unit", time="year", cohort="cohort", window=(-3, 1))
 
 
 # --- duplicate keys ------------------------------------------------------------------------------
 
 DUPLICATED = {
-    "placebo": lambda d: pdid.placebo(d, FML, "unit", "year", "cohort", draws=5, seed=0),
-    "event_study": lambda d: pdid.event_study(d, "y", "unit", "year", "cohort", window=(-3, 1)),
+    "placebo": lambda d: pdid.placebo(
+        d, FML, unit="unit", time="year", cohort="cohort", draws=5, seed=0
+    ),
+    "event_study": lambda d: pdid.event_study(
+        d, "y", unit="unit", time="year", cohort="cohort", window=(-3, 1)
+    ),
     "assign_treatment": lambda d: pdid.assign_treatment(
-        d[["unit", "year"]], "unit", "year", {0: 2015}
+        d[["unit", "year"]], {0: 2015}, unit="unit", time="year"
     ),
     "heterogeneity": lambda d: pdid.heterogeneity(
         d, FML, "x2", test="pooled", unit="unit", time="year"
@@ -187,8 +204,10 @@ def _coded(panel, never):
 @pytest.mark.parametrize("binned", [True, False])
 def test_event_study_reads_0_and_inf_as_never_treated(panel, never, binned):
     kw = {"window": (-3, 1), "bin_endpoints": binned}
-    base = pdid.event_study(panel, "y", "unit", "year", "cohort", **kw)
-    other = pdid.event_study(_coded(panel, never), "y", "unit", "year", "cohort", **kw)
+    base = pdid.event_study(panel, "y", unit="unit", time="year", cohort="cohort", **kw)
+    other = pdid.event_study(
+        _coded(panel, never), "y", unit="unit", time="year", cohort="cohort", **kw
+    )
     pd.testing.assert_frame_equal(base.tidy(), other.tidy())
     assert other.fit.nobs == base.fit.nobs
     assert other.dropped_outside_window == base.dropped_outside_window
@@ -196,7 +215,13 @@ def test_event_study_reads_0_and_inf_as_never_treated(panel, never, binned):
 
 def test_event_study_without_binning_keeps_every_never_treated_row(panel):
     es = pdid.event_study(
-        _coded(panel, 0), "y", "unit", "year", "cohort", window=(-3, 1), bin_endpoints=False
+        _coded(panel, 0),
+        "y",
+        unit="unit",
+        time="year",
+        cohort="cohort",
+        window=(-3, 1),
+        bin_endpoints=False,
     )
     rel = panel["year"] - panel["cohort"]
     outside = int(((rel < -3) | (rel > 1)).sum())  # treated rows only: NaN compares False
@@ -207,8 +232,8 @@ def test_event_study_without_binning_keeps_every_never_treated_row(panel):
 @NEVER
 def test_placebo_reads_0_and_inf_as_never_treated(panel, never):
     kw = {"draws": 20, "seed": 4}
-    base = pdid.placebo(panel, FML, "unit", "year", "cohort", **kw)
-    other = pdid.placebo(_coded(panel, never), FML, "unit", "year", "cohort", **kw)
+    base = pdid.placebo(panel, FML, unit="unit", time="year", cohort="cohort", **kw)
+    other = pdid.placebo(_coded(panel, never), FML, unit="unit", time="year", cohort="cohort", **kw)
     pd.testing.assert_frame_equal(base.draws, other.draws)
     assert base.n_treated == other.n_treated
 
@@ -226,9 +251,11 @@ def test_heterogeneity_reads_0_and_inf_as_never_treated(panel, never):
 @NEVER
 def test_assign_treatment_reads_0_and_inf_as_never_treated(panel, never):
     cols = ["unit", "year", "cohort"]
-    base = pdid.assign_treatment(panel[cols], "unit", "year", "cohort", names={"cohort": "g"})
+    base = pdid.assign_treatment(
+        panel[cols], "cohort", unit="unit", time="year", names={"cohort": "g"}
+    )
     other = pdid.assign_treatment(
-        _coded(panel, never)[cols], "unit", "year", "cohort", names={"cohort": "g"}
+        _coded(panel, never)[cols], "cohort", unit="unit", time="year", names={"cohort": "g"}
     )
     pd.testing.assert_frame_equal(
         base.data.drop(columns="cohort"), other.data.drop(columns="cohort")
@@ -239,18 +266,18 @@ def test_assign_treatment_reads_0_and_inf_as_never_treated(panel, never):
 def test_cohort_0_is_refused_when_0_is_a_period(panel):
     zero_based = panel.assign(year=panel["year"] - 2010, cohort=(panel["cohort"] - 2010).fillna(0))
     with pytest.raises(PanelError, match=r"include 0, which is also a period of 'year'.*missing"):
-        pdid.event_study(zero_based, "y", "unit", "year", "cohort", window=(-3, 1))
+        pdid.event_study(zero_based, "y", unit="unit", time="year", cohort="cohort", window=(-3, 1))
     with pytest.raises(PanelError, match=r"include 0, which is also a period"):
-        pdid.placebo(zero_based, FML, "unit", "year", "cohort", draws=5)
+        pdid.placebo(zero_based, FML, unit="unit", time="year", cohort="cohort", draws=5)
     # coded as missing, the same panel runs
     ok = zero_based.assign(cohort=panel["cohort"] - 2010)
-    pdid.event_study(ok, "y", "unit", "year", "cohort", window=(-3, 1))
+    pdid.event_study(ok, "y", unit="unit", time="year", cohort="cohort", window=(-3, 1))
 
 
 def test_minus_inf_cohort_is_an_error(panel):
     bad = panel.assign(cohort=panel["cohort"].fillna(-np.inf))
     with pytest.raises(PanelError, match=r"-inf"):
-        pdid.event_study(bad, "y", "unit", "year", "cohort", window=(-3, 1))
+        pdid.event_study(bad, "y", unit="unit", time="year", cohort="cohort", window=(-3, 1))
 
 
 # --- dropped relative periods ----------------------------------------------------------------------
@@ -261,7 +288,7 @@ def test_a_collinear_relative_period_is_reported_not_a_key_error(panel):
     cut = panel[~(panel["year"] == panel["cohort"] + 1)]
     with pytest.warns(pdid.PilotdidWarning, match="rel_p1"):
         es = pdid.event_study(
-            cut, "y", "unit", "year", "cohort", window=(-3, 1), bin_endpoints=False
+            cut, "y", unit="unit", time="year", cohort="cohort", window=(-3, 1), bin_endpoints=False
         )
     assert es.collinear == (1,)
     tidy = es.tidy()

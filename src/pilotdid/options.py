@@ -6,7 +6,11 @@ the allowed ones.
 
 from __future__ import annotations
 
-from typing import Any, Literal, get_args
+import functools
+import inspect
+import warnings
+from collections.abc import Callable
+from typing import Any, Literal, ParamSpec, TypeVar, cast, get_args
 
 from pilotdid.errors import PilotdidError, did_you_mean
 
@@ -44,6 +48,7 @@ __all__ = [
     "TableBelow",
     "TableStat",
     "VcovType",
+    "deprecated_arguments",
     "validate_option",
 ]
 
@@ -146,3 +151,105 @@ def validate_option(
     hint = did_you_mean(str(value), [str(c) for c in choices])
     listed = ", ".join(repr(c) for c in choices)
     raise error(f"{name}={value!r} is not allowed{hint}; choose one of {listed}.")
+
+
+# --- the public API's argument names (see "Public API conventions" in ARCHITECTURE.md) ---------
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def deprecated_arguments(
+    old_order: tuple[str, ...] = (), **renamed: str
+) -> Callable[[Callable[_P, _R]], Callable[_P, _R]]:
+    """Keep old calls of a public function working, with a :class:`DeprecationWarning`.
+
+    Parameters
+    ----------
+    old_order : tuple of str, optional
+        The function's former positional parameters, in their former order and under their
+        current names. A call with more positional arguments than the function now takes is
+        bound by this order (the extra arguments become keywords) and warned about.
+    **renamed : str
+        ``old_name="new_name"``: the former keyword is accepted for the new one and warned about.
+
+    Returns
+    -------
+    callable
+        A decorator; the decorated function keeps its signature (``inspect.signature`` shows the
+        current parameters only).
+
+    Examples
+    --------
+    >>> @deprecated_arguments(("a", "b"), old="b")
+    ... def f(a, *, b=1):
+    ...     return a + b
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     f(1, 2), f(1, old=3)
+    (3, 4)
+    >>> [str(w.message) for w in caught]  # doctest: +NORMALIZE_WHITESPACE
+    ['f(): passing b by position is deprecated; pass b=... as a keyword',
+     'f(): the keyword old= is deprecated; use b= instead']
+    """
+
+    def decorate(func: Callable[_P, _R]) -> Callable[_P, _R]:
+        positional = [
+            p.name
+            for p in inspect.signature(func).parameters.values()
+            if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+        ]
+        name = func.__name__
+
+        @functools.wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            if len(args) > len(positional) and old_order:
+                args, kwargs = _rebind(name, old_order, positional, args, kwargs)
+            for old, new in renamed.items():
+                if old in kwargs:
+                    if new in kwargs:
+                        raise TypeError(f"{name}() got both {old}= and {new}=; pass only {new}=")
+                    warnings.warn(
+                        f"{name}(): the keyword {old}= is deprecated; use {new}= instead",
+                        DeprecationWarning,
+                        stacklevel=2,
+                    )
+                    kwargs[new] = kwargs.pop(old)
+            return func(*args, **kwargs)
+
+        return cast("Callable[_P, _R]", wrapper)
+
+    return decorate
+
+
+def _rebind(
+    name: str,
+    old_order: tuple[str, ...],
+    positional: list[str],
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+) -> tuple[tuple[Any, ...], dict[str, Any]]:
+    """Bind ``args`` by the former positional order; return the call in the current form."""
+    if len(args) > len(old_order):
+        raise TypeError(
+            f"{name}() takes at most {len(old_order)} positional arguments "
+            f"({len(args)} given); pass the options as keywords"
+        )
+    bound = dict(zip(old_order, args, strict=False))
+    twice = sorted(bound.keys() & kwargs.keys())
+    if twice:
+        raise TypeError(f"{name}() got multiple values for argument {twice[0]!r}")
+    keep = 0  # leading arguments still in their place stay positional
+    while keep < len(positional) and keep < len(args) and old_order[keep] == positional[keep]:
+        keep += 1
+    moved = [key for key in old_order[: len(args)] if key not in positional[:keep]]
+    warnings.warn(
+        f"{name}(): passing {', '.join(moved)} by position is deprecated; pass "
+        + ", ".join(f"{key}=..." for key in moved)
+        + (" as keywords" if len(moved) > 1 else " as a keyword"),
+        DeprecationWarning,
+        stacklevel=3,
+    )
+    kwargs = {**kwargs, **{key: bound[key] for key in moved}}
+    return args[:keep], kwargs

@@ -55,7 +55,7 @@ def test_psm_did_carries_the_dropped_control(df):
     m = pdid.match(df, "treat", ["x", "u"], unit="city", time="year")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        _, second = m.did("y", "did", ["x", "lpop"])
+        _, second = m.did("y", "did", controls=["x", "lpop"])
     assert second.absorbed == ("lpop",)
 
 

@@ -27,36 +27,36 @@ def df():
 
 def test_constant_mediator(df):
     with pytest.raises(EstimationError, match=r"mediator 'const' is constant \(1\)"):
-        pdid.mechanism(df, "did", "const", fe="city + year")
+        pdid.mechanism(df, "did", "const", fixef="city + year")
 
 
 @pytest.mark.parametrize("method", ["d_to_m", "three_step"])
 def test_mediator_absorbed_by_the_fixed_effects(df, method):
     with pytest.raises(EstimationError, match="does not vary once the fixed effects"):
         pdid.mechanism(
-            df, "did", "by_city", outcome="y", fe="city + year", method=method, bootstrap=0
+            df, "did", "by_city", outcome="y", fixef="city + year", method=method, bootstrap=0
         )
 
 
 def test_constant_moderator(df):
     with pytest.raises(EstimationError, match=r"moderator 'const' is constant \(1\)"):
-        pdid.moderation(df, "y ~ did + x | city + year", "did", "const")
+        pdid.moderation(df, "y ~ did + x | city + year", "const", treatment="did")
 
 
 def test_moderator_constant_among_the_treated(df):
     with pytest.raises(EstimationError, match="in all 24 treated rows"):
-        pdid.moderation(df, "y ~ did + x | city + year", "did", "flat_treated")
+        pdid.moderation(df, "y ~ did + x | city + year", "flat_treated", treatment="did")
 
 
 def test_time_invariant_moderator_still_works(df):
-    res = pdid.moderation(df, "y ~ did + x | city + year", "did", "by_city")
+    res = pdid.moderation(df, "y ~ did + x | city + year", "by_city", treatment="did")
     assert "did:by_city" in res.models["interaction"].coef().index
 
 
 def test_exclusion_of_every_treated_unit(df):
     with pytest.raises(PanelError, match="removes all 6 treated units"):
-        pdid.exclude(df, "city", list(range(6)), unit="city", treat="treat")
-    kept = pdid.exclude(df, "city", [0, 1], unit="city", treat="treat")
+        pdid.exclude(df, "city", list(range(6)), unit="city", treatment="treat")
+    kept = pdid.exclude(df, "city", [0, 1], unit="city", treatment="treat")
     assert len(kept.dropped_treated_units) == 2
 
 

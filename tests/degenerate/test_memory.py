@@ -28,7 +28,9 @@ def df():
 
 def test_placebo_draws(df):
     with pytest.raises(EstimationError, match=r"placebo draws = 1,000,000,000 over 24 units needs"):
-        pdid.placebo(df, "y ~ did + x1 | city + year", "city", "year", "cohort", draws=HUGE)
+        pdid.placebo(
+            df, "y ~ did + x1 | city + year", unit="city", time="year", cohort="cohort", draws=HUGE
+        )
 
 
 def test_permutations(df):
@@ -41,7 +43,7 @@ def test_permutations(df):
 def test_bootstrap(df):
     with pytest.raises(EstimationError, match="bootstrap = 1,000,000,000 samples"):
         pdid.mechanism(
-            df, "did", "m", outcome="y", method="three_step", fe="city + year", bootstrap=HUGE
+            df, "did", "m", outcome="y", method="three_step", fixef="city + year", bootstrap=HUGE
         )
 
 
@@ -51,7 +53,9 @@ def test_neighbours(df):
 
 
 def test_a_request_that_fits_is_not_refused(df):
-    res = pdid.placebo(df, "y ~ did + x1 | city + year", "city", "year", "cohort", draws=20_000)
+    res = pdid.placebo(
+        df, "y ~ did + x1 | city + year", unit="city", time="year", cohort="cohort", draws=20_000
+    )
     assert res.n_draws == 20_000
 
 

@@ -6,9 +6,8 @@ import pytest
 
 import pilotdid as pdid
 from pilotdid.errors import EstimationError, PilotdidWarning
-from pilotdid.mechanisms.heterogeneity_result import ri_pvalue
+from pilotdid.estimation.randomization import ri_pvalue
 from pilotdid.panel.identification import did_design_problem
-from pilotdid.robustness.placebo_result import _ri_pvalue
 
 
 def panel(cohort_of_unit, n_units=30, years=range(2000, 2006), seed=0):
@@ -27,13 +26,23 @@ def panel(cohort_of_unit, n_units=30, years=range(2000, 2006), seed=0):
 def test_every_unit_treated_at_one_date_is_named(vcov):
     df = panel(dict.fromkeys(range(30), 2003))
     with pytest.raises(EstimationError, match="every unit is treated, all from 2003"):
-        pdid.placebo(df, "y ~ did | unit + year", "unit", "year", "cohort", draws=20, vcov=vcov)
+        pdid.placebo(
+            df,
+            "y ~ did | unit + year",
+            unit="unit",
+            time="year",
+            cohort="cohort",
+            draws=20,
+            vcov=vcov,
+        )
 
 
 def test_adoption_in_the_first_period_is_named():
     df = panel(dict.fromkeys(range(8), 2000))
     with pytest.raises(EstimationError, match="no pre-treatment period"):
-        pdid.placebo(df, "y ~ did | unit + year", "unit", "year", "cohort", draws=20, seed=1)
+        pdid.placebo(
+            df, "y ~ did | unit + year", unit="unit", time="year", cohort="cohort", draws=20, seed=1
+        )
 
 
 def test_observed_estimate_collinear_with_a_control_is_an_error():
@@ -41,7 +50,13 @@ def test_observed_estimate_collinear_with_a_control_is_an_error():
     for vcov in (None, "hetero"):  # unit-level shortcut and row-level engine
         with pytest.raises(EstimationError, match="cannot be estimated"):
             pdid.placebo(
-                df, "y ~ did + copy | unit + year", "unit", "year", "cohort", draws=20, vcov=vcov
+                df,
+                "y ~ did + copy | unit + year",
+                unit="unit",
+                time="year",
+                cohort="cohort",
+                draws=20,
+                vcov=vcov,
             )
 
 
@@ -50,7 +65,15 @@ def test_unestimable_draws_are_counted_and_left_out():
     df = panel({0: 2003})
     df = df[(df["unit"] < 20) | (df["year"] >= 2004)].reset_index(drop=True)
     with pytest.warns(PilotdidWarning, match="placebo draws could not be estimated"):
-        res = pdid.placebo(df, "y ~ did | unit + year", "unit", "year", "cohort", draws=200, seed=3)
+        res = pdid.placebo(
+            df,
+            "y ~ did | unit + year",
+            unit="unit",
+            time="year",
+            cohort="cohort",
+            draws=200,
+            seed=3,
+        )
     assert 0 < res.n_failed < 200
     assert res.n_failed == int(res.draws["coef"].isna().sum())
     finite = res.draws["coef"].dropna().abs()
@@ -60,10 +83,10 @@ def test_unestimable_draws_are_counted_and_left_out():
 
 
 def test_ri_pvalues_are_undefined_without_an_estimate_or_draws():
-    assert np.isnan(_ri_pvalue(np.array([0.1, 0.2]), float("nan"), False))
-    assert np.isnan(_ri_pvalue(np.array([np.nan, np.nan]), 0.3, False))
-    assert np.isnan(ri_pvalue(np.array([0.1, 0.2]), float("nan")))
-    assert np.isnan(ri_pvalue(np.array([np.nan]), 0.1))
+    assert np.isnan(ri_pvalue(np.array([0.1, 0.2]), float("nan"), two_sided=True))
+    assert np.isnan(ri_pvalue(np.array([np.nan, np.nan]), 0.3, two_sided=True))
+    assert np.isnan(ri_pvalue(np.array([0.1, 0.2]), float("nan"), two_sided=False))
+    assert np.isnan(ri_pvalue(np.array([np.nan]), 0.1, two_sided=False))
 
 
 @pytest.mark.parametrize(

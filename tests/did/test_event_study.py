@@ -36,7 +36,14 @@ def test_equals_feols_with_hand_made_dummies(binned, unbalanced):
     data = did_panel(n_units=50, n_periods=10, cohorts=(5, 6, 7), unbalanced=unbalanced, seed=3)
     window, ref = (-3, 2), -1
     es = pdid.event_study(
-        data, "y", "unit", "year", "cohort", controls=["x1"], window=window, bin_endpoints=binned
+        data,
+        "y",
+        unit="unit",
+        time="year",
+        cohort="cohort",
+        controls=["x1"],
+        window=window,
+        bin_endpoints=binned,
     )
     frame, names = hand_made(data, window, ref, binned)
     fit = pdid.feols("y ~ " + " + ".join(names) + " + x1 | unit + year", frame)
@@ -60,7 +67,9 @@ def test_equals_pyfixest_i_syntax():
         -1000
     )  # never treated: a level pooled into ref
     data.loc[data["rel"] == -1000, "rel"] = -1
-    es = pdid.event_study(data, "y", "unit", "year", "cohort", window=(-5, 3), bin_endpoints=False)
+    es = pdid.event_study(
+        data, "y", unit="unit", time="year", cohort="cohort", window=(-5, 3), bin_endpoints=False
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         theirs = pf.feols(
@@ -76,7 +85,7 @@ def test_equals_pyfixest_i_syntax():
 
 def test_pretrend_wald_test_by_hand():
     data = did_panel(n_units=50, n_periods=10, cohorts=(6,), seed=5)
-    es = pdid.event_study(data, "y", "unit", "year", "cohort", window=(-4, 3))
+    es = pdid.event_study(data, "y", unit="unit", time="year", cohort="cohort", window=(-4, 3))
     leads = [name for name, k in es.periods.items() if k < 0]
     b = es.fit.coef()[leads].to_numpy()
     v = es.fit.vcov().loc[leads, leads].to_numpy()
@@ -104,7 +113,7 @@ def test_recovers_dynamic_effects_and_flat_pretrends():
         + 0.1 * data["unit"] % 3
         + rng.normal(0, 0.3, len(data))
     )
-    es = pdid.event_study(data, "y", "unit", "year", "cohort", window=(-4, 3))
+    es = pdid.event_study(data, "y", unit="unit", time="year", cohort="cohort", window=(-4, 3))
     tidy = es.tidy()
     truth = {k: (0.2 + 0.1 * k if k >= 0 else 0.0) for k in tidy.index}
     for k, row in tidy.iterrows():
@@ -114,7 +123,12 @@ def test_recovers_dynamic_effects_and_flat_pretrends():
 
 def test_figure_and_table_protocol():
     es = pdid.event_study(
-        did_panel(n_periods=10, cohorts=(6,)), "y", "unit", "year", "cohort", window=(-3, 2)
+        did_panel(n_periods=10, cohorts=(6,)),
+        "y",
+        unit="unit",
+        time="year",
+        cohort="cohort",
+        window=(-3, 2),
     )
     fig = es.figure()
     assert fig.axes[0].get_xlabel() == "Periods relative to adoption"
@@ -134,13 +148,20 @@ def test_figure_and_table_protocol():
 def test_bad_windows(window, words):
     with pytest.raises(EstimationError, match=words):
         pdid.event_study(
-            did_panel(n_periods=8, cohorts=(5,)), "y", "unit", "year", "cohort", window=window
+            did_panel(n_periods=8, cohorts=(5,)),
+            "y",
+            unit="unit",
+            time="year",
+            cohort="cohort",
+            window=window,
         )
 
 
 def test_bad_reference_and_columns():
     data = did_panel(n_periods=8, cohorts=(5,))
     with pytest.raises(EstimationError, match="ref=0 must be a pre-period"):
-        pdid.event_study(data, "y", "unit", "year", "cohort", window=(-3, 2), ref=0)
+        pdid.event_study(
+            data, "y", unit="unit", time="year", cohort="cohort", window=(-3, 2), ref=0
+        )
     with pytest.raises(PanelError, match="'yr' not found.*'year'"):
-        pdid.event_study(data, "y", "unit", "yr", "cohort")
+        pdid.event_study(data, "y", unit="unit", time="yr", cohort="cohort")

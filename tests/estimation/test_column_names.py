@@ -203,7 +203,9 @@ def test_intercept_and_a_column_named_intercept(plain):
 
 def test_event_study(plain, odd):
     kw = dict(window=(-3, 2), vcov=None)
-    es_plain = pdid.event_study(plain, "y", "unit", "year", "cohort", ["x1", "x2", "evil"], **kw)
+    es_plain = pdid.event_study(
+        plain, "y", unit="unit", time="year", cohort="cohort", controls=["x1", "x2", "evil"], **kw
+    )
     es_odd = pdid.event_study(odd, *o("y", "unit", "year", "cohort"), o("x1", "x2", "evil"), **kw)
     assert_same_fit(es_odd.fit, es_plain.fit)
     np.testing.assert_allclose(es_odd.tidy()["estimate"], es_plain.tidy()["estimate"], rtol=1e-12)
@@ -212,7 +214,9 @@ def test_event_study(plain, odd):
 def test_placebo(plain, odd):
     fml_plain = build_formula("y", ["did", "x1", "evil"], ["unit", "year"])
     fml_odd = build_formula(ODD["y"], o("did", "x1", "evil"), o("unit", "year"))
-    res_plain = pdid.placebo(plain, fml_plain, "unit", "year", "cohort", draws=30, seed=1)
+    res_plain = pdid.placebo(
+        plain, fml_plain, unit="unit", time="year", cohort="cohort", draws=30, seed=1
+    )
     res_odd = pdid.placebo(odd, fml_odd, *o("unit", "year", "cohort"), draws=30, seed=1)
     assert res_odd.treatment == "T.P"
     np.testing.assert_allclose(res_odd.draws["coef"], res_plain.draws["coef"], rtol=1e-10)
@@ -221,9 +225,17 @@ def test_placebo(plain, odd):
 @pytest.mark.parametrize("method", ["d_to_m", "three_step"])
 def test_mechanism(plain, odd, method):
     kw = dict(method=method, bootstrap=20, seed=3)
-    res_plain = pdid.mechanism(plain, "did", ["m"], "y", ["x1", "evil"], ["unit", "year"], **kw)
+    res_plain = pdid.mechanism(
+        plain, "did", ["m"], outcome="y", controls=["x1", "evil"], fixef=["unit", "year"], **kw
+    )
     res_odd = pdid.mechanism(
-        odd, ODD["did"], o("m"), ODD["y"], o("x1", "evil"), o("unit", "year"), **kw
+        odd,
+        ODD["did"],
+        o("m"),
+        outcome=ODD["y"],
+        controls=o("x1", "evil"),
+        fixef=o("unit", "year"),
+        **kw,
     )
     np.testing.assert_allclose(res_odd.effects["a"], res_plain.effects["a"], rtol=1e-12)
     assert list(res_odd.effects.index) == [ODD["m"]]
@@ -232,10 +244,7 @@ def test_mechanism(plain, odd, method):
             res_odd.effects["boot_se"], res_plain.effects["boot_se"], rtol=1e-10
         )
     # the string form: names joined by '+', backticks for a name that holds a '+'
-    res_str = pdid.mechanism(
-        odd, ODD["did"], ODD["m"], ODD["y"], "FIN ratio + `np.save('pwned', 0)`",
-        "城市 id + `year (t)`", **kw,
-    )  # fmt: skip
+    res_str = pdid.mechanism(odd, ODD["did"], ODD["m"], outcome=ODD["y"], controls="FIN ratio + `np.save('pwned', 0)`", fixef="城市 id + `year (t)`", **kw)  # fmt: skip
     np.testing.assert_allclose(res_str.effects["a"], res_plain.effects["a"], rtol=1e-12)
 
 
@@ -260,8 +269,8 @@ def test_heterogeneity(plain, odd):
 def test_moderation(plain, odd):
     fml_plain = build_formula("y", ["did", "x1", "evil"], ["unit", "year"])
     fml_odd = build_formula(ODD["y"], o("did", "x1", "evil"), o("unit", "year"))
-    res_plain = pdid.moderation(plain, fml_plain, "did", "m")
-    res_odd = pdid.moderation(odd, fml_odd, ODD["did"], ODD["m"])
+    res_plain = pdid.moderation(plain, fml_plain, "m", treatment="did")
+    res_odd = pdid.moderation(odd, fml_odd, ODD["m"], treatment=ODD["did"])
     for key in ("main", "interaction"):
         fit_odd, fit_plain = res_odd.models[key], res_plain.models[key]
         np.testing.assert_allclose(fit_odd.coef_values, fit_plain.coef_values, rtol=1e-12)
@@ -276,8 +285,8 @@ def test_match_and_psm_did(plain, odd):
     res_plain = pdid.match(plain, "treat", ["x1", "evil"], unit="unit", time="year", **kw)
     res_odd = pdid.match(odd, "treat", o("x1", "evil"), unit=ODD["unit"], time=ODD["year"], **kw)
     np.testing.assert_allclose(res_odd.data["_pscore"], res_plain.data["_pscore"], rtol=1e-10)
-    fits_odd = res_odd.did(ODD["y"], ODD["did"], o("x1", "evil"))
-    fits_plain = res_plain.did("y", "did", ["x1", "evil"])
+    fits_odd = res_odd.did(ODD["y"], ODD["did"], controls=o("x1", "evil"))
+    fits_plain = res_plain.did("y", "did", controls=["x1", "evil"])
     for fit_odd, fit_plain in zip(fits_odd, fits_plain, strict=True):
         assert_same_fit(fit_odd, fit_plain)
 
@@ -301,16 +310,36 @@ def test_describe_correlation_and_etable(odd):
 def test_injection_in_controls_with_plain_fixed_effects(plain, tmp_path):
     # (before names were quoted, this control was evaluated and wrote pwned.npy)
     data = plain.rename(columns={"evil": INJECTION})
-    es = pdid.event_study(data, "y", "unit", "year", "cohort", ["x1", INJECTION], window=(-3, 2))
+    es = pdid.event_study(
+        data,
+        "y",
+        unit="unit",
+        time="year",
+        cohort="cohort",
+        controls=["x1", INJECTION],
+        window=(-3, 2),
+    )
     assert INJECTION in es.fit.names
-    mech = pdid.mechanism(data, "did", ["m"], "y", [INJECTION], ["unit", "year"])
+    mech = pdid.mechanism(
+        data, "did", ["m"], outcome="y", controls=[INJECTION], fixef=["unit", "year"]
+    )
     assert INJECTION in mech.models["m"].names
     assert not (tmp_path / "pwned.npy").exists()
 
 
 def test_event_study_with_data_columns_named_like_its_dummies(plain):
     data = plain.assign(rel_p0=plain["x1"], rel_m2=plain["x2"])
-    es = pdid.event_study(data, "y", "unit", "year", "cohort", ["rel_p0", "rel_m2"], window=(-3, 2))
-    reference = pdid.event_study(plain, "y", "unit", "year", "cohort", ["x1", "x2"], window=(-3, 2))
+    es = pdid.event_study(
+        data,
+        "y",
+        unit="unit",
+        time="year",
+        cohort="cohort",
+        controls=["rel_p0", "rel_m2"],
+        window=(-3, 2),
+    )
+    reference = pdid.event_study(
+        plain, "y", unit="unit", time="year", cohort="cohort", controls=["x1", "x2"], window=(-3, 2)
+    )
     np.testing.assert_allclose(es.tidy()["estimate"], reference.tidy()["estimate"], rtol=1e-12)
     assert {"rel_p0", "rel_m2"} <= set(es.fit.names)

@@ -35,7 +35,7 @@ def test_demean_equals_projection(levels, method, weighted, width):
     fe = random_fe(rng, n, levels)
     values = rng.normal(size=(n, width))
     weights = rng.uniform(0.2, 3, n) if weighted else None
-    out = make_absorber(fe, weights, method=method).demean(values)
+    out = make_absorber(fe, weights=weights, method=method).demean(values)
     np.testing.assert_allclose(out, projection_residual(values, fe, weights), atol=1e-11)
 
 

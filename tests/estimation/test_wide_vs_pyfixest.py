@@ -104,7 +104,16 @@ WINDOW = (-7, 8)  # 15 relative-time dummies around the reference period -1
 def test_event_study_with_12_controls_matches_pyfixest(balanced, vcov):
     data = wide_panel(balanced, n_units=150, n_periods=16)
     names = [f"x{j + 1}" for j in range(12)]
-    es = pdid.event_study(data, "y", "unit", "year", "cohort", names, window=WINDOW, vcov=vcov)
+    es = pdid.event_study(
+        data,
+        "y",
+        unit="unit",
+        time="year",
+        cohort="cohort",
+        controls=names,
+        window=WINDOW,
+        vcov=vcov,
+    )
     assert len(es.periods) == 15
     rel = (data["year"] - data["cohort"]).clip(*WINDOW)  # end points binned, as event_study does
     frame = data.assign(rel=rel.fillna(-1).astype(int))  # never treated: all dummies 0

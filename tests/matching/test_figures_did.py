@@ -22,7 +22,7 @@ def test_did_equals_feols_on_matched_sample(panel):
     from pilotdid.estimation.feols import feols
 
     res = pdid.match(panel, "treat", ["x1", "x2"], unit="city", time="year", caliper=0.05)
-    r1, r2 = res.did("y", "did", ["x1", "x2"])
+    r1, r2 = res.did("y", "did", controls=["x1", "x2"])
     sample = res.analysis_sample("matched")
     ref = feols("y ~ did + x1 + x2 | city + year", sample, vcov={"CRV1": "city"})
     np.testing.assert_allclose(r2.coef().to_numpy(), ref.coef().to_numpy())
@@ -34,7 +34,7 @@ def test_did_equals_feols_on_matched_sample(panel):
 
 def test_did_recovers_effect(panel):
     res = pdid.match(panel, "treat", ["x1", "x2"], unit="city", time="year")
-    _, r2 = res.did("y", "did", ["x1", "x2"])
+    _, r2 = res.did("y", "did", controls=["x1", "x2"])
     assert abs(r2.coef()["did"] - 0.4) < 4 * r2.se()["did"]
     with pytest.raises(pdid.MatchingError, match="unit= and time="):
         pdid.match(panel, "treat", ["x1"], panel="pooled").did("y", "did")

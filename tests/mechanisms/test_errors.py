@@ -19,32 +19,32 @@ def df():
 # --- mechanism ----------------------------------------------------------------------------------
 def test_mediator_that_is_the_outcome(df):
     with pytest.raises(EstimationError, match="mediator 'y' is the outcome"):
-        pdid.mechanism(df, "did", ["m", "y"], "y", "x1", "unit + year")
+        pdid.mechanism(df, "did", ["m", "y"], outcome="y", controls="x1", fixef="unit + year")
 
 
 def test_mediator_that_is_the_treatment(df):
     with pytest.raises(EstimationError, match="mediator 'did' is the treatment"):
-        pdid.mechanism(df, "did", "did", fe="unit + year")
+        pdid.mechanism(df, "did", "did", fixef="unit + year")
 
 
 def test_mediator_among_controls(df):
     with pytest.raises(EstimationError, match="mediator 'm' is also a control"):
-        pdid.mechanism(df, "did", "m", controls="x1 + m", fe="unit + year")
+        pdid.mechanism(df, "did", "m", controls="x1 + m", fixef="unit + year")
 
 
 def test_no_mediator(df):
     with pytest.raises(EstimationError, match="mediators= is empty"):
-        pdid.mechanism(df, "did", [], fe="unit + year")
+        pdid.mechanism(df, "did", [], fixef="unit + year")
 
 
 def test_duplicate_mediator(df):
     with pytest.raises(EstimationError, match="twice"):
-        pdid.mechanism(df, "did", ["m", "m"], fe="unit + year")
+        pdid.mechanism(df, "did", ["m", "m"], fixef="unit + year")
 
 
 def test_three_step_needs_outcome(df):
     with pytest.raises(EstimationError, match="needs outcome="):
-        pdid.mechanism(df, "did", "m", fe="unit + year", method="three_step")
+        pdid.mechanism(df, "did", "m", fixef="unit + year", method="three_step")
 
 
 def test_unknown_method(df):
@@ -54,24 +54,23 @@ def test_unknown_method(df):
 
 def test_unknown_column_suggests(df):
     with pytest.raises(EstimationError, match="column 'M' not found .*did you mean 'm'"):
-        pdid.mechanism(df, "did", "M", fe="unit + year")
+        pdid.mechanism(df, "did", "M", fixef="unit + year")
 
 
 @pytest.mark.parametrize("bootstrap", [-1, 2.5, True])
 def test_bad_bootstrap_count(df, bootstrap):
     with pytest.raises(EstimationError, match="bootstrap="):
-        pdid.mechanism(df, "did", "m", "y", fe="unit + year", method="three_step",
-                       bootstrap=bootstrap)  # fmt: skip
+        pdid.mechanism(df, "did", "m", outcome="y", fixef="unit + year", method="three_step", bootstrap=bootstrap)  # fmt: skip
 
 
 def test_bad_level(df):
     with pytest.raises(EstimationError, match="level=1.5"):
-        pdid.mechanism(df, "did", "m", fe="unit + year", level=1.5)
+        pdid.mechanism(df, "did", "m", fixef="unit + year", level=1.5)
 
 
 def test_bootstrap_without_unit(df):
     with pytest.raises(EstimationError, match="resamples units: pass unit="):
-        pdid.mechanism(df, "did", "m", "y", "x1", method="three_step", bootstrap=5)
+        pdid.mechanism(df, "did", "m", outcome="y", controls="x1", method="three_step", bootstrap=5)
 
 
 def test_not_a_dataframe():
@@ -169,32 +168,32 @@ def test_cohort_without_treated(df):
 # --- moderation ---------------------------------------------------------------------------------
 def test_moderator_is_the_outcome(df):
     with pytest.raises(EstimationError, match="moderator 'y' is the outcome"):
-        pdid.moderation(df, FML, "did", "y")
+        pdid.moderation(df, FML, "y", treatment="did")
 
 
 def test_moderator_is_the_treatment(df):
     with pytest.raises(EstimationError, match="moderator 'did' is the treatment"):
-        pdid.moderation(df, FML, "did", "did")
+        pdid.moderation(df, FML, "did", treatment="did")
 
 
 def test_moderator_not_numeric(df):
     with pytest.raises(EstimationError, match="not numeric"):
-        pdid.moderation(df.assign(s="a"), FML, "did", "s")
+        pdid.moderation(df.assign(s="a"), FML, "s", treatment="did")
 
 
 def test_moderator_unknown(df):
     with pytest.raises(EstimationError, match="moderator column 'W' not found .*'w'"):
-        pdid.moderation(df, FML, "did", "W")
+        pdid.moderation(df, FML, "W", treatment="did")
 
 
 def test_moderation_treatment_not_in_formula(df):
     with pytest.raises(EstimationError, match="treatment 'x2' is not a regressor"):
-        pdid.moderation(df, FML, "x2", "w")
+        pdid.moderation(df, FML, "w", treatment="x2")
 
 
 def test_moderation_keeps_expression_terms(df):
     # other regressors may be expressions: they are copied into both models as written
-    res = pdid.moderation(df, "y ~ did + np.log(x1 + 10) | unit + year", "did", "w")
+    res = pdid.moderation(df, "y ~ did + np.log(x1 + 10) | unit + year", "w", treatment="did")
     direct = pdid.feols("y ~ did + w + np.log(x1 + 10) | unit + year", df)
     main = res.models["main"]
     assert main.names == ("did", "w", "np.log(x1 + 10)")

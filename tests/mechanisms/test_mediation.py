@@ -19,7 +19,9 @@ TOL = 1e-10
 def test_d_to_m_equals_feols():
     df = mech_panel(seed=1)
     df["m2"] = df["m"] ** 2
-    res = pdid.mechanism(df, "did", ["m", "m2"], "y", "x1 + x2", "unit + year")
+    res = pdid.mechanism(
+        df, "did", ["m", "m2"], outcome="y", controls="x1 + x2", fixef="unit + year"
+    )
     assert list(res.models) == ["total", "m", "m2"]
     for dep in ("m", "m2"):
         direct = pdid.feols(f"{dep} ~ did + x1 + x2 | unit + year", df)
@@ -37,7 +39,7 @@ def test_d_to_m_equals_feols():
 def test_d_to_m_accepts_lists_and_vcov_weights():
     df = mech_panel(seed=2)
     res = pdid.mechanism(
-        df, "did", "m", controls=["x1"], fe=["unit", "year"], vcov="hetero", weights="wt"
+        df, "did", "m", controls=["x1"], fixef=["unit", "year"], vcov="hetero", weights="wt"
     )
     direct = pdid.feols("m ~ did + x1 | unit + year", df, vcov="hetero", weights="wt")
     np.testing.assert_allclose(res.models["m"].vcov_matrix, direct.vcov_matrix, rtol=TOL)
@@ -47,7 +49,14 @@ def test_three_step_equals_feols_on_the_common_sample():
     df = mech_panel(seed=3)
     df.loc[df.sample(frac=0.1, random_state=1).index, "m"] = np.nan
     res = pdid.mechanism(
-        df, "did", "m", "y", "x1 + x2", "unit + year", method="three_step", bootstrap=0
+        df,
+        "did",
+        "m",
+        outcome="y",
+        controls="x1 + x2",
+        fixef="unit + year",
+        method="three_step",
+        bootstrap=0,
     )
     sample = df.dropna(subset=["m"])
     formulas = {
@@ -93,10 +102,7 @@ def resample_by_hand(df, unit, cluster, counts):
 def test_bootstrap_equals_brute_force_loop(case):
     opts = dict(case)
     df = mech_panel(n_units=30, seed=4, **opts.pop("panel", {}))
-    res = pdid.mechanism(
-        df, "did", "m", "y", "x1", "unit + year", method="three_step", bootstrap=15, seed=9,
-        **opts,
-    )  # fmt: skip
+    res = pdid.mechanism(df, "did", "m", outcome="y", controls="x1", fixef="unit + year", method="three_step", bootstrap=15, seed=9, **opts)  # fmt: skip
     cluster = "region" if "vcov" in opts else "unit"
     counts = bootstrap_counts(df[cluster].nunique(), 15, np.random.default_rng(9))
     expected = []
@@ -105,8 +111,12 @@ def test_bootstrap_equals_brute_force_loop(case):
         warnings.simplefilter("ignore", PilotdidWarning)
         for row in counts:
             boot = resample_by_hand(df, "unit", cluster, row)
-            a = pdid.feols("m ~ did + x1 | unit + year", boot, "iid", weights).coef()["did"]
-            b = pdid.feols("y ~ did + m + x1 | unit + year", boot, "iid", weights).coef()["m"]
+            a = pdid.feols("m ~ did + x1 | unit + year", boot, vcov="iid", weights=weights).coef()[
+                "did"
+            ]
+            b = pdid.feols(
+                "y ~ did + m + x1 | unit + year", boot, vcov="iid", weights=weights
+            ).coef()["m"]
             expected.append(a * b)
     np.testing.assert_allclose(res.bootstrap_draws["m"], expected, rtol=1e-8)
     e = res.effects.loc["m"]
@@ -117,19 +127,16 @@ def test_bootstrap_equals_brute_force_loop(case):
 
 def test_bootstrap_loop_fallback_equals_batched(monkeypatch):
     df = mech_panel(n_units=25, seed=5)
-    args = (df, "did", "m", "y", "x1", "unit + year")
-    batched = pdid.mechanism(*args, method="three_step", bootstrap=8, seed=2)
+    kw = {"outcome": "y", "controls": "x1", "fixef": "unit + year", "method": "three_step"}
+    batched = pdid.mechanism(df, "did", "m", **kw, bootstrap=8, seed=2)
     monkeypatch.setattr(moments, "MAX_COLUMNS", 3)
-    loop = pdid.mechanism(*args, method="three_step", bootstrap=8, seed=2)
+    loop = pdid.mechanism(df, "did", "m", **kw, bootstrap=8, seed=2)
     np.testing.assert_allclose(loop.bootstrap_draws, batched.bootstrap_draws, rtol=1e-8)
 
 
 def test_known_mediator_effect_is_recovered():
     df = mech_panel(n_units=400, n_periods=8, seed=6, a=0.8, b=0.5, direct=0.3, share=0.5)
-    res = pdid.mechanism(
-        df, "did", "m", "y", "x1 + x2 + w", "unit + year", method="three_step",
-        bootstrap=300, seed=1,
-    )  # fmt: skip
+    res = pdid.mechanism(df, "did", "m", outcome="y", controls="x1 + x2 + w", fixef="unit + year", method="three_step", bootstrap=300, seed=1)  # fmt: skip
     e = res.effects.loc["m"]
     assert e["a"] == pytest.approx(0.8, abs=3 * e["se_a"])
     assert e["b"] == pytest.approx(0.5, abs=3 * e["se_b"])
@@ -141,7 +148,7 @@ def test_known_mediator_effect_is_recovered():
 
 
 def test_demo_recovers_true_mechanism_effects(demo):
-    res = pdid.mechanism(demo.data, "TP", ["RD", "TFP"], controls=CONTROLS, fe="code + year")
+    res = pdid.mechanism(demo.data, "TP", ["RD", "TFP"], controls=CONTROLS, fixef="code + year")
     for var in ("RD", "TFP"):
         e = res.effects.loc[var]
         assert e["a"] == pytest.approx(demo.true_effects[var], abs=2.5 * e["se_a"])
@@ -153,7 +160,14 @@ def test_demo_three_step_is_fast(demo):
 
     start = time.perf_counter()
     res = pdid.mechanism(
-        demo.data, "TP", "RD", "lnESF", CONTROLS, "code + year", method="three_step", seed=1
+        demo.data,
+        "TP",
+        "RD",
+        outcome="lnESF",
+        controls=CONTROLS,
+        fixef="code + year",
+        method="three_step",
+        seed=1,
     )
     assert time.perf_counter() - start < 10  # B = 500 in about 0.2 s
     assert res.effects.loc["RD", "n_boot"] == 500

@@ -16,7 +16,7 @@ FML = "y ~ did + x1 + x2 | unit + year"
 def test_models_equal_feols_with_a_hand_made_interaction(kwargs):
     df = mech_panel(seed=1)
     df.loc[df.sample(frac=0.1, random_state=0).index, "w"] = np.nan
-    res = pdid.moderation(df, FML, "did", "w", **kwargs)
+    res = pdid.moderation(df, FML, "w", treatment="did", **kwargs)
     main = pdid.feols("y ~ did + w + x1 + x2 | unit + year", df, **kwargs)
     np.testing.assert_allclose(res.models["main"].coef_values, main.coef_values, rtol=TOL)
     mean = df.dropna(subset=["w"])["w"].mean()  # every other column is complete
@@ -31,8 +31,8 @@ def test_models_equal_feols_with_a_hand_made_interaction(kwargs):
 
 def test_centring_moves_only_the_treatment_coefficient():
     df = mech_panel(seed=2)
-    centred = pdid.moderation(df, FML, "did", "w").models["interaction"].coef()
-    raw_res = pdid.moderation(df, FML, "did", "w", center=False)
+    centred = pdid.moderation(df, FML, "w", treatment="did").models["interaction"].coef()
+    raw_res = pdid.moderation(df, FML, "w", treatment="did", center=False)
     raw = raw_res.models["interaction"].coef()
     assert raw_res.center_value == 0.0
     assert centred["did:w"] == pytest.approx(raw["did:w"], rel=1e-9)
@@ -44,7 +44,7 @@ def test_centring_moves_only_the_treatment_coefficient():
 
 def test_marginal_effects_delta_method():
     df = mech_panel(seed=3)
-    res = pdid.moderation(df, FML, "did", "w")
+    res = pdid.moderation(df, FML, "w", treatment="did")
     fit = res.models["interaction"]
     me = res.marginal_effects([res.center_value, 4.0], level=0.9)
     assert me.loc[0, "estimate"] == pytest.approx(fit.coef()["did"], rel=TOL)
@@ -61,13 +61,13 @@ def test_marginal_effects_delta_method():
 
 def test_known_interaction_is_recovered():
     df = mech_panel(n_units=300, seed=4, inter=-0.3, share=0.5)
-    fit = pdid.moderation(df, FML, "did", "w").models["interaction"]
+    fit = pdid.moderation(df, FML, "w", treatment="did").models["interaction"]
     assert fit.coef()["did:w"] == pytest.approx(-0.3, abs=3 * fit.se()["did:w"])
     assert fit.pvalue()["did:w"] < 0.001
 
 
 def test_demo_recovers_the_interaction(demo):
-    res = pdid.moderation(demo.data, DEMO_FML, "TP", "freedom")
+    res = pdid.moderation(demo.data, DEMO_FML, "freedom", treatment="TP")
     fit = res.models["interaction"]
     truth = demo.true_effects
     assert fit.coef()["TP:freedom"] == pytest.approx(
@@ -85,7 +85,7 @@ def test_figure_and_display():
     from matplotlib.figure import Figure
 
     df = mech_panel(seed=5)
-    res = pdid.moderation(df, FML, "did", "w")
+    res = pdid.moderation(df, FML, "w", treatment="did")
     for language in ("en", "zh"):
         fig = res.figure(language=language, labels={"w": "Openness"})
         assert isinstance(fig, Figure) and len(fig.axes) == 2
@@ -97,5 +97,5 @@ def test_figure_and_display():
 def test_input_frame_is_not_modified():
     df = mech_panel(seed=6)
     before = df.copy()
-    pdid.moderation(df, FML, "did", "w")
+    pdid.moderation(df, FML, "w", treatment="did")
     assert df.equals(before)

@@ -11,7 +11,7 @@ from .conftest import CONTROLS, DEMO_FML
 
 @pytest.fixture(scope="module")
 def table4_parts(demo):
-    mech = pdid.mechanism(demo.data, "TP", ["RD", "TFP"], controls=CONTROLS, fe="code + year")
+    mech = pdid.mechanism(demo.data, "TP", ["RD", "TFP"], controls=CONTROLS, fixef="code + year")
     hets = [
         pdid.heterogeneity(demo.data, DEMO_FML, by, cohort="adoption_year", permutations=99, seed=1)
         for by in ("RD", "TFP")
@@ -65,8 +65,7 @@ def test_heterogeneity_table_alone(table4_parts):
 
 
 def test_three_step_table(demo):
-    res = pdid.mechanism(demo.data, "TP", "RD", "lnESF", CONTROLS, "code + year",
-                         method="three_step", bootstrap=50, seed=1)  # fmt: skip
+    res = pdid.mechanism(demo.data, "TP", "RD", outcome="lnESF", controls=CONTROLS, fixef="code + year", method="three_step", bootstrap=50, seed=1)  # fmt: skip
     table = res.table()
     headers = [[g.label for g in row] for row in table.header_rows()]
     assert headers[1] == ["Total effect", "D → M", "Direct effect"]
@@ -80,7 +79,7 @@ def test_three_step_table(demo):
 
 
 def test_table5_layout(demo):
-    res = pdid.moderation(demo.data, DEMO_FML, "TP", "freedom")
+    res = pdid.moderation(demo.data, DEMO_FML, "freedom", treatment="TP")
     table = res.table(title="Table 5. Regulatory Mechanism")
     assert table.body.shape[1] == 2
     labels = table.row_labels()
@@ -89,7 +88,7 @@ def test_table5_layout(demo):
     assert table.body.loc["TP × freedom"].tolist()[0] == ""
     assert table.body.iloc[4, 1].value == res.models["interaction"].coef()["TP:freedom"]
     assert any("centred" in n for n in table.notes)
-    raw = pdid.moderation(demo.data, DEMO_FML, "TP", "freedom", center=False).table()
+    raw = pdid.moderation(demo.data, DEMO_FML, "freedom", treatment="TP", center=False).table()
     assert any("uncentred" in n for n in raw.notes)
     assert np.isfinite(table.body.iloc[0, 1].value)
 
@@ -110,6 +109,5 @@ def test_text_and_html_displays(table4_parts, demo):
     assert "HeterogeneityResult(by='RD'" in repr(het)
     assert "D → M" in mech.summary() and "<table" in mech._repr_html_()
     assert list(het.tidy().index) == ["High RD", "Low RD"]
-    three = pdid.mechanism(demo.data, "TP", "RD", "lnESF", CONTROLS, "code + year",
-                           method="three_step", bootstrap=0)  # fmt: skip
+    three = pdid.mechanism(demo.data, "TP", "RD", outcome="lnESF", controls=CONTROLS, fixef="code + year", method="three_step", bootstrap=0)  # fmt: skip
     assert "Sobel test." in three.notes[0] and "Jiang" in three.summary()

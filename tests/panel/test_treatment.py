@@ -40,7 +40,7 @@ def expected_columns(panel: pd.DataFrame, roster: dict) -> pd.DataFrame:
 
 
 def test_staggered_columns_match_brute_force(panel):
-    out = assign_treatment(panel, "city", "year", ROSTER)
+    out = assign_treatment(panel, ROSTER, unit="city", time="year")
     got = out.data[["treat", "post", "did", "cohort", "rel_time"]].reset_index(drop=True)
     pd.testing.assert_frame_equal(got, expected_columns(panel, ROSTER), check_dtype=False)
     assert out.data["did"].dtype == np.int64
@@ -51,7 +51,7 @@ def test_staggered_columns_match_brute_force(panel):
 
 
 def test_report_counts_shares_and_cohorts(panel):
-    report = assign_treatment(panel, "city", "year", ROSTER).report
+    report = assign_treatment(panel, ROSTER, unit="city", time="year").report
     assert (report.n_units, report.n_treated_units, report.n_rows) == (6, 4, 42)
     assert report.treated_share_units == pytest.approx(4 / 6)
     assert report.treated_share_rows == pytest.approx(28 / 42)
@@ -64,17 +64,19 @@ def test_report_counts_shares_and_cohorts(panel):
 
 def test_treated_share_of_rows_differs_from_units_when_unbalanced(panel):
     short = panel[~((panel["city"] == 130100) & (panel["year"] < 2017))]
-    report = assign_treatment(short, "city", "year", ROSTER).report
+    report = assign_treatment(short, ROSTER, unit="city", time="year").report
     assert report.treated_share_units == pytest.approx(4 / 6)
     assert report.treated_share_rows == pytest.approx(28 / (42 - 4))
 
 
 def test_dict_series_and_column_forms_are_identical(panel):
-    from_dict = assign_treatment(panel, "city", "year", ROSTER).data
-    from_series = assign_treatment(panel, "city", "year", pd.Series(ROSTER)).data
+    from_dict = assign_treatment(panel, ROSTER, unit="city", time="year").data
+    from_series = assign_treatment(panel, pd.Series(ROSTER), unit="city", time="year").data
     column = panel["city"].map(ROSTER)  # NaN for never treated
     with_column = panel.assign(adopt=column)
-    from_column = assign_treatment(with_column, "city", "year", "adopt").data.drop(columns="adopt")
+    from_column = assign_treatment(with_column, "adopt", unit="city", time="year").data.drop(
+        columns="adopt"
+    )
     pd.testing.assert_frame_equal(from_dict, from_series)
     pd.testing.assert_frame_equal(from_dict, from_column)
 
@@ -82,17 +84,17 @@ def test_dict_series_and_column_forms_are_identical(panel):
 @pytest.mark.parametrize("never", [np.nan, 0, None, ""])
 def test_never_treated_markers(panel, never):
     roster = {**ROSTER, 130100: never}
-    out = assign_treatment(panel, "city", "year", roster)
+    out = assign_treatment(panel, roster, unit="city", time="year")
     assert out.report.n_treated_units == 4
     assert out.data.loc[out.data["city"] == 130100, "treat"].eq(0).all()
 
 
 def test_column_form_with_zero_and_text_markers(panel):
     adopt = panel["city"].map(ROSTER).fillna(0).astype(int)
-    out = assign_treatment(panel.assign(adopt=adopt), "city", "year", "adopt")
+    out = assign_treatment(panel.assign(adopt=adopt), "adopt", unit="city", time="year")
     assert out.report.cohort_sizes == {2016: 2, 2017: 2}
     text = adopt.astype(str).replace("0", "")
-    out_text = assign_treatment(panel.assign(adopt=text), "city", "year", "adopt")
+    out_text = assign_treatment(panel.assign(adopt=text), "adopt", unit="city", time="year")
     pd.testing.assert_series_equal(out.data["did"], out_text.data["did"])
 
 
@@ -103,11 +105,11 @@ def test_column_varying_within_unit_is_reported(panel):
     with pytest.raises(
         PanelError, match=r"varies within 2 unit\(s\).*520100: 2016, never.*110000: 2017, 2018"
     ):
-        assign_treatment(panel.assign(adopt=adopt), "city", "year", "adopt")
+        assign_treatment(panel.assign(adopt=adopt), "adopt", unit="city", time="year")
 
 
 def test_post_common_gives_every_unit_post_from_one_date(panel):
-    out = assign_treatment(panel, "city", "year", ROSTER, post="common", post_common=2016)
+    out = assign_treatment(panel, ROSTER, unit="city", time="year", post="common", post_common=2016)
     data = out.data
     assert (data["post"] == (data["year"] >= 2016)).all()  # never-treated units too
     assert (data["did"] == data["treat"] * (data["year"] >= 2016)).all()
@@ -118,29 +120,29 @@ def test_post_common_gives_every_unit_post_from_one_date(panel):
 
 
 def test_post_common_defaults_to_first_adoption(panel):
-    out = assign_treatment(panel, "city", "year", ROSTER, post="common")
+    out = assign_treatment(panel, ROSTER, unit="city", time="year", post="common")
     assert out.report.post_common == 2016
 
 
 def test_post_common_without_common_mode_is_refused(panel):
     with pytest.raises(PanelError, match="post_common=2016 is used only with post='common'"):
-        assign_treatment(panel, "city", "year", ROSTER, post_common=2016)
+        assign_treatment(panel, ROSTER, unit="city", time="year", post_common=2016)
 
 
 def test_post_common_must_be_an_integer(panel):
     with pytest.raises(PanelError, match="post_common must be an integer period"):
-        assign_treatment(panel, "city", "year", ROSTER, post="common", post_common=2016.5)
+        assign_treatment(panel, ROSTER, unit="city", time="year", post="common", post_common=2016.5)
 
 
 def test_wrong_post_option_lists_choices(panel):
     with pytest.raises(PanelError, match=r"post='comon'.*did you mean 'common'.*'adoption'"):
-        assign_treatment(panel, "city", "year", ROSTER, post="comon")  # type: ignore[arg-type]
+        assign_treatment(panel, ROSTER, unit="city", time="year", post="comon")  # type: ignore[arg-type]
 
 
 def test_text_roster_keys_match_integer_ids(panel):
     as_text = {str(k): v for k, v in ROSTER.items()}
-    out = assign_treatment(panel, "city", "year", as_text)
-    reference = assign_treatment(panel, "city", "year", ROSTER)
+    out = assign_treatment(panel, as_text, unit="city", time="year")
+    reference = assign_treatment(panel, ROSTER, unit="city", time="year")
     pd.testing.assert_frame_equal(out.data, reference.data)
     assert out.report.key_match is not None
     assert "'520100' -> 520100" in out.report.key_match
@@ -150,14 +152,14 @@ def test_text_roster_keys_match_integer_ids(panel):
 
 def test_integer_roster_keys_match_text_ids(panel):
     text_panel = panel.assign(city=panel["city"].astype(str))
-    out = assign_treatment(text_panel, "city", "year", ROSTER)
+    out = assign_treatment(text_panel, ROSTER, unit="city", time="year")
     assert out.report.n_treated_units == 4
     assert "matched to the text" in out.report.key_match
 
 
 def test_unmatchable_keys_reported_with_examples(panel):
     roster = {**ROSTER, "Guiyang": 2016}
-    out = assign_treatment(panel, "city", "year", roster)
+    out = assign_treatment(panel, roster, unit="city", time="year")
     assert "Guiyang" in out.report.absent_units
     assert any("'Guiyang'" in m for m in out.report.messages)
 
@@ -167,23 +169,23 @@ def test_no_roster_unit_in_data_is_an_error(panel):
         PanelError,
         match=r"none of the 2 roster unit\(s\) is in the data.*'Guiyang'.*check the unit codes",
     ):
-        assign_treatment(panel, "city", "year", {"Guiyang": 2016, "Zunyi": 2016})
+        assign_treatment(panel, {"Guiyang": 2016, "Zunyi": 2016}, unit="city", time="year")
 
 
 def test_empty_roster_is_an_error(panel):
     with pytest.raises(PanelError, match="roster is empty"):
-        assign_treatment(panel, "city", "year", {})
+        assign_treatment(panel, {}, unit="city", time="year")
 
 
 def test_roster_with_only_never_treated_is_an_error(panel):
     with pytest.raises(PanelError, match="no adoption period to any unit"):
-        assign_treatment(panel, "city", "year", {520100: None})
+        assign_treatment(panel, {520100: None}, unit="city", time="year")
 
 
 def test_ambiguous_ids_are_not_converted():
     # both 1 and "1" are unit ids: a text key cannot be matched unambiguously
     data = pd.DataFrame({"u": [1, 1, "1", "1", 2, 2], "t": [1, 2] * 3})
-    out = assign_treatment(data, "u", "t", {"1": 2, 7: 2})
+    out = assign_treatment(data, {"1": 2, 7: 2}, unit="u", time="t")
     assert out.report.key_match is None
     assert out.data.loc[out.data["u"].map(lambda v: isinstance(v, str)), "treat"].eq(1).all()
     assert (
@@ -196,18 +198,18 @@ def test_ambiguous_ids_are_not_converted():
 def test_conflicting_roster_entries_are_an_error(panel):
     roster = pd.Series([2016, 2017, 2016], index=[520100, 520100, 110000])
     with pytest.raises(PanelError, match=r"lists 1 unit\(s\) more than once.*520100: 2016, 2017"):
-        assign_treatment(panel, "city", "year", roster)
+        assign_treatment(panel, roster, unit="city", time="year")
 
 
 def test_conflict_after_text_to_integer_matching(panel):
     roster = pd.Series([2016, 2017], index=["520100", 520100])
     with pytest.raises(PanelError, match="more than once with different adoption periods"):
-        assign_treatment(panel, "city", "year", roster)
+        assign_treatment(panel, roster, unit="city", time="year")
 
 
 def test_repeated_identical_entries_are_kept_once(panel):
     roster = pd.Series([2016, 2016, 2017], index=[520100, 520100, 110000])
-    out = assign_treatment(panel, "city", "year", roster)
+    out = assign_treatment(panel, roster, unit="city", time="year")
     assert out.report.duplicate_entries == 1
     assert out.report.cohort_sizes == {2016: 1, 2017: 1}
 
@@ -217,7 +219,7 @@ def test_always_treated_units_warn(panel):
     with pytest.warns(
         PilotdidWarning, match=r"always treated: 2 unit\(s\).*first sample period 2013"
     ):
-        out = assign_treatment(panel, "city", "year", roster)
+        out = assign_treatment(panel, roster, unit="city", time="year")
     assert out.report.always_treated == (130100, 210100)
     assert out.data.loc[out.data["city"] == 210100, "did"].eq(1).all()
 
@@ -226,7 +228,7 @@ def test_adoption_after_sample_is_reported(panel):
     roster = {**ROSTER, 130100: 2021}
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # late adoption is reported, not warned
-        out = assign_treatment(panel, "city", "year", roster)
+        out = assign_treatment(panel, roster, unit="city", time="year")
     assert out.report.late_units == (130100,)
     assert out.data.loc[out.data["city"] == 130100, "did"].eq(0).all()
     assert any("after the last sample period 2019" in m for m in out.report.messages)
@@ -234,19 +236,21 @@ def test_adoption_after_sample_is_reported(panel):
 
 def test_treated_unit_not_observed_after_adoption(panel):
     cut = panel[~((panel["city"] == 110000) & (panel["year"] >= 2017))]
-    report = assign_treatment(cut, "city", "year", ROSTER).report
+    report = assign_treatment(cut, ROSTER, unit="city", time="year").report
     assert report.unobserved_after_adoption == (110000,)
     assert any("1 treated unit has no row at or after its adoption" in m for m in report.messages)
 
 
 def test_every_unit_treated_is_noted(panel):
     sub = panel[~panel["city"].isin(NEVER)]
-    report = assign_treatment(sub, "city", "year", ROSTER).report
+    report = assign_treatment(sub, ROSTER, unit="city", time="year").report
     assert any("no never-treated control group" in m for m in report.messages)
 
 
 def test_custom_names_and_partial_override(panel):
-    out = assign_treatment(panel, "city", "year", ROSTER, names={"did": "D", "post": "Post"})
+    out = assign_treatment(
+        panel, ROSTER, unit="city", time="year", names={"did": "D", "post": "Post"}
+    )
     assert {"treat", "Post", "D", "cohort", "rel_time"} <= set(out.data.columns)
     assert out.names["did"] == "D"
 
@@ -254,76 +258,78 @@ def test_custom_names_and_partial_override(panel):
 def test_existing_column_is_not_overwritten(panel):
     data = panel.assign(treat=9)
     with pytest.raises(PanelError, match=r"already has column\(s\) \['treat'\].*overwrite=True"):
-        assign_treatment(data, "city", "year", ROSTER)
-    out = assign_treatment(data, "city", "year", ROSTER, overwrite=True)
+        assign_treatment(data, ROSTER, unit="city", time="year")
+    out = assign_treatment(data, ROSTER, unit="city", time="year", overwrite=True)
     assert set(out.data["treat"]) == {0, 1}
     assert data["treat"].eq(9).all()
 
 
 def test_unknown_name_role_suggests(panel):
     with pytest.raises(PanelError, match=r"unknown role\(s\) \['DiD'\].*did you mean 'did'"):
-        assign_treatment(panel, "city", "year", ROSTER, names={"DiD": "D"})
+        assign_treatment(panel, ROSTER, unit="city", time="year", names={"DiD": "D"})
 
 
 def test_clashing_names_are_refused(panel):
     with pytest.raises(PanelError, match="distinct column names"):
-        assign_treatment(panel, "city", "year", ROSTER, names={"did": "treat"})
+        assign_treatment(panel, ROSTER, unit="city", time="year", names={"did": "treat"})
     with pytest.raises(PanelError, match="distinct column names"):
-        assign_treatment(panel, "city", "year", ROSTER, names={"did": "year"})
+        assign_treatment(panel, ROSTER, unit="city", time="year", names={"did": "year"})
 
 
 def test_input_never_mutated(panel):
     data = panel.assign(adopt=panel["city"].map(ROSTER))
     before = data.copy(deep=True)
-    assign_treatment(data, "city", "year", "adopt")
-    assign_treatment(data, "city", "year", ROSTER, post="common")
+    assign_treatment(data, "adopt", unit="city", time="year")
+    assign_treatment(data, ROSTER, unit="city", time="year", post="common")
     unit_cohorts(data, "city", "adopt")
     pd.testing.assert_frame_equal(data, before)
 
 
 def test_missing_columns_suggest(panel):
     with pytest.raises(PanelError, match=r"'yaer'.*did you mean 'year'"):
-        assign_treatment(panel, "city", "yaer", ROSTER)
+        assign_treatment(panel, ROSTER, unit="city", time="yaer")
     with pytest.raises(
         PanelError, match=r"adoption column 'adpot' not found.*did you mean 'adopt'"
     ):
-        assign_treatment(panel.assign(adopt=1), "city", "year", "adpot", overwrite=True)
+        assign_treatment(panel.assign(adopt=1), "adpot", unit="city", time="year", overwrite=True)
 
 
 def test_missing_unit_or_time_values_are_refused(panel):
     data = panel.astype({"year": float})
     data.loc[[0, 1], "year"] = np.nan
     with pytest.raises(PanelError, match=r"'year' has 2 missing value\(s\); drop those rows"):
-        assign_treatment(data, "city", "year", ROSTER)
+        assign_treatment(data, ROSTER, unit="city", time="year")
 
 
 def test_non_integer_time_is_refused(panel):
     with pytest.raises(PanelError, match="must hold integer periods"):
-        assign_treatment(panel.assign(year=panel["year"] + 0.5), "city", "year", ROSTER)
+        assign_treatment(panel.assign(year=panel["year"] + 0.5), ROSTER, unit="city", time="year")
     with pytest.raises(PanelError, match="must hold integer periods"):
-        assign_treatment(panel.assign(year=panel["year"].astype(str)), "city", "year", ROSTER)
+        assign_treatment(
+            panel.assign(year=panel["year"].astype(str)), ROSTER, unit="city", time="year"
+        )
 
 
 def test_bad_adoption_periods_are_refused(panel):
     with pytest.raises(PanelError, match=r"must be integers .*found 'Oct 2016'"):
-        assign_treatment(panel, "city", "year", {520100: "Oct 2016"})
+        assign_treatment(panel, {520100: "Oct 2016"}, unit="city", time="year")
     with pytest.raises(PanelError, match=r"must be whole periods.*2016.5"):
-        assign_treatment(panel, "city", "year", {520100: 2016.5})
+        assign_treatment(panel, {520100: 2016.5}, unit="city", time="year")
 
 
 def test_adoption_of_wrong_type_is_refused(panel):
     with pytest.raises(PanelError, match="adoption must be a dict"):
-        assign_treatment(panel, "city", "year", [520100])  # type: ignore[arg-type]
+        assign_treatment(panel, [520100], unit="city", time="year")  # type: ignore[arg-type]
 
 
 def test_row_aligned_series_is_refused_with_hint(panel):
     adopt = panel["city"].map(ROSTER).rename("adopt")
     with pytest.raises(PanelError, match=r"looks like a column.*adoption='adopt'"):
-        assign_treatment(panel, "city", "year", adopt)
+        assign_treatment(panel, adopt, unit="city", time="year")
 
 
 def test_unit_cohorts_one_value_per_unit(panel):
-    out = assign_treatment(panel, "city", "year", ROSTER)
+    out = assign_treatment(panel, ROSTER, unit="city", time="year")
     cohorts = unit_cohorts(out.data, "city", "cohort")
     assert cohorts.dtype == "Int64" and cohorts.index.name == "city"
     assert cohorts.dropna().to_dict() == {k: v for k, v in ROSTER.items() if k != 522300}
@@ -332,7 +338,7 @@ def test_unit_cohorts_one_value_per_unit(panel):
 
 
 def test_result_types(panel):
-    out = assign_treatment(panel, "city", "year", ROSTER)
+    out = assign_treatment(panel, ROSTER, unit="city", time="year")
     assert isinstance(out, TreatmentAssignment)
     with pytest.raises(AttributeError):
         out.data = panel  # type: ignore[misc]
@@ -349,7 +355,7 @@ def test_large_panel_is_vectorised():
     )
     roster = dict.fromkeys(range(0, n_units, 4), 2016)
     start = time.perf_counter()
-    out = assign_treatment(data, "city", "year", roster)
+    out = assign_treatment(data, roster, unit="city", time="year")
     elapsed = time.perf_counter() - start
     assert out.report.treated_share_units == pytest.approx(0.25)
     assert elapsed < 3.0, f"assign_treatment took {elapsed:.2f}s on 2.6M rows"

@@ -19,7 +19,12 @@ def data():
 def test_exclusion_reports_rows_units_and_treated_units(data):
     before = data.copy(deep=True)
     ex = pdid.exclude(
-        data, "province", [15, 64, "45"], unit="unit", treat="treat", label="No autonomous regions"
+        data,
+        "province",
+        [15, 64, "45"],
+        unit="unit",
+        treatment="treat",
+        label="No autonomous regions",
     )
     assert data.equals(before)
     gone = data[data["province"].isin([15])]

@@ -71,7 +71,9 @@ def test_batched_draws_equal_brute_force_feols(case, path):
     panel_kwargs, fml, kwargs = CASES[case]
     data = did_panel(seed=len(case), **panel_kwargs)
     data["region"] = data["unit"] % 5
-    result = pdid.placebo(data, fml, "unit", "year", "cohort", draws=25, seed=7, **kwargs)
+    result = pdid.placebo(
+        data, fml, unit="unit", time="year", cohort="cohort", draws=25, seed=7, **kwargs
+    )
     coefs, ses = brute_force(result, data, fml, "unit", "year", **kwargs)
     np.testing.assert_allclose(result.draws["coef"], coefs, rtol=TOL, atol=TOL * 1e-2)
     np.testing.assert_allclose(result.draws["se"], ses, rtol=TOL, atol=TOL * 1e-2)
@@ -85,7 +87,9 @@ def test_batched_draws_equal_brute_force_feols(case, path):
 def test_other_kinds_equal_brute_force(kind, path):
     data = did_panel(seed=3, n_periods=9, cohorts=(6, 7))
     fml = "y ~ did + x1 | unit + year"
-    result = pdid.placebo(data, fml, "unit", "year", "cohort", draws=20, kind=kind, seed=2)
+    result = pdid.placebo(
+        data, fml, unit="unit", time="year", cohort="cohort", draws=20, kind=kind, seed=2
+    )
     sample = data[data["year"] < 6] if kind == "timing" else data
     coefs, ses = brute_force(result, data, fml, "unit", "year", sample=sample)
     np.testing.assert_allclose(result.draws["coef"], coefs, rtol=TOL, atol=1e-12)
@@ -105,7 +109,7 @@ def test_other_kinds_equal_brute_force(kind, path):
 def test_units_kind_keeps_count_and_cohort_distribution():
     data = did_panel(seed=4, n_units=50)
     result = pdid.placebo(
-        data, "y ~ did | unit + year", "unit", "year", "cohort", draws=200, seed=1
+        data, "y ~ did | unit + year", unit="unit", time="year", cohort="cohort", draws=200, seed=1
     )
     true = data.groupby("unit")["cohort"].first().to_numpy()
     expected = np.sort(true[np.isfinite(true)])
@@ -118,13 +122,13 @@ def test_units_kind_keeps_count_and_cohort_distribution():
 def test_same_seed_same_result_and_chunking_does_not_matter(monkeypatch):
     data = did_panel(seed=5)
     fml = "y ~ did + x1 | unit + year"
-    first = pdid.placebo(data, fml, "unit", "year", "cohort", draws=300, seed=11)
+    first = pdid.placebo(data, fml, unit="unit", time="year", cohort="cohort", draws=300, seed=11)
     import pilotdid.robustness.placebo as module
 
     monkeypatch.setattr(module, "BLOCK_ELEMENTS", 5 * len(data))  # force blocks of 5 draws
-    second = pdid.placebo(data, fml, "unit", "year", "cohort", draws=300, seed=11)
+    second = pdid.placebo(data, fml, unit="unit", time="year", cohort="cohort", draws=300, seed=11)
     pd.testing.assert_frame_equal(first.draws, second.draws, rtol=1e-12)
-    other = pdid.placebo(data, fml, "unit", "year", "cohort", draws=300, seed=12)
+    other = pdid.placebo(data, fml, unit="unit", time="year", cohort="cohort", draws=300, seed=12)
     assert not np.allclose(first.draws["coef"], other.draws["coef"])
 
 
@@ -140,7 +144,9 @@ def test_exact_randomization_inference_on_tiny_panel(path):
     data["cohort"] = np.where(data["unit"] < 2, 2.0, np.nan)
     data["did"] = (data["year"] >= data["cohort"]).astype(float)
     data["y"] = 1.5 * data["did"] + rng.normal(size=len(data))
-    result = pdid.placebo(data, "y ~ did | unit + year", "unit", "year", "cohort", exhaustive=True)
+    result = pdid.placebo(
+        data, "y ~ did | unit + year", unit="unit", time="year", cohort="cohort", exhaustive=True
+    )
     assert result.n_draws == 21  # C(7, 2)
     # enumerate by hand with feols
     estimates = []
@@ -158,7 +164,13 @@ def test_exact_randomization_inference_on_tiny_panel(path):
 def test_figure_and_summary():
     data = did_panel(seed=6)
     result = pdid.placebo(
-        data, "y ~ did + x1 | unit + year", "unit", "year", "cohort", draws=100, seed=3
+        data,
+        "y ~ did + x1 | unit + year",
+        unit="unit",
+        time="year",
+        cohort="cohort",
+        draws=100,
+        seed=3,
     )
     fig = result.figure()
     ax = fig.axes[0]
@@ -174,7 +186,14 @@ def test_figure_and_summary():
 @pytest.mark.parametrize("draws", [0, -5, 2.5, True])
 def test_bad_draws(draws):
     with pytest.raises(EstimationError, match="must be a positive integer"):
-        pdid.placebo(did_panel(), "y ~ did | unit + year", "unit", "year", "cohort", draws=draws)
+        pdid.placebo(
+            did_panel(),
+            "y ~ did | unit + year",
+            unit="unit",
+            time="year",
+            cohort="cohort",
+            draws=draws,
+        )
 
 
 def test_cohort_after_last_period():
@@ -182,7 +201,7 @@ def test_cohort_after_last_period():
     data["cohort"] = np.where(data["cohort"].notna(), 99.0, np.nan)
     data["did"] = 0.0
     with pytest.raises(PanelError, match=r"dates \d+ unit\(s\) after the last period \(7\)"):
-        pdid.placebo(data, "y ~ did + x1 | unit + year", "unit", "year", "cohort")
+        pdid.placebo(data, "y ~ did + x1 | unit + year", unit="unit", time="year", cohort="cohort")
 
 
 @pytest.mark.parametrize("n_treated", [40, 41, 0, 2.5])
@@ -193,9 +212,9 @@ def test_more_placebo_units_than_units(n_treated):
         pdid.placebo(
             did_panel(n_units=40),
             "y ~ did | unit + year",
-            "unit",
-            "year",
-            "cohort",
+            unit="unit",
+            time="year",
+            cohort="cohort",
             n_treated=n_treated,
         )
 
@@ -203,7 +222,14 @@ def test_more_placebo_units_than_units(n_treated):
 def test_chosen_number_of_placebo_units(path):
     data = did_panel(n_units=40)
     result = pdid.placebo(
-        data, "y ~ did | unit + year", "unit", "year", "cohort", draws=30, n_treated=20, seed=1
+        data,
+        "y ~ did | unit + year",
+        unit="unit",
+        time="year",
+        cohort="cohort",
+        draws=30,
+        n_treated=20,
+        seed=1,
     )
     assert (np.isfinite(result.assignments.to_numpy()).sum(axis=1) == 20).all()
     coefs, _ = brute_force(result, data, "y ~ did | unit + year", "unit", "year")
@@ -214,29 +240,54 @@ def test_treatment_inconsistent_with_cohort():
     data = did_panel()
     data.loc[0, "did"] = 1 - data.loc[0, "did"]
     with pytest.raises(EstimationError, match="differs from 1\\[time >= cohort\\] in 1 rows"):
-        pdid.placebo(data, "y ~ did | unit + year", "unit", "year", "cohort")
+        pdid.placebo(data, "y ~ did | unit + year", unit="unit", time="year", cohort="cohort")
 
 
 def test_unknown_kind_and_columns():
     data = did_panel()
     with pytest.raises(EstimationError, match="kind='unit' is not allowed.*'units'"):
-        pdid.placebo(data, "y ~ did | unit + year", "unit", "year", "cohort", kind="unit")
+        pdid.placebo(
+            data, "y ~ did | unit + year", unit="unit", time="year", cohort="cohort", kind="unit"
+        )
     with pytest.raises(PanelError, match="column 'cohrt' not found.*'cohort'"):
-        pdid.placebo(data, "y ~ did | unit + year", "unit", "year", "cohrt")
+        pdid.placebo(data, "y ~ did | unit + year", unit="unit", time="year", cohort="cohrt")
     with pytest.raises(EstimationError, match="treatment 'treat' is not a regressor"):
-        pdid.placebo(data, "y ~ did | unit + year", "unit", "year", "cohort", treatment="treat")
+        pdid.placebo(
+            data,
+            "y ~ did | unit + year",
+            unit="unit",
+            time="year",
+            cohort="cohort",
+            treatment="treat",
+        )
 
 
 def test_timing_needs_pre_periods():
     data = did_panel(cohorts=(1,))
     with pytest.raises(EstimationError, match="kind='timing' needs pre-policy periods"):
-        pdid.placebo(data, "y ~ did | unit + year", "unit", "year", "cohort", kind="timing")
+        pdid.placebo(
+            data, "y ~ did | unit + year", unit="unit", time="year", cohort="cohort", kind="timing"
+        )
 
 
 def test_exhaustive_limits():
     data = did_panel(n_units=40)
     with pytest.raises(pdid.PilotdidError, match="single adoption period"):
-        pdid.placebo(data, "y ~ did | unit + year", "unit", "year", "cohort", exhaustive=True)
+        pdid.placebo(
+            data,
+            "y ~ did | unit + year",
+            unit="unit",
+            time="year",
+            cohort="cohort",
+            exhaustive=True,
+        )
     single = did_panel(n_units=60, cohorts=(5,), share=0.5)
     with pytest.raises(pdid.PilotdidError, match="would need .* regressions"):
-        pdid.placebo(single, "y ~ did | unit + year", "unit", "year", "cohort", exhaustive=True)
+        pdid.placebo(
+            single,
+            "y ~ did | unit + year",
+            unit="unit",
+            time="year",
+            cohort="cohort",
+            exhaustive=True,
+        )

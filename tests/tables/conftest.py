@@ -14,5 +14,5 @@ def table3(models):
     return etable(
         models,
         title="Table 3. PSM-DID Estimation Results",
-        fe_labels={"city": "City Fe", "year": "Year Fe"},
+        fixef_labels={"city": "City Fe", "year": "Year Fe"},
     )

@@ -11,8 +11,10 @@ from pilotdid.did.event_study_result import EventStudyResult
 from pilotdid.errors import EstimationError, PanelError, did_you_mean
 from pilotdid.estimation.feols import VcovSpec, feols, parse_vcov
 from pilotdid.estimation.formula import build_formula, cluster_argument
-from pilotdid.panel.adoption import adoption_cohorts
+from pilotdid.options import deprecated_arguments
+from pilotdid.panel.adoption import Cohorts, adoption_cohorts
 from pilotdid.panel.frames import check_frame
+from pilotdid.panel.identification import did_design_problem
 
 __all__ = ["event_study", "relative_time_dummies"]
 
@@ -61,19 +63,26 @@ def relative_time_dummies(
     return pd.DataFrame(columns, index=rel_time.index), pd.Series(keep, index=rel_time.index)
 
 
+@deprecated_arguments(
+    (
+        "data", "outcome", "unit", "time", "cohort", "controls", "window", "ref",
+        "bin_endpoints", "vcov", "weights", "fixef",
+    )
+)  # fmt: skip
 def event_study(
     data: pd.DataFrame,
     outcome: str,
+    *,
     unit: str,
     time: str,
     cohort: str,
     controls: Sequence[str] = (),
+    fixef: Sequence[str] | None = None,
     window: tuple[int, int] = (-4, 3),
     ref: int = -1,
     bin_endpoints: bool = True,
     vcov: VcovSpec = None,
     weights: str | None = None,
-    fixef: Sequence[str] | None = None,
 ) -> EventStudyResult:
     r"""Estimate leads and lags of adoption: :math:`y = \sum_{k \ne ref} \beta_k D^k_{it} + X\gamma + \mu_i + \lambda_t`.
 
@@ -91,6 +100,8 @@ def event_study(
         all their rows, with every dummy 0, with or without ``bin_endpoints``.
     controls : sequence of str
         Control variables.
+    fixef : sequence of str, optional
+        Fixed effects; default ``[unit, time]``.
     window : tuple of int, default (-4, 3)
         First lead and last lag estimated.
     ref : int, default -1
@@ -102,8 +113,6 @@ def event_study(
         Variance estimator; default clustered by unit.
     weights : str, optional
         Analytic weights column.
-    fixef : sequence of str, optional
-        Fixed effects; default ``[unit, time]``.
 
     Returns
     -------
@@ -125,7 +134,7 @@ def event_study(
     >>> df = pd.DataFrame({"unit": np.repeat(np.arange(40), 8), "year": np.tile(np.arange(8), 40)})
     >>> df["cohort"] = np.where(df["unit"] < 15, 5.0, np.nan)
     >>> df["y"] = 0.5 * (df["year"] >= df["cohort"]) + rng.normal(size=len(df))
-    >>> es = event_study(df, "y", "unit", "year", "cohort", window=(-3, 2))
+    >>> es = event_study(df, "y", unit="unit", time="year", cohort="cohort", window=(-3, 2))
     >>> es.tidy().index.tolist()
     [-3, -2, -1, 0, 1, 2]
     """
@@ -136,8 +145,10 @@ def event_study(
     # the cohort column is left out: +inf there means never treated
     check_frame(data, used, where="event_study", keys=(unit, time), unique_keys=True)
     lo, hi = _check_window(window, ref)
-    adoption = adoption_cohorts(data, unit, cohort, time=time).per_row  # NaN = never treated
+    cohorts = adoption_cohorts(data, unit, cohort, time=time)
+    adoption = cohorts.per_row  # NaN = never treated
     period = pd.to_numeric(data[time], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    _check_design(cohorts, period, f"1[{time} >= {cohort}]", outcome)
     rel = pd.Series(period - adoption, index=data.index)
     _check_window_fits(rel, (lo, hi), cohort)
     dummies, keep = relative_time_dummies(rel, (lo, hi), ref, bin_endpoints)
@@ -168,6 +179,21 @@ def _check_columns(data: pd.DataFrame, columns: Sequence[str]) -> None:
     for column in columns:
         if column not in data.columns:
             raise PanelError(f"column {column!r} not found{did_you_mean(column, data.columns)}")
+
+
+def _check_design(cohorts: Cohorts, period: np.ndarray, indicator: str, outcome: str) -> None:
+    """Refuse a design without a comparison group or without pre/post periods, naming the cause."""
+    n_units = len(cohorts.units)
+    first, last = np.full(n_units, np.inf), np.full(n_units, -np.inf)
+    seen = (cohorts.codes >= 0) & np.isfinite(period)
+    np.minimum.at(first, cohorts.codes[seen], period[seen])
+    np.maximum.at(last, cohorts.codes[seen], period[seen])
+    problem = did_design_problem(
+        cohorts.per_unit, first, last, units=cohorts.units.to_numpy(), unit=str(cohorts.units.name),
+        treatment=indicator,
+    )  # fmt: skip
+    if problem:
+        raise EstimationError(f"event study of {outcome!r}: {problem}")
 
 
 def _check_window(window: tuple[int, int], ref: int) -> tuple[int, int]:

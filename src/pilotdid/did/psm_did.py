@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
-from pilotdid.errors import MatchingError
-from pilotdid.options import AnalysisHow, validate_option
+from pilotdid.errors import EstimationError, MatchingError
+from pilotdid.options import AnalysisHow, deprecated_arguments, validate_option
 from pilotdid.panel.frames import check_frame
+from pilotdid.panel.identification import dummy_design_problem
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -41,18 +42,19 @@ class PsmDid(NamedTuple):
     with_controls: Any
 
 
+@deprecated_arguments(("result", "outcome", "treatment", "controls"), did="treatment")
 def psm_did(
     result: MatchedSample,
     outcome: str,
-    did: str,
-    controls: Sequence[str] = (),
+    treatment: str,
     *,
+    controls: Sequence[str] = (),
     unit: str | None = None,
     time: str | None = None,
     how: AnalysisHow = "matched",
     vcov: Any = None,
 ) -> PsmDid:
-    """Estimate ``outcome ~ did (+ controls) | unit + time`` on the PSM-DID sample.
+    """Estimate ``outcome ~ treatment (+ controls) | unit + time`` on the PSM-DID sample.
 
     Parameters
     ----------
@@ -60,8 +62,8 @@ def psm_did(
         The matching result (anything with ``unit``, ``time`` and ``analysis_sample(how)``).
     outcome : str
         Dependent variable.
-    did : str
-        The treatment-by-post regressor (``treat x post``).
+    treatment : str
+        The DID regressor (``treat x post``).
     controls : sequence of str
         Control variables of the second regression.
     unit, time : str, optional
@@ -88,7 +90,7 @@ def psm_did(
     >>> df["z"] = rng.normal(size=len(df))
     >>> df["y"] = 0.5 * df.did + df.z + rng.normal(size=len(df))
     >>> res = pdid.match(df, "treat", ["x"], unit="city", time="year")
-    >>> r1, r2 = res.did("y", "did", ["z"])
+    >>> r1, r2 = res.did("y", "did", controls=["z"])
     >>> "did" in r1.coef().index
     True
     """
@@ -101,10 +103,37 @@ def psm_did(
     if unit is None or time is None:
         raise MatchingError("psm_did needs unit= and time= (the fixed effects).")
     sample = result.analysis_sample(how)
-    check_frame(sample, [outcome, did, *controls, unit, time], where="psm_did", keys=(unit, time))
+    check_frame(
+        sample, [outcome, treatment, *controls, unit, time], where="psm_did", keys=(unit, time)
+    )
     vcov = cluster_argument([unit]) if vcov is None else vcov
     weights = "_weight" if how == "weights" else None
-    fe = [unit, time]
-    first = feols(build_formula(outcome, [did], fe), sample, vcov=vcov, weights=weights)
-    second = feols(build_formula(outcome, [did, *controls], fe), sample, vcov=vcov, weights=weights)
-    return PsmDid(first, second)
+    fits = []
+    for regressors in ([treatment], [treatment, *controls]):
+        fml = build_formula(outcome, regressors, [unit, time])
+        try:
+            fit = feols(fml, sample, vcov=vcov, weights=weights)
+        except EstimationError as exc:
+            _name_the_design_problem(sample, treatment, unit, time, how, exc)
+            raise
+        if treatment in fit.collinear:
+            _name_the_design_problem(sample, treatment, unit, time, how, None)
+        fits.append(fit)
+    return PsmDid(*fits)
+
+
+def _name_the_design_problem(
+    sample: pd.DataFrame,
+    treatment: str,
+    unit: str,
+    time: str,
+    how: str,
+    cause: Exception | None,
+) -> None:
+    """Raise the design's problem (every unit treated at one date, no pre/post period), if any.
+
+    Called when the DID regressor could not be estimated: the fit alone says "collinear".
+    """
+    problem = dummy_design_problem(sample, treatment, unit, time)
+    if problem:
+        raise EstimationError(f"PSM-DID on the {how!r} sample: {problem}") from cause

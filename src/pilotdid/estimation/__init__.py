@@ -8,5 +8,6 @@ fixest's small-sample rules), ``feols`` (the public entry point) and ``result``
 (:class:`FeolsResult`), ``summary`` (the :class:`ModelSummary` protocol tables read),
 ``wald`` (joint F tests), and the batched engines that fit hundreds of regressions at once:
 ``batched`` (n x R blocks), ``unit_batched`` (per-unit tables for placebo draws) and
-``moments`` (per-unit cross-products for bootstrap and permutation draws).
+``moments`` (per-unit cross-products for bootstrap and permutation draws); ``randomization``
+(the one randomization-inference p-value of placebo and permutation tests).
 """

@@ -128,7 +128,7 @@ def partial_out(
         Everything :func:`batched_fit` needs.
     """
     w = design.weights
-    absorber = absorber or make_absorber(design.fe, w)
+    absorber = absorber or make_absorber(design.fe, weights=w)
     raw = design.x[:, control_columns]
     scale = np.einsum("ij,ij->j", raw, raw) if w is None else np.einsum("ij,ij,i->j", raw, raw, w)
     controls = absorber.demean(raw)

@@ -31,7 +31,7 @@ import scipy.sparse as sp
 
 from pilotdid.errors import EstimationError, did_you_mean
 from pilotdid.estimation.fixef import FixedEffects, encode_factors
-from pilotdid.options import DemeanMethod, validate_option
+from pilotdid.options import DemeanMethod, deprecated_arguments, validate_option
 
 __all__ = ["Absorber", "demean", "demean_frame", "make_absorber"]
 
@@ -261,19 +261,20 @@ def _cooccurrence(
     return sp.csr_matrix(sp.coo_matrix((data, (rows, cols)), shape=(n_rows, n_cols)))
 
 
+@deprecated_arguments(("fixef", "weights"), fe="fixef")
 def make_absorber(
-    fe: FixedEffects | None,
-    weights: np.ndarray | None = None,
+    fixef: FixedEffects | None,
     *,
+    weights: np.ndarray | None = None,
     method: DemeanMethod = "auto",
     tol: float = 1e-13,
     maxiter: int = 10_000,
 ) -> Absorber:
-    """Prepare the projection off the fixed effects ``fe`` (optionally weighted).
+    """Prepare the projection off the fixed effects ``fixef`` (optionally weighted).
 
     Parameters
     ----------
-    fe : FixedEffects or None
+    fixef : FixedEffects or None
         Integer-coded factors; ``None`` or no factors gives the identity.
     weights : numpy.ndarray, optional
         Positive analytic weights of shape ``(n,)``.
@@ -299,6 +300,7 @@ def make_absorber(
     array([-1.,  1., -2.,  2.])
     """
     validate_option(method, DemeanMethod, "method", EstimationError)
+    fe = fixef
     empty, nothing = np.zeros(0), sp.csr_matrix((0, 0))
     if fe is None or not fe.codes:
         none_fe = fe or FixedEffects((), (), ())
@@ -340,11 +342,12 @@ def _psd_pinv(matrix: np.ndarray) -> np.ndarray:
     return np.asarray((vectors[:, keep] / values[keep]) @ vectors[:, keep].T)
 
 
+@deprecated_arguments(("values", "fixef", "weights"), fe="fixef")
 def demean(
     values: np.ndarray,
-    fe: FixedEffects | None,
-    weights: np.ndarray | None = None,
+    fixef: FixedEffects | None,
     *,
+    weights: np.ndarray | None = None,
     method: DemeanMethod = "auto",
 ) -> np.ndarray:
     """Project the fixed effects out of every column of ``values`` (convenience wrapper).
@@ -353,7 +356,7 @@ def demean(
     ----------
     values : numpy.ndarray, shape (n,) or (n, R)
         Columns to demean.
-    fe : FixedEffects or None
+    fixef : FixedEffects or None
         The factors to absorb.
     weights : numpy.ndarray, optional
         Analytic weights.
@@ -374,13 +377,15 @@ def demean(
     >>> np.round(demean(np.array([1.0, 2.0, 3.0, 6.0]), fe), 12)
     array([ 0.5, -0.5, -0.5,  0.5])
     """
-    return make_absorber(fe, weights, method=method).demean(values)
+    return make_absorber(fixef, weights=weights, method=method).demean(values)
 
 
+@deprecated_arguments(("data", "columns", "fixef", "weights"))
 def demean_frame(
     data: pd.DataFrame,
     columns: Sequence[str],
     fixef: Sequence[str],
+    *,
     weights: str | None = None,
 ) -> pd.DataFrame:
     """Demean many DataFrame columns at once by the fixed effects ``fixef``.
@@ -421,5 +426,5 @@ def demean_frame(
         )
     fe = encode_factors(frame, tuple(fixef))
     w = None if weights is None else frame[weights].to_numpy(dtype=np.float64)
-    values = make_absorber(fe, w).demean(frame[list(columns)].to_numpy(dtype=np.float64))
+    values = make_absorber(fe, weights=w).demean(frame[list(columns)].to_numpy(dtype=np.float64))
     return pd.DataFrame(values, index=data.index, columns=list(columns))

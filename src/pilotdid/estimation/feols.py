@@ -18,7 +18,7 @@ from pilotdid.estimation.formula import parse_cluster, parse_formula
 from pilotdid.estimation.ols import COLLINEAR_TOL, fit_ols
 from pilotdid.estimation.result import FeolsResult
 from pilotdid.estimation.vcov import ClusterCodes, compute_vcov
-from pilotdid.options import DemeanMethod
+from pilotdid.options import DemeanMethod, deprecated_arguments
 
 __all__ = [
     "FitState",
@@ -234,7 +234,7 @@ def fit_design(
         The estimates.
     """
     w = design.weights
-    absorber = absorber or make_absorber(design.fe, w, method=demean_method)
+    absorber = absorber or make_absorber(design.fe, weights=w, method=demean_method)
     y_raw, x_raw = design.y, design.x
     scale = (
         np.einsum("ij,ij->j", x_raw, x_raw)
@@ -301,12 +301,13 @@ def _absorbed(
     return tuple(out)
 
 
+@deprecated_arguments(("fml", "data", "vcov", "weights"))
 def feols(
     fml: str,
     data: pd.DataFrame,
+    *,
     vcov: VcovSpec = None,
     weights: str | Sequence[float] | np.ndarray | None = None,
-    *,
     demean_method: DemeanMethod = "auto",
 ) -> FeolsResult:
     r"""Ordinary least squares with absorbed fixed effects and clustered standard errors.

@@ -326,7 +326,10 @@ def match(
     _require_columns(data, [time], "time")
     _require_columns(data, [pscore], "pscore")
     keys = (unit, time) if unit is not None and time is not None else None
-    check_frame(data, [treatment, *covariates, unit, time, pscore], where="match", keys=keys)
+    check_frame(
+        data, [treatment, *covariates, unit, time, pscore], where="match", keys=keys,
+        unique_keys=True,
+    )  # fmt: skip
     _check_treatment(data, treatment)
     _check_covariates(data, covariates)
     spec = _spec(

@@ -216,12 +216,7 @@ def _unit_frame(pi: PanelInput) -> tuple[pd.DataFrame, str]:
         base = d[d[time] == period]
         if base.empty:
             raise MatchingError(f"base={pi.base!r}: no rows with {time} == {period!r}.")
-        dup = base[unit].duplicated()
-        if dup.any():
-            raise MatchingError(
-                f"unit {base[unit][dup].iloc[0]!r} has several rows in {time} "
-                f"{period!r}; the panel must have one row per unit and period."
-            )
+        # one row per unit and period: checked by pilotdid.match (check_frame, unique_keys)
         per_unit = base.set_index(unit)[cols]
         label = f"their values in {time} {period}"
     return per_unit, label

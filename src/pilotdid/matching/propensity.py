@@ -13,7 +13,7 @@ import pandas as pd
 from pilotdid.errors import EstimationError, MatchingError
 from pilotdid.estimation.binary import BinaryFit
 from pilotdid.estimation.binary import fit_binary as _fit_binary
-from pilotdid.options import ScoreModel, validate_option
+from pilotdid.options import ScoreModel, deprecated_arguments, validate_option
 
 __all__ = ["PropensityFit", "fit_binary", "fit_propensity"]
 
@@ -71,10 +71,12 @@ def check_covariates(X: np.ndarray, names: list[str], where: str = "") -> None:
         )
 
 
+@deprecated_arguments(("data", "treatment", "covariates", "model", "weights"))
 def fit_propensity(
     data: pd.DataFrame,
     treatment: str,
     covariates: list[str],
+    *,
     model: ScoreModel = "logit",
     weights: str | None = None,
 ) -> PropensityFit:

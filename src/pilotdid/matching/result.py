@@ -5,7 +5,7 @@ psmatch2 columns on every input row, the matched pairs, and the PSM-DID estimati
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -15,7 +15,7 @@ import pandas as pd
 from pilotdid.errors import MatchingError
 from pilotdid.matching.engine import MatchSpec
 from pilotdid.matching.propensity import PropensityFit
-from pilotdid.options import AnalysisHow, validate_option
+from pilotdid.options import AnalysisHow, deprecated_arguments, validate_option
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -135,16 +135,27 @@ class MatchResult:
 
         return plot_common_support(self, bins=bins)
 
+    @deprecated_arguments(("self", "outcome", "treatment", "controls"), did="treatment")
     def did(
-        self, outcome: str, did: str, controls: list[str] | tuple[str, ...] = (), **kwargs: Any
+        self,
+        outcome: str,
+        treatment: str,
+        *,
+        controls: Sequence[str] = (),
+        unit: str | None = None,
+        time: str | None = None,
+        how: AnalysisHow = "matched",
+        vcov: Any = None,
     ) -> PsmDid:
         """Estimate the paper's Table 3 columns: TWFE DID on the matched sample, without/with controls.
 
-        See :func:`pilotdid.did.psm_did.psm_did` for the keyword arguments.
+        See :func:`pilotdid.did.psm_did.psm_did` for the arguments.
         """
         from pilotdid.did.psm_did import psm_did
 
-        return psm_did(self, outcome, did, controls, **kwargs)
+        return psm_did(
+            self, outcome, treatment, controls=controls, unit=unit, time=time, how=how, vcov=vcov
+        )
 
     def summary(self) -> str:
         """Return a short text summary: method, counts and notes."""

@@ -13,10 +13,11 @@ import pandas as pd
 from pilotdid.errors import EstimationError, PilotdidWarning, did_you_mean
 from pilotdid.estimation.feols import VcovSpec, feols, parse_vcov
 from pilotdid.estimation.formula import FormulaSpec, cluster_argument, parse_formula
+from pilotdid.estimation.randomization import ri_pvalue
 from pilotdid.estimation.result import FeolsResult
 from pilotdid.estimation.vcov import cluster_factor
 from pilotdid.mechanisms.grouping import Grouping, adoption_periods, classify, first_adoption
-from pilotdid.mechanisms.heterogeneity_result import HeterogeneityResult, PermutationTest, ri_pvalue
+from pilotdid.mechanisms.heterogeneity_result import HeterogeneityResult, PermutationTest
 from pilotdid.mechanisms.permutation import (
     draw_labels,
     loop_statistics,
@@ -31,6 +32,7 @@ from pilotdid.options import (
     PermutationStrata,
     SplitMeasured,
     SplitRule,
+    deprecated_arguments,
     validate_option,
 )
 from pilotdid.panel.frames import check_frame
@@ -38,14 +40,15 @@ from pilotdid.panel.frames import check_frame
 __all__ = ["heterogeneity"]
 
 
+@deprecated_arguments(("data", "fml", "by", "split", "measured", "test"))
 def heterogeneity(
     data: pd.DataFrame,
     fml: str,
     by: str,
+    *,
     split: SplitRule | Sequence[float] = "median",
     measured: SplitMeasured = "pre",
     test: HeterogeneityTest = "both",
-    *,
     unit: str | None = None,
     time: str | None = None,
     cohort: str | None = None,
@@ -168,7 +171,9 @@ def heterogeneity(
     )  # fmt: skip
     _check_treated(ctx.sample, ctx.groups, grouping.labels, treatment)
     models = {
-        label: feols(fml, ctx.sample.iloc[np.flatnonzero(ctx.groups == g)], vcov, weights)
+        label: feols(
+            fml, ctx.sample.iloc[np.flatnonzero(ctx.groups == g)], vcov=vcov, weights=weights
+        )
         for g, label in enumerate(grouping.labels)
     }
     tests = _tests(ctx, test, by, permutations, seed, strata)
@@ -364,8 +369,8 @@ def _permutation(
     return PermutationTest(
         observed=pd.Series([*observed[0][0], observed[1][0]], index=[*names, "wald"]),
         draws=draws,
-        p_coef=ri_pvalue(spread(drawn[0]), float(spread(observed[0])[0])),
-        p_wald=ri_pvalue(drawn[1], float(observed[1][0])),
+        p_coef=ri_pvalue(spread(drawn[0]), float(spread(observed[0])[0]), two_sided=False),
+        p_wald=ri_pvalue(drawn[1], float(observed[1][0]), two_sided=False),
         seed=seed,
         strata=strata,
         cluster=column,

@@ -7,7 +7,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import pandas as pd
 
 from pilotdid.estimation.result import FeolsResult
@@ -217,13 +216,3 @@ def _fmt6(value: float) -> str:
 
 def _fmt4(value: float) -> str:
     return f"{value:.4g}"
-
-
-def ri_pvalue(values: np.ndarray, observed: float) -> float:
-    """Permutation p-value counting the observed labelling: ``(1 + #{v >= obs}) / (1 + R)``."""
-    finite = values[np.isfinite(values)]
-    if not np.isfinite(observed) or finite.size == 0:
-        return float("nan")  # undefined, never 1/(1+R) ("significant") nor 1.0
-    # a relative tolerance keeps draws equal to the observed labelling counted as "as extreme"
-    extreme = int(np.sum(finite >= observed * (1 - 1e-10)))
-    return (1 + extreme) / (1 + finite.size)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -36,7 +37,7 @@ class MechanismResult:
         Mechanism variables.
     outcome : str or None
         The outcome.
-    controls, fe : tuple of str
+    controls, fixef : tuple of str
         Control variables and fixed effects.
     models : mapping of str to FeolsResult
         ``"d_to_m"``: one regression per mediator (key: the mediator) and, when an outcome was
@@ -64,13 +65,21 @@ class MechanismResult:
     mediators: tuple[str, ...]
     outcome: str | None
     controls: tuple[str, ...]
-    fe: tuple[str, ...]
+    fixef: tuple[str, ...]
     models: Mapping[str, FeolsResult]
     effects: pd.DataFrame
     bootstrap_draws: pd.DataFrame | None
     seed: int | None
     level: float
     notes: tuple[str, ...]
+
+    @property
+    def fe(self) -> tuple[str, ...]:
+        """Deprecated name of :attr:`fixef`."""
+        warnings.warn(
+            "MechanismResult.fe is deprecated; use .fixef", DeprecationWarning, stacklevel=2
+        )
+        return self.fixef
 
     def tidy(self) -> pd.DataFrame:
         """Return the effects table (one row per mediator)."""

@@ -16,22 +16,26 @@ from pilotdid.mechanisms.bootstrap import bootstrap_counts, bootstrap_indirect
 from pilotdid.mechanisms.checks import check_mediator, check_mediator_fit
 from pilotdid.mechanisms.mechanism_result import JIANG_NOTE, MechanismResult
 from pilotdid.memory import bootstrap_bytes, require_memory
-from pilotdid.options import MechanismMethod, validate_option
+from pilotdid.options import MechanismMethod, deprecated_arguments, validate_option
 from pilotdid.panel.frames import check_frame
 
 __all__ = ["mechanism"]
 
 
+@deprecated_arguments(
+    ("data", "treatment", "mediators", "outcome", "controls", "fixef", "vcov", "method"),
+    fe="fixef",
+)
 def mechanism(
     data: pd.DataFrame,
     treatment: str,
     mediators: str | Sequence[str],
+    *,
     outcome: str | None = None,
     controls: str | Sequence[str] = (),
-    fe: str | Sequence[str] = (),
+    fixef: str | Sequence[str] = (),
     vcov: VcovSpec = None,
     method: MechanismMethod = "d_to_m",
-    *,
     weights: str | None = None,
     unit: str | None = None,
     bootstrap: int = 500,
@@ -70,7 +74,7 @@ def mechanism(
         effect ``Y ~ D + X`` to ``models`` (key ``"total"``) for reference.
     controls : str or sequence of str
         Control columns (``"lnHCL + FIN"`` or a list).
-    fe : str or sequence of str
+    fixef : str or sequence of str
         Fixed effects (``"code + year"`` or a list).
     vcov : str or dict, optional
         Variance estimator as in :func:`pilotdid.feols` (default: clustered by the first fixed
@@ -103,12 +107,12 @@ def mechanism(
     >>> df["did"] = ((df["unit"] < 15) & (df["year"] >= 3)).astype(float)
     >>> df["m"] = 0.8 * df["did"] + 0.1 * rng.normal(size=len(df))
     >>> df["y"] = 0.5 * df["m"] + rng.normal(size=len(df))
-    >>> res = mechanism(df, "did", "m", fe="unit + year")
+    >>> res = mechanism(df, "did", "m", fixef="unit + year")
     >>> round(float(res.effects.loc["m", "a"]), 1)
     0.8
     """
     validate_option(method, MechanismMethod, "method", EstimationError)
-    mediators_t, controls_t, fe_t = _names(mediators), _names(controls), _fixef(fe)
+    mediators_t, controls_t, fe_t = _names(mediators), _names(controls), _fixef(fixef)
     _check_inputs(data, treatment, mediators_t, outcome, controls_t, fe_t, method)
     _check_level(level, bootstrap)
     kind, cluster = parse_vcov(vcov, fe_t, "mechanism()")
@@ -135,7 +139,7 @@ def mechanism(
         mediators=mediators_t,
         outcome=outcome,
         controls=controls_t,
-        fe=fe_t,
+        fixef=fe_t,
         models=models,
         effects=effects,
         bootstrap_draws=boot,
@@ -161,7 +165,7 @@ class _Spec:
     def fit(self, outcome: str, regressors: Sequence[str], data: pd.DataFrame) -> FeolsResult:
         """``outcome ~ regressors + controls | fe`` on ``data``."""
         fml = build_formula(outcome, [*regressors, *self.controls], _fe_parts(self.fe))
-        return feols(fml, data, self.vcov, self.weights)
+        return feols(fml, data, vcov=self.vcov, weights=self.weights)
 
 
 def _d_to_m(
@@ -329,7 +333,7 @@ def _bootstrap(
         return np.empty(0)
     if unit is None or unit not in sample.columns:
         raise EstimationError(
-            "the cluster bootstrap resamples units: pass unit= (or put the unit first in fe=), "
+            "the cluster bootstrap resamples units: pass unit= (or put the unit first in fixef=), "
             "or bootstrap=0"
         )
     column = unit

@@ -14,6 +14,7 @@ from pilotdid.estimation.formula import FormulaSpec, Term, build_formula, parse_
 from pilotdid.estimation.result import FeolsResult
 from pilotdid.mechanisms.checks import check_moderator
 from pilotdid.mechanisms.moderation_result import ModerationResult
+from pilotdid.options import deprecated_arguments
 from pilotdid.panel.frames import check_frame
 
 __all__ = ["moderation"]
@@ -21,13 +22,14 @@ __all__ = ["moderation"]
 _INTERACTION = "_pdid_interaction"
 
 
+@deprecated_arguments(("data", "fml", "treatment", "moderator", "center"))
 def moderation(
     data: pd.DataFrame,
     fml: str,
-    treatment: str,
     moderator: str,
-    center: bool = True,
     *,
+    treatment: str | None = None,
+    center: bool = True,
     vcov: VcovSpec = None,
     weights: str | None = None,
 ) -> ModerationResult:
@@ -54,10 +56,10 @@ def moderation(
         The panel (never modified).
     fml : str
         The baseline specification, e.g. ``"lnESF ~ TP + lnHCL + FIN | code + year"``.
-    treatment : str
-        The DID dummy (a regressor of ``fml``).
     moderator : str
         The moderator column (``"freedom"``).
+    treatment : str, optional
+        The DID dummy (a regressor of ``fml``); defaults to the first regressor of ``fml``.
     center : bool, default True
         Centre the moderator at its mean over the estimation sample in the interaction.
     vcov : str or dict, optional
@@ -79,13 +81,14 @@ def moderation(
     >>> df["did"] = ((df["unit"] < 20) & (df["year"] >= 3)).astype(float)
     >>> df["m"] = rng.normal(2.0, 1.0, len(df))
     >>> df["y"] = df["did"] * (0.5 - 0.3 * (df["m"] - 2.0)) + 0.1 * rng.normal(size=len(df))
-    >>> res = moderation(df, "y ~ did | unit + year", "did", "m")
+    >>> res = moderation(df, "y ~ did | unit + year", "m", treatment="did")
     >>> round(float(res.models["interaction"].coef()["did:m"]), 1)
     -0.3
     """
     if not isinstance(data, pd.DataFrame):
         raise EstimationError(f"data must be a pandas DataFrame, got {type(data).__name__}")
     spec = parse_formula(fml)
+    treatment = treatment if treatment is not None else _first_regressor(spec)
     _check(data, spec, treatment, moderator)
     check_moderator(data, moderator, treatment)
     cluster = parse_vcov(vcov, spec.fixef, fml)[1]
@@ -95,7 +98,7 @@ def moderation(
     fixef = spec.fixef_parts
     main = feols(
         build_formula(spec.outcome_term, [treatment, moderator, *others], fixef),
-        data, vcov, weights,
+        data, vcov=vcov, weights=weights,
     )  # fmt: skip
     design = build_design(parse_formula(main.fml), data, weights=weights, extra_columns=cluster)
     check_moderator(data, moderator, treatment, design.rows)
@@ -105,7 +108,7 @@ def moderation(
     frame = data.assign(**{interaction: data[treatment] * (pd.to_numeric(data[moderator]) - shift)})
     fit = feols(
         build_formula(spec.outcome_term, [treatment, moderator, interaction, *others], fixef),
-        frame, vcov, weights,
+        frame, vcov=vcov, weights=weights,
     )  # fmt: skip
     if interaction in fit.collinear:
         raise EstimationError(
@@ -125,6 +128,16 @@ def moderation(
         treated=treated,
         fml=fml,
     )
+
+
+def _first_regressor(spec: FormulaSpec) -> str:
+    """Return the first regressor of ``spec`` when it is a column name (the default treatment)."""
+    first = spec.rhs_names[0] if spec.rhs_names else None
+    if first is None:
+        raise EstimationError(
+            f"the first regressor of {spec.text!r} is not a column; pass treatment= (the DID dummy)"
+        )
+    return first
 
 
 def _unused_name(data: pd.DataFrame) -> str:

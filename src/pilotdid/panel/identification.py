@@ -9,12 +9,15 @@ one adoption period per unit and the periods each unit is observed.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Hashable, Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-__all__ = ["did_design_problem"]
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["did_design_problem", "dummy_design_problem"]
 
 N_SHOWN = 5
 
@@ -51,8 +54,8 @@ def did_design_problem(
 
     Examples
     --------
-    >>> did_design_problem(np.array([2016.0, 2016.0]), 2012.0, 2019.0, unit="city")[:40]
-    'every city is treated, all from 2016 (2 '
+    >>> did_design_problem(np.array([2016.0, 2016.0]), 2012.0, 2019.0, unit="city")[:36]
+    'every city is treated, all from 2016'
     >>> did_design_problem(np.array([2016.0, np.nan]), 2012.0, 2019.0) is None
     True
     """
@@ -79,6 +82,55 @@ def did_design_problem(
     if not (pre & post).any():
         return _no_window(g, first, last, treated, pre, post, units, unit, treatment)
     return None
+
+
+def dummy_design_problem(
+    data: pd.DataFrame, treatment: str, unit: Hashable, time: Hashable
+) -> str | None:
+    """Return why a DID on the 0/1 column ``treatment`` cannot be estimated, or ``None``.
+
+    Each unit's adoption period is read off the dummy (its first period with a nonzero value);
+    use it to explain a failed fit, where the dummy is known to be degenerate, since a dummy
+    that switches off again is not an adoption date.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        The estimation sample (never modified).
+    treatment : str
+        The DID regressor (``treat x post``).
+    unit, time : hashable
+        Unit and numeric period columns.
+
+    Returns
+    -------
+    str or None
+        As :func:`did_design_problem`.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"u": [1, 1, 2, 2], "t": [1, 2, 1, 2], "d": [0, 1, 0, 1]})
+    >>> dummy_design_problem(df, "d", "u", "t")[:27]
+    'every u is treated, all fro'
+    """
+    import pandas as pd
+
+    period = pd.to_numeric(data[time], errors="coerce")
+    on = pd.to_numeric(data[treatment], errors="coerce").fillna(0).to_numpy() != 0
+    frame = pd.DataFrame({"unit": data[unit].to_numpy(), "t": period.to_numpy()})
+    frame["adopt"] = period.where(on).to_numpy()
+    per_unit = frame.groupby("unit", sort=False, dropna=True).agg(
+        first=("t", "min"), last=("t", "max"), adopt=("adopt", "min")
+    )
+    return did_design_problem(
+        per_unit["adopt"].to_numpy(dtype=float, na_value=np.nan),
+        per_unit["first"].to_numpy(dtype=float, na_value=np.nan),
+        per_unit["last"].to_numpy(dtype=float, na_value=np.nan),
+        units=per_unit.index.to_numpy(),
+        unit=str(unit),
+        treatment=treatment,
+    )
 
 
 def _no_window(

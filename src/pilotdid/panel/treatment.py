@@ -22,7 +22,7 @@ import pandas as pd
 
 from pilotdid._text import counted
 from pilotdid.errors import PanelError, PilotdidWarning, did_you_mean
-from pilotdid.options import PostCoding, validate_option
+from pilotdid.options import PostCoding, deprecated_arguments, validate_option
 from pilotdid.panel.adoption import (
     Adoption,
     Roster,
@@ -152,12 +152,13 @@ class TreatmentAssignment:
         return f"<pre>{html.escape(str(self))}</pre>"
 
 
+@deprecated_arguments(("data", "unit", "time", "adoption"))
 def assign_treatment(
     data: pd.DataFrame,
-    unit: Hashable,
-    time: Hashable,
     adoption: Adoption,
     *,
+    unit: Hashable,
+    time: Hashable,
     post: PostCoding = "adoption",
     post_common: int | None = None,
     names: Mapping[str, str] | None = None,
@@ -169,13 +170,13 @@ def assign_treatment(
     ----------
     data : pandas.DataFrame
         The panel, one row per unit and integer period; never modified.
-    unit, time : str
-        Unit identifier and integer period columns (no missing values).
     adoption : dict, pandas.Series or str
         Unit -> adoption period, as a dict, a Series indexed by unit, or the name of a column of
         ``data`` holding each unit's adoption period (constant within unit). NaN, ``None``,
         ``""``, 0 or +inf mean never treated (0 only when 0 is not a period of ``time``). Text keys such as ``"520100"`` are matched to integer ids
         (and integers to text ids) when that is unambiguous; the report says so.
+    unit, time : str
+        Unit identifier and integer period columns (no missing values).
     post : {"adoption", "common"}, default "adoption"
         ``"adoption"``: ``post = 1`` from each treated unit's own adoption period, 0 for
         never-treated units (staggered DID). ``"common"``: ``post = 1`` for *every* unit from
@@ -211,7 +212,7 @@ def assign_treatment(
     --------
     >>> import pandas as pd
     >>> panel = pd.DataFrame({"city": [1, 1, 2, 2, 3, 3], "year": [2015, 2016] * 3})
-    >>> out = assign_treatment(panel, "city", "year", {1: 2016, 2: 2017})
+    >>> out = assign_treatment(panel, {1: 2016, 2: 2017}, unit="city", time="year")
     >>> out.data
        city  year  treat  post  did  cohort  rel_time
     0     1  2015      1     0    0    2016        -1

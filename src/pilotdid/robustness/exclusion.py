@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from pilotdid.errors import PanelError, did_you_mean
+from pilotdid.options import deprecated_arguments
 from pilotdid.panel.frames import check_frame
 
 __all__ = ["Exclusion", "exclude"]
@@ -68,13 +69,14 @@ class Exclusion:
         return f"<p>{html.escape(self.summary())}</p>"
 
 
+@deprecated_arguments(treat="treatment")
 def exclude(
     data: pd.DataFrame,
     by: str,
     values: Iterable[object],
     *,
     unit: str | None = None,
-    treat: str | None = None,
+    treatment: str | None = None,
     label: str | None = None,
 ) -> Exclusion:
     """Remove the rows whose ``by`` value is in ``values`` and report what went.
@@ -91,7 +93,7 @@ def exclude(
         (``"15"`` matches ``15``).
     unit : str, optional
         Unit column, to report which units disappear.
-    treat : str, optional
+    treatment : str, optional
         Treatment-group column (0/1), to report how many treated units are lost.
     label : str, optional
         Name of the subsample; default ``"Excluding <by> in [...]"``.
@@ -105,7 +107,8 @@ def exclude(
     ------
     PanelError
         When the frame is empty, a column is missing or holds inf or -inf, no requested value
-        occurs, nothing would remain, or (with ``treat``) no treated observation would remain.
+        occurs, nothing would remain, or (with ``treatment``) no treated observation would
+        remain.
 
     Examples
     --------
@@ -113,14 +116,14 @@ def exclude(
     >>> df = pd.DataFrame(
     ...     {"city": [1, 1, 2, 2, 3, 3], "province": [15, 15, 32, 32, 32, 32], "treat": [1, 1, 0, 0, 1, 1]}
     ... )
-    >>> ex = exclude(df, "province", [15], unit="city", treat="treat")
+    >>> ex = exclude(df, "province", [15], unit="city", treatment="treat")
     >>> ex.dropped_rows, len(ex.dropped_units), len(ex.dropped_treated_units)
     (2, 1, 1)
     """
-    for column in (by, unit, treat):
+    for column in (by, unit, treatment):
         if column is not None and column not in data.columns:
             raise PanelError(f"column {column!r} not found{did_you_mean(column, data.columns)}")
-    check_frame(data, [by, unit, treat], where="exclude")
+    check_frame(data, [by, unit, treatment], where="exclude")
     wanted = tuple(values)
     present = _matching(data[by], wanted)
     found = {v for v, hit in present.items() if hit}
@@ -133,9 +136,9 @@ def exclude(
         raise PanelError(f"excluding {by} in {list(wanted)} would leave no rows")
     kept = data.loc[~drop].copy()
     gone_units = _gone(data, kept, unit)
-    treated = _treated(data, unit, treat, gone_units)
-    if treat is not None:
-        _check_treated_left(data, kept, by, wanted, unit, treat)
+    treated = _treated(data, unit, treatment, gone_units)
+    if treatment is not None:
+        _check_treated_left(data, kept, by, wanted, unit, treatment)
     return Exclusion(
         data=kept,
         by=by,

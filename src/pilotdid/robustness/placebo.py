@@ -18,7 +18,7 @@ from pilotdid.estimation.feols import VcovSpec, cluster_codes, parse_vcov
 from pilotdid.estimation.formula import parse_formula
 from pilotdid.estimation.unit_batched import prepare_unit_level, unit_level_fit
 from pilotdid.memory import placebo_bytes, require_memory
-from pilotdid.options import PlaceboKind, validate_option
+from pilotdid.options import PlaceboKind, deprecated_arguments, validate_option
 from pilotdid.panel.adoption import adoption_cohorts
 from pilotdid.panel.frames import check_frame
 from pilotdid.panel.identification import did_design_problem
@@ -58,16 +58,17 @@ class _Sample:
     cohorts: np.ndarray  # (N,) adoption period, inf = never treated
 
 
+@deprecated_arguments(("data", "fml", "unit", "time", "cohort", "draws", "kind", "seed"))
 def placebo(
     data: pd.DataFrame,
     fml: str,
+    *,
     unit: str,
     time: str,
     cohort: str,
     draws: int = 500,
     kind: PlaceboKind = "units",
     seed: int | np.random.Generator | None = None,
-    *,
     treatment: str | None = None,
     vcov: VcovSpec = None,
     weights: str | None = None,
@@ -135,7 +136,9 @@ def placebo(
     >>> df["cohort"] = np.where(df["unit"] < 8, 3.0, np.nan)
     >>> df["did"] = (df["year"] >= df["cohort"]).astype(float)
     >>> df["y"] = 0.5 * df["did"] + rng.normal(size=len(df))
-    >>> res = placebo(df, "y ~ did | unit + year", "unit", "year", "cohort", draws=200, seed=1)
+    >>> res = placebo(
+    ...     df, "y ~ did | unit + year", unit="unit", time="year", cohort="cohort", draws=200, seed=1
+    ... )
     >>> res.draws.shape[0]
     200
     """

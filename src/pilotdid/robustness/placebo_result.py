@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from pilotdid.estimation.randomization import ri_pvalue
+
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
@@ -86,8 +88,15 @@ class PlaceboResult:
         return cls(
             draws=draws,
             estimate=estimate,
-            p_ri_coef=_ri_pvalue(draws["coef"].to_numpy(), float(estimate["coef"]), exhaustive),
-            p_ri_t=_ri_pvalue(draws["t"].to_numpy(), float(estimate["t"]), exhaustive),
+            p_ri_coef=ri_pvalue(
+                draws["coef"].to_numpy(),
+                float(estimate["coef"]),
+                two_sided=True,
+                exhaustive=exhaustive,
+            ),
+            p_ri_t=ri_pvalue(
+                draws["t"].to_numpy(), float(estimate["t"]), two_sided=True, exhaustive=exhaustive
+            ),
             df_t=fits.df_t,
             n_failed=int((~np.isfinite(draws["coef"]) | ~np.isfinite(draws["se"])).sum()),
             **fields,
@@ -138,14 +147,3 @@ class PlaceboResult:
         from pilotdid.robustness.figures import placebo_figure
 
         return placebo_figure(self, language=language)
-
-
-def _ri_pvalue(values: np.ndarray, observed: float, exhaustive: bool) -> float:
-    finite = values[np.isfinite(values)]
-    if not np.isfinite(observed) or finite.size == 0:
-        return float("nan")  # undefined, never 1.0 ("passes") nor 1/(1+R) ("significant")
-    # a relative tolerance keeps the observed assignment itself counted as "as extreme"
-    extreme = int(np.sum(np.abs(finite) >= abs(observed) * (1 - 1e-12)))
-    if exhaustive:
-        return extreme / finite.size
-    return (1 + extreme) / (1 + finite.size)

@@ -195,7 +195,9 @@ def parse_study(
     return Study(config, path, folder.absolute(), text, digest, extra, name)
 
 
-def load_study(path: str | os.PathLike[str], overrides: Mapping[str, Any] | None = None) -> Study:
+def load_study(
+    path: str | os.PathLike[str], *, overrides: Mapping[str, Any] | None = None
+) -> Study:
     r"""Read and validate a study file, reporting every problem at once.
 
     Parameters

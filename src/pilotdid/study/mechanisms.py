@@ -161,8 +161,8 @@ def run_mechanisms(cfg: StudyConfig, matching: MatchingStage) -> MechanismStage 
         if wanted_m:
             mech = mechanism(
                 matching.sample, did, m.mediators, outcome=cfg.model.outcome,
-                controls=cfg.model.controls, fe=cfg.model.fixed_effects or (), vcov=vcov_spec(cfg),
-                method=m.method, weights=matching.weights, unit=cfg.unit,
+                controls=cfg.model.controls, fixef=cfg.model.fixed_effects or (),
+                vcov=vcov_spec(cfg), method=m.method, weights=matching.weights, unit=cfg.unit,
                 bootstrap=m.bootstrap if m.method == "three_step" else 0,
                 seed=cfg.seed_for("mechanisms"),
             )  # fmt: skip
@@ -196,8 +196,8 @@ def run_moderation(cfg: StudyConfig, matching: MatchingStage) -> ModerationStage
         moderation(
             matching.sample,
             fml,
-            did,
             m,
+            treatment=did,
             center=mod.center,
             vcov=vcov_spec(cfg),
             weights=matching.weights,

@@ -265,8 +265,8 @@ def _treat(
         warnings.simplefilter("always", PilotdidWarning)
         try:
             out = assign_treatment(
-                frame, cfg.unit, cfg.time, adoption, post=t.post, post_common=t.post_common,
-                names=names, overwrite=True,
+                frame, adoption, unit=cfg.unit, time=cfg.time, post=t.post,
+                post_common=t.post_common, names=names, overwrite=True,
             )  # fmt: skip
         except PanelError as exc:
             raise study_error(study.name, [f"{_source_key(cfg)}: {exc}"]) from None

@@ -86,7 +86,7 @@ def _exclusion_problems(cfg: StudyConfig, frame: pd.DataFrame) -> list[str]:
     for i, spec in enumerate(cfg.exclusions):
         key = f"exclusions[{i}]"
         try:
-            sub = exclude(frame, spec.column, spec.values, unit=cfg.unit, treat=treat)
+            sub = exclude(frame, spec.column, spec.values, unit=cfg.unit, treatment=treat)
         except PilotdidError as exc:
             out.append(f"{key}.values: {exc} (on the analysis sample)")
             continue

@@ -208,6 +208,29 @@ def fit_drops(stage: str, fit: FeolsResult) -> list[DropRecord]:
     ]
 
 
+def _did_fit(
+    cfg: StudyConfig, fml: str, sample: pd.DataFrame, vcov: Any, weights: str | None
+) -> FeolsResult:
+    """Fit Table 3's first column; name the design's problem when the DID cannot be estimated."""
+    from pilotdid.errors import EstimationError
+    from pilotdid.estimation.feols import feols
+    from pilotdid.panel.identification import dummy_design_problem
+
+    def name_the_cause(cause: Exception | None) -> None:
+        problem = dummy_design_problem(sample, cfg.treatment.names.did, cfg.unit, cfg.time)
+        if problem:
+            raise EstimationError(f"Table 3 on the PSM-DID sample: {problem}") from cause
+
+    try:
+        fit = feols(fml, sample, vcov=vcov, weights=weights)
+    except EstimationError as exc:
+        name_the_cause(exc)
+        raise
+    if cfg.treatment.names.did in fit.collinear:
+        name_the_cause(None)
+    return fit
+
+
 def baseline_models(cfg: StudyConfig, matching: MatchingStage) -> BaselineStage:
     """Estimate Table 3's columns on the PSM-DID sample."""
     from pilotdid.estimation.feols import feols
@@ -217,14 +240,14 @@ def baseline_models(cfg: StudyConfig, matching: MatchingStage) -> BaselineStage:
     lang, did, sample = cfg.report.language, cfg.treatment.names.did, matching.sample
     y, controls, vcov, w = cfg.model.outcome, cfg.model.controls, vcov_spec(cfg), matching.weights
     main_title = text("baseline", lang)
-    models = {main_title: feols(formula(cfg, y, [did]), sample, vcov=vcov, weights=w)}
+    models = {main_title: _did_fit(cfg, formula(cfg, y, [did]), sample, vcov, w)}
     if controls:
         main_title = text("with_controls", lang)
         models[main_title] = feols(formula(cfg, y, [did, *controls]), sample, vcov=vcov, weights=w)
     exclusions = []
     for spec in cfg.exclusions:
         sub = exclude(sample, spec.column, spec.values, unit=cfg.unit,
-                      treat=cfg.treatment.names.treat, label=spec.name)  # fmt: skip
+                      treatment=cfg.treatment.names.treat, label=spec.name)  # fmt: skip
         exclusions.append(sub)
         models[spec.name] = feols(formula(cfg, y, [did, *controls]), sub.data, vcov=vcov, weights=w)
     drops = [
@@ -266,9 +289,10 @@ def run_placebo(cfg: StudyConfig, matching: MatchingStage) -> PlaceboResult | No
     names = cfg.treatment.names
     rhs = [names.did, *cfg.model.controls]
     return placebo(
-        matching.sample, formula(cfg, cfg.model.outcome, rhs), cfg.unit, cfg.time, names.cohort,
-        draws=cfg.placebo.draws, kind=cfg.placebo.kind, seed=cfg.seed_for("placebo"),
-        treatment=names.did, vcov=vcov_spec(cfg), weights=matching.weights, progress=False,
+        matching.sample, formula(cfg, cfg.model.outcome, rhs), unit=cfg.unit, time=cfg.time,
+        cohort=names.cohort, draws=cfg.placebo.draws, kind=cfg.placebo.kind,
+        seed=cfg.seed_for("placebo"), treatment=names.did, vcov=vcov_spec(cfg),
+        weights=matching.weights, progress=False,
     )  # fmt: skip
 
 
@@ -281,9 +305,10 @@ def run_event_study(cfg: StudyConfig, matching: MatchingStage) -> EventStudyResu
     es = cfg.event_study
     lo, hi = es.window
     return event_study(
-        matching.sample, cfg.model.outcome, cfg.unit, cfg.time, cfg.treatment.names.cohort,
-        controls=cfg.model.controls, window=(lo, hi), ref=es.ref, bin_endpoints=es.bin_endpoints,
-        vcov=vcov_spec(cfg), weights=matching.weights, fixef=cfg.model.fixed_effects,
+        matching.sample, cfg.model.outcome, unit=cfg.unit, time=cfg.time,
+        cohort=cfg.treatment.names.cohort, controls=cfg.model.controls,
+        fixef=cfg.model.fixed_effects, window=(lo, hi), ref=es.ref,
+        bin_endpoints=es.bin_endpoints, vcov=vcov_spec(cfg), weights=matching.weights,
     )  # fmt: skip
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from pilotdid.errors import PilotdidError
 from pilotdid.estimation.summary import COEF_COLUMNS, ModelSummary
-from pilotdid.options import TableBelow, TableStat, validate_option
+from pilotdid.options import TableBelow, TableStat, deprecated_arguments, validate_option
 from pilotdid.tables.cells import stars_note, validate_stars
 from pilotdid.tables.etable_layout import CellSpec, build_body, select_terms
 from pilotdid.tables.labels import Labels
@@ -158,6 +158,7 @@ def _controls_spec(controls: Any, labels: Labels) -> dict[str, list[str]]:
     return {labels.text("controls"): [str(t) for t in controls]}
 
 
+@deprecated_arguments(fe_labels="fixef_labels")
 def etable(
     results: Any,
     *,
@@ -177,7 +178,7 @@ def etable(
     model_numbers: bool = True,
     stats: Sequence[str] = ("nobs", "r2"),
     fixef: bool = True,
-    fe_labels: Mapping[str, str] | None = None,
+    fixef_labels: Mapping[str, str] | None = None,
     constant: bool = True,
     notes: Sequence[str] | str = (),
     auto_notes: bool = True,
@@ -224,7 +225,7 @@ def etable(
         Statistic rows, in this order (absent statistics leave the cell empty).
     fixef : bool, default True
         Show a Yes/No row per fixed effect ("City FE", "Year FE").
-    fe_labels : mapping, optional
+    fixef_labels : mapping, optional
         Row labels for fixed effects, overriding the label dictionary (``{"city": "City Fe"}``).
     constant : bool, default True
         Show the intercept ("Constant"/"常数项") when a model reports one, as the last
@@ -267,7 +268,7 @@ def etable(
         summaries, lab, titles if titles is not None else mapping_titles, depvar, model_numbers
     )
     body, rules = build_body(
-        summaries, terms, spec, lab, stat_keys, groups, fixef, fe_labels or {}, columns
+        summaries, terms, spec, lab, stat_keys, groups, fixef, fixef_labels or {}, columns
     )
     auto = []
     if auto_notes:
