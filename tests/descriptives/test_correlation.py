@@ -124,7 +124,9 @@ def test_vif_matches_statsmodels(data):
 
 
 def test_vif_errors(data):
-    with pytest.raises(PanelError, match="column 'twin' is \\(nearly\\) a linear combination"):
+    with pytest.raises(
+        PanelError, match=r"column\(s\) 'twin', 'lnHCL' are constant or \(nearly\) linear"
+    ):
         vif(data.assign(twin=data["lnHCL"] * 2 + 1), ["twin", "lnHCL", "TP"])
     with pytest.raises(PilotdidError, match="at least two columns"):
         vif(data, ["TP"])

@@ -60,7 +60,7 @@ def test_unknown_cluster_variable(data):
 
 
 @pytest.mark.parametrize(
-    "bad, words", [(0.0, "1 non-positive"), (-1.0, "1 non-positive"), (np.nan, "1 missing")]
+    "bad, words", [(0.0, "1 zero"), (-1.0, "1 negative"), (np.nan, "1 missing")]
 )
 def test_bad_weights(data, bad, words):
     data.loc[3, "w"] = bad

@@ -78,7 +78,7 @@ def test_failed_write_keeps_the_old_file(tmp_path, monkeypatch):
         raise OSError("disk full")
 
     monkeypatch.setattr("openpyxl.Workbook.save", broken)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(PilotdidError, match="cannot write .*t.xlsx': disk full"):
         small().save(target)
     assert target.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["t.xlsx"]

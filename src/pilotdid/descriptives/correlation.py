@@ -303,8 +303,10 @@ def vif(
     values = vif_values(x)
     bad = [c for c, v in zip(cols, values, strict=True) if not np.isfinite(v) or v > 1e12]
     if bad:
+        listed = ", ".join(repr(c) for c in bad)
         raise PanelError(
-            f"vif(): column {bad[0]!r} is (nearly) a linear combination of the others; drop it."
+            f"vif(): column(s) {listed} are constant or (nearly) linear combinations of the "
+            "others (VIF above 1e12); drop one of them."
         )
     idx = np.argsort(-values, kind="stable") if sort else np.arange(len(cols))
     rows: list[list[Any]] = [

@@ -143,7 +143,7 @@ def event_study(
     vcov = vcov if vcov is not None else cluster_argument([unit])
     used = [outcome, unit, time, *controls, *fes, *parse_vcov(vcov, fes)[1], weights]
     # the cohort column is left out: +inf there means never treated
-    check_frame(data, used, where="event_study", keys=(unit, time), unique_keys=True)
+    check_frame(data, used, where="event_study", keys=(unit, time), unique_keys=True, periods=time)
     lo, hi = _check_window(window, ref)
     cohorts = adoption_cohorts(data, unit, cohort, time=time)
     adoption = cohorts.per_row  # NaN = never treated

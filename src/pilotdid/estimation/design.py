@@ -113,9 +113,13 @@ def _weights(
             raise EstimationError(
                 f"weights column {weights!r} not found{did_you_mean(weights, data.columns)}"
             )
-        values = pd.to_numeric(data[weights], errors="coerce").to_numpy(
-            dtype=np.float64, na_value=np.nan
-        )
+        column = data[weights]
+        if not pd.api.types.is_numeric_dtype(column) or pd.api.types.is_bool_dtype(column):
+            raise EstimationError(
+                f"weights column {weights!r} is not numeric (dtype {column.dtype}, e.g. "
+                f"{_first_present(column)!r}); convert it with pandas.to_numeric first"
+            )
+        values = column.to_numpy(dtype=np.float64, na_value=np.nan)
         label = f"weights column {weights!r}"
     else:
         values = np.asarray(weights, dtype=np.float64)
@@ -126,11 +130,26 @@ def _weights(
             )
     bad_missing, bad_sign = int(np.isnan(values).sum()), int((values <= 0).sum())
     if bad_missing or bad_sign:
+        counts = {
+            "missing": bad_missing,
+            "negative": int((values < 0).sum()),
+            "zero": int((values == 0).sum()),
+        }
+        found = [f"{n:,} {what} value(s)" for what, n in counts.items() if n]
         raise EstimationError(
-            f"{label} has {bad_missing} missing and {bad_sign} non-positive value(s); weights must be "
-            "positive — drop those rows first (e.g. unmatched units with a missing matching weight)"
+            f"{label} has {' and '.join(found)}; weights must be positive — drop those rows "
+            "first (e.g. unmatched units with a missing matching weight)"
         )
     return values
+
+
+def _first_present(column: pd.Series) -> object:
+    present = column[column.notna()]
+    if present.empty:
+        return None
+    text = pd.to_numeric(present.astype(object), errors="coerce").isna()
+    value = present[text].iloc[0] if text.any() else present.iloc[0]
+    return value.item() if isinstance(value, np.generic) else value
 
 
 def build_design(

@@ -162,7 +162,8 @@ def heterogeneity(
     keys = (unit, time) if unit is not None and time is not None else None
     # the formula's columns are checked by feols; the cohort may hold +inf (never treated)
     used = [by, unit, time, weights, *cluster, *spec.fixef_columns]
-    check_frame(data, used, where="heterogeneity", keys=keys, unique_keys=panel)
+    periods = time if panel or measured == "pre" else None  # pre-policy means read periods
+    check_frame(data, used, where="heterogeneity", keys=keys, unique_keys=panel, periods=periods)
     grouping = _grouping(data, by, split, measured, unit, time, cohort, treatment)
     positions = np.flatnonzero(grouping.codes >= 0)
     ctx = _Context(

@@ -217,7 +217,7 @@ def _adoption_periods(
         )
     # a new array (pandas may hand out read-only views); 0 and +inf mean never treated
     periods = np.where((raw == 0) | (raw == np.inf), np.nan, raw)
-    fractional = periods[~np.isnan(periods) & (periods != np.round(periods))]
+    fractional = pd.unique(periods[~np.isnan(periods) & (periods != np.round(periods))])
     if len(fractional):
         raise PanelError(
             f"adoption periods in {where} must be whole periods like the time column; found "

@@ -42,6 +42,7 @@ __all__ = [
     "check_finite",
     "check_frame",
     "check_not_empty",
+    "check_periods",
     "check_unique_keys",
     "count_keys",
     "duplicate_text",
@@ -227,8 +228,9 @@ def check_frame(
     where: str,
     keys: tuple[Hashable, Hashable] | None = None,
     unique_keys: bool = False,
+    periods: Hashable | None = None,
 ) -> None:
-    """Check a public function's frame: it has rows, its used columns are finite, keys unique.
+    """Check a public function's frame: rows, finite used columns, unique keys, whole periods.
 
     Parameters
     ----------
@@ -242,16 +244,67 @@ def check_frame(
         The panel keys, used to show offending rows.
     unique_keys : bool, default False
         Also require each (unit, time) key at most once (when the function assumes a panel).
+    periods : hashable, optional
+        A time column that must hold whole periods (see :func:`check_periods`), when the
+        function does arithmetic on periods (relative time, adoption dates).
 
     Raises
     ------
     PanelError
-        An empty frame, ±inf in a used column, or duplicate (unit, time) keys.
+        An empty frame, ±inf in a used column, duplicate (unit, time) keys, or a time column
+        with text or fractional periods.
     """
     check_not_empty(data, where)
     check_finite(data, columns, keys=keys, where=where)
+    if periods is not None:
+        check_periods(data, periods, where=where)
     if unique_keys and keys is not None:
         check_unique_keys(data, keys[0], keys[1], where=where)
+
+
+def check_periods(data: pd.DataFrame, time: Hashable, *, where: str) -> None:
+    """Raise :class:`PanelError` unless ``time`` holds whole numbers (missing values allowed).
+
+    Text (even digits, e.g. ``"2015"`` read as text) and fractional periods (``2015.5``) are
+    refused, naming the column, the number of rows and the first few values: relative time and
+    adoption dates are computed from periods, and reading such values as missing would drop
+    rows silently. Columns absent from ``data`` are left to the caller's own column check.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"year": [2015, 2015.5, 2016.5]})
+    >>> check_periods(df, "year", where="event_study")
+    Traceback (most recent call last):
+    ...
+    pilotdid.errors.PanelError: event_study: time column 'year' must hold integer periods (e.g. years); 2 row(s) hold other values, e.g. 2015.5, 2016.5; round or recode them (or drop those rows).
+    """
+    if time not in data.columns:
+        return
+    values = data[time]
+    if isinstance(values, pd.DataFrame):
+        return  # a repeated column name is refused by the callers' own checks
+    if pd.api.types.is_bool_dtype(values) or not pd.api.types.is_numeric_dtype(values):
+        present = values[values.notna()]
+        if present.empty:
+            return
+        text = pd.to_numeric(present.astype(object), errors="coerce").isna()
+        example = present[text].iloc[0] if text.any() else present.iloc[0]  # unreadable first
+        raise PanelError(
+            f"{where}: time column {_label(time)!r} must hold integer periods (e.g. years), not "
+            f"{values.dtype} values such as {show(example)}; convert it first "
+            f"(data[{_label(time)!r}] = pandas.to_numeric(data[{_label(time)!r}]))."
+        )
+    if pd.api.types.is_integer_dtype(values):
+        return
+    number = values.to_numpy(dtype=np.float64, na_value=np.nan)
+    bad = np.isfinite(number) & (number != np.round(number))
+    if bad.any():
+        examples = pd.unique(number[bad])
+        raise PanelError(
+            f"{where}: time column {_label(time)!r} must hold integer periods (e.g. years); "
+            f"{int(bad.sum()):,} row(s) hold other values, e.g. {shown(examples, examples.size)}; "
+            "round or recode them (or drop those rows)."
+        )
 
 
 # --- unique (unit, time) keys --------------------------------------------------------------------

@@ -32,7 +32,7 @@ from pilotdid.panel.adoption import (
     require_columns,
     unit_cohorts,
 )
-from pilotdid.panel.frames import check_frame
+from pilotdid.panel.frames import check_frame, check_periods
 
 __all__ = [
     "DEFAULT_NAMES",
@@ -286,15 +286,8 @@ def _integer_periods(data: pd.DataFrame, unit: Hashable, time: Hashable) -> np.n
                 f"column {column!r} has {n_missing:,} missing value(s); drop those rows first "
                 f"(data.dropna(subset=[{unit!r}, {time!r}]))."
             )
-    values = data[time]
-    numeric = pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)
-    as_float = values.to_numpy(dtype=float) if numeric else None
-    if as_float is None or not np.all(as_float == np.round(as_float)):
-        raise PanelError(
-            f"time column {time!r} must hold integer periods (e.g. years), not {values.dtype} "
-            f"values such as {values.iloc[0]!r}; convert it first."
-        )
-    return as_float.astype(np.int64)
+    check_periods(data, time, where="assign_treatment")
+    return data[time].to_numpy(dtype=float).astype(np.int64)
 
 
 # --- the columns and the report -----------------------------------------------------------------

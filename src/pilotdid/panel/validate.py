@@ -234,8 +234,9 @@ def _time_not_integer(time: pd.Series) -> list[PanelIssue]:
         values = distinct.to_numpy(dtype=float)
         # inf and -inf are reported once, by the non-finite check
         bad = distinct[np.isfinite(values) & (values != np.round(values))].tolist()
-    else:
-        bad = distinct.tolist()
+    else:  # text: values that cannot be read as numbers first (the typo, not '2012')
+        unreadable = pd.to_numeric(distinct.astype(object), errors="coerce").isna().to_numpy()
+        bad = distinct[unreadable].tolist() + distinct[~unreadable].tolist()
     if not bad:
         return []
     hint = "use .dt.year" if pd.api.types.is_datetime64_any_dtype(time) else "convert it"

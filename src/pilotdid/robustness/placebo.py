@@ -20,7 +20,7 @@ from pilotdid.estimation.unit_batched import prepare_unit_level, unit_level_fit
 from pilotdid.memory import placebo_bytes, require_memory
 from pilotdid.options import PlaceboKind, deprecated_arguments, validate_option
 from pilotdid.panel.adoption import adoption_cohorts
-from pilotdid.panel.frames import check_frame
+from pilotdid.panel.frames import check_frame, show
 from pilotdid.panel.identification import did_design_problem
 from pilotdid.robustness.assignments import draw_both, draw_timing, draw_units, enumerate_units
 from pilotdid.robustness.placebo_result import PlaceboResult
@@ -149,7 +149,7 @@ def placebo(
     vkind, cluster = parse_vcov(vcov, formula.fixef, fml)
     # the formula's own columns are checked by build_design; the cohort may hold +inf (never)
     used = [unit, time, weights, *cluster, *formula.fixef_columns]
-    check_frame(data, used, where="placebo", keys=(unit, time), unique_keys=True)
+    check_frame(data, used, where="placebo", keys=(unit, time), unique_keys=True, periods=time)
     spec = _Spec(
         data,
         fml,
@@ -299,7 +299,7 @@ def _unit_cohorts(
     if late.any():
         raise PanelError(
             f"cohort column {spec.cohort!r} dates {int(late.sum())} unit(s) after the last period "
-            f"({last:g}), e.g. {spec.unit} {units[int(np.flatnonzero(late)[0])]!r} at {per_unit[late][0]:g}; "
+            f"({last:g}), e.g. {spec.unit} {show(units[int(np.flatnonzero(late)[0])])} at {per_unit[late][0]:g}; "
             "they are never treated in the sample: code their cohort as missing or extend the panel"
         )
     if not np.isfinite(per_unit).any():

@@ -131,6 +131,9 @@ def _load(study: Study, problems: list[str]) -> tuple[pd.DataFrame | None, str, 
         demo = demo_panel(seed, definition=definition, later_zones_year=later)
         return demo.data, f"built-in demo panel (synthetic data, seed {seed})", demo
     path = study.resolve(str(cfg.data.path))
+    if path.is_dir():
+        problems.append(f"data.path: {path} is a folder, not a file; give the data file's path")
+        return None, str(path), None
     if not path.is_file():
         problems.append(f"data.path: file not found: {path}")
         return None, str(path), None
@@ -382,6 +385,28 @@ def _design_problem(cfg: StudyConfig, treatment: TreatmentAssignment) -> str | N
     )
 
 
+def _collinear_controls(cfg: StudyConfig, data: pd.DataFrame) -> str | None:
+    """Name controls that are constant or linear combinations of the regressors (Table 2's VIF)."""
+    from pilotdid.descriptives.correlation import vif_values
+
+    names = list(dict.fromkeys([cfg.treatment.names.did, *cfg.model.controls]))
+    x = data[names].apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
+    x = x[~np.isnan(x).any(axis=1)]
+    if len(names) < 2 or x.shape[0] <= len(names):
+        return None  # too few rows: the VIF table says so itself
+    with np.errstate(divide="ignore", invalid="ignore"):
+        values = vif_values(x)
+    bad = [n for n, v in zip(names, values, strict=True) if not np.isfinite(v) or v > 1e12]
+    if not bad:
+        return None
+    listed = ", ".join(repr(n) for n in bad)
+    return (
+        f"model.controls: {listed} are constant or linear combinations of each other and the "
+        f"treatment {names[0]!r} (VIF above 1e12), so one of them cannot be estimated; remove "
+        "the redundant control(s)"
+    )
+
+
 def prepare_panel(study: Study) -> PreparedPanel:
     """Load the panel, check the study file against it, apply the filters and the treatment.
 
@@ -420,6 +445,7 @@ def prepare_panel(study: Study) -> PreparedPanel:
     if problems:
         raise study_error(study.name, problems)
     required = [e.column for e in cfg.exclusions] + list(cfg.model.fixed_effects or [])
+    required += [cfg.model.cluster] if cfg.model.cluster is not None else []
     report = check_panel(
         frame, cfg.unit, cfg.time, numeric=numeric_columns(cfg), required=required
     ).raise_if_invalid()
@@ -430,6 +456,9 @@ def prepare_panel(study: Study) -> PreparedPanel:
     design = _design_problem(cfg, treatment)
     if design:
         raise study_error(study.name, [f"{_source_key(cfg)}: {design}"])
+    collinear = _collinear_controls(cfg, treatment.data)
+    if collinear:
+        raise study_error(study.name, [collinear])
     return PreparedPanel(
         data=treatment.data,
         n_loaded=n_loaded,

@@ -138,7 +138,37 @@ def sample_problems(cfg: StudyConfig, matching: MatchingStage) -> list[str]:
         problem = _split_problem(cfg, frame, name, path)
         if problem is not None:
             out.append(problem)
-    return out + _exclusion_problems(cfg, frame)
+    return out + _exclusion_problems(cfg, frame) + _design_problems(cfg, frame)
+
+
+def _design_problems(cfg: StudyConfig, frame: pd.DataFrame) -> list[str]:
+    """Check the event-study window and the cluster variable against the analysis sample."""
+    out = []
+    es = cfg.event_study
+    if es.enabled:
+        period = pd.to_numeric(frame[cfg.time], errors="coerce")
+        cohort = pd.to_numeric(frame[cfg.treatment.names.cohort], errors="coerce")
+        rel = (period - cohort).dropna()
+        lo, hi = es.window
+        if not rel.empty and (lo < rel.min() or hi > rel.max()):
+            first, last = int(rel.min()), int(rel.max())
+            out.append(
+                f"event_study.window: {list(es.window)} is wider than the data: treated units of "
+                f"the analysis sample are observed from {first} to {last} periods relative to "
+                f"adoption; choose a window inside [{first}, {last}]"
+            )
+    if cfg.model.vcov == "cluster":
+        column = cfg.model.cluster or cfg.unit
+        values = frame[column].dropna().unique()
+        if len(values) < 2:
+            key = "model.cluster" if cfg.model.cluster else "data.unit"
+            shown = f" ({_show(values[0])})" if len(values) else ""
+            out.append(
+                f"{key}: {column!r} has a single value{shown} on the analysis sample "
+                f"({len(frame):,} rows), and clustered standard errors need at least two "
+                'clusters; cluster by another column or set model.vcov = "hetero"'
+            )
+    return out
 
 
 def check_sample(study: Study, matching: MatchingStage) -> None:

@@ -43,7 +43,10 @@ def atomic_write(path: str | os.PathLike[str], write: Callable[[Path], None]) ->
         raise PilotdidError(
             f"cannot write {str(target)!r}: folder {str(folder)!r} does not exist; create it first."
         )
-    fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise _cannot_write(target, exc) from exc
     os.close(fd)
     tmp = Path(tmp_name)
     try:
@@ -51,11 +54,22 @@ def atomic_write(path: str | os.PathLike[str], write: Callable[[Path], None]) ->
         # mkstemp creates the file private (0600); give the result ordinary file permissions.
         os.chmod(tmp, target.stat().st_mode & 0o777 if target.exists() else 0o644)
         os.replace(tmp, target)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(OSError):
             tmp.unlink()
+        if isinstance(exc, OSError):
+            raise _cannot_write(target, exc) from exc
         raise
     return target
+
+
+def _cannot_write(target: Path, exc: OSError) -> PilotdidError:
+    """Describe a file the system refuses to write (permissions, a full disk ...)."""
+    reason = exc.strerror or str(exc) or type(exc).__name__
+    return PilotdidError(
+        f"cannot write {str(target)!r}: {reason[:1].lower()}{reason[1:]}; choose a folder you can write to "
+        "(or check its permissions and free space)."
+    )
 
 
 def _file_in_the_way(folder: Path) -> Path | None:
