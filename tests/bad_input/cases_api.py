@@ -99,7 +99,7 @@ err("dup-placebo", lambda _: pl(DUP), "placebo: 2 duplicate (city, year) key(s)"
 err("dup-event_study", lambda _: es(DUP), "event_study: 2 duplicate (city, year) key(s)")
 err("dup-assign_treatment", lambda _: at(DUP), "assign_treatment: 2 duplicate (city, year)")
 err("dup-heterogeneity", lambda _: het(DUP), "heterogeneity: 2 duplicate (city, year)")
-err("dup-match", lambda _: mt(DUP), "duplicate (city, year)", xfail="fixed in h-api")
+err("dup-match", lambda _: mt(DUP), "duplicate (city, year)")
 err(
     "dup-check_panel",
     lambda _: pdid.check_panel(DUP, "city", "year").raise_if_invalid(),
@@ -259,7 +259,7 @@ CASES.append(
         report=_dropped,
     )
 )
-err("nobody-treated-event_study", lambda _: es(NOBODY), "no treated")
+err("nobody-treated-event_study", lambda _: es(NOBODY), "is treated in the sample")
 err("nobody-treated-placebo", lambda _: pl(NOBODY), "no treated")
 err("nobody-treated-match", lambda _: mt(NOBODY), "treat")
 err("nobody-treated-assign", lambda _: at(P, {}), "roster is empty")
@@ -267,7 +267,6 @@ err(
     "everybody-treated-event_study",
     lambda _: es(EVERYBODY),
     "every city is treated",
-    xfail="fixed in h-api",
 )
 err("everybody-treated-placebo", lambda _: pl(EVERYBODY), "every")
 err("everybody-treated-match", lambda _: mt(EVERYBODY), "treat")
@@ -284,7 +283,6 @@ err(
     "adoption-after-sample-event_study",
     lambda _: es(AFTER),
     "no post-treatment period",
-    xfail="fixed in h-api",
 )
 err(
     "adoption-after-sample-placebo",
@@ -304,7 +302,6 @@ err(
     "adoption-at-start-event_study",
     lambda _: es(START),
     "no pre-treatment period",
-    xfail="fixed in h-api",
 )
 err("adoption-at-start-placebo", lambda _: pl(START), "no pre-treatment period", "2012")
 CASES.append(
