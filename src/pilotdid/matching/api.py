@@ -147,7 +147,9 @@ def _check_panel(
         )
 
 
-def _counts_and_notes(out: ModeOutput, n_missing: int, panel: str) -> tuple[dict, list[str]]:
+def _counts_and_notes(
+    out: ModeOutput, n_missing: int, panel: str
+) -> tuple[dict[str, Any], list[str]]:
     f = out.frame
     treated = f["_treated"] == 1
     counts = {
@@ -182,7 +184,7 @@ def _counts_and_notes(out: ModeOutput, n_missing: int, panel: str) -> tuple[dict
     return counts, notes
 
 
-def _survivors_note(counts: dict, spec: MatchSpec, panel: str) -> str | None:
+def _survivors_note(counts: dict[str, Any], spec: MatchSpec, panel: str) -> str | None:
     """Refuse a match that keeps no treated unit; warn when it keeps fewer than half of them."""
     treated, kept = counts["n_treated"], counts["n_matched_treated"]
     unit = "units" if panel == "base_year" else "rows"

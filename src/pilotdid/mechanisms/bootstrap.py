@@ -101,7 +101,7 @@ def bootstrap_indirect(
     others = [j for j in range(1, moments.moments.shape[1]) if j not in (d, m)]
     a = solve_draws(sums, moments.scale, m, [d, *others], 0).target
     b = solve_draws(sums, moments.scale, y, [m, d, *others], 0).target
-    return a * b
+    return np.asarray(a * b)
 
 
 def resample(sample: pd.DataFrame, unit: str, cluster: str, counts: np.ndarray) -> pd.DataFrame:

@@ -257,7 +257,7 @@ def spread(diffs: np.ndarray) -> np.ndarray:
     :math:`|\hat\beta_1 - \hat\beta_2|`.
     """
     full = np.column_stack([np.zeros(diffs.shape[0]), diffs])
-    return ((full - full.mean(axis=1, keepdims=True)) ** 2).sum(axis=1)
+    return np.asarray(((full - full.mean(axis=1, keepdims=True)) ** 2).sum(axis=1))
 
 
 def loop_statistics(

@@ -261,11 +261,12 @@ def _write_all(result: StudyResult, folder: Path) -> None:
 def _study_text(result: StudyResult) -> str:
     """Return the study file as run: its text, preceded by the command-line overrides if any."""
     study = result.study
+    body: str = study.text
     if not study.overrides:
-        return study.text
+        return body
     lines = [f"#   {key} = {value!r}" for key, value in study.overrides]
     head = "# Run with these values set on the command line (--set), on top of the file below:\n"
-    return head + "\n".join(lines) + "\n\n" + study.text
+    return head + "\n".join(lines) + "\n\n" + body
 
 
 def _umask() -> int:

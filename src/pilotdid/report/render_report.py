@@ -77,7 +77,10 @@ def report_sections(result: StudyResult, messages: Sequence[str] = ()) -> list[S
     """Return the report's sections in the paper's order, with what each shows."""
     cfg = result.study.config
     lang = cfg.report.language
-    h = lambda key: text(key, lang)  # noqa: E731
+
+    def h(key: str) -> str:
+        return text(key, lang)
+
     matching = readings.read_matching(result)
     placebo = readings.read_placebo(result)
     event = readings.read_event_study(result)
