@@ -38,3 +38,44 @@ def test_did_recovers_effect(panel):
     assert abs(r2.coef()["did"] - 0.4) < 4 * r2.se()["did"]
     with pytest.raises(pdid.MatchingError, match="unit= and time="):
         pdid.match(panel, "treat", ["x1"], panel="pooled").did("y", "did")
+
+
+def _texts(fig):
+    out = []
+    for ax in fig.axes:
+        out += [ax.get_title(), ax.get_xlabel(), ax.get_ylabel()]
+        legend = ax.get_legend()
+        if legend is not None:
+            out += [t.get_text() for t in legend.get_texts()]
+    return [t for t in out if t]
+
+
+def test_matching_figures_speak_chinese(panel):
+    res = pdid.match(panel, "treat", ["x1", "x2"], panel="pooled")
+    figures = {
+        "pscore": (res.plot_pscore(), res.plot_pscore(language="zh")),
+        "support": (res.plot_support(), res.plot_support(language="zh")),
+        "bias": (res.balance().plot(), res.balance().plot(language="zh")),
+    }
+    for en, zh in figures.values():
+        english, chinese = _texts(en), _texts(zh)
+        assert english and len(english) == len(chinese)
+        assert all(t.isascii() for t in english)
+        assert all(not t.isascii() for t in chinese), chinese
+
+
+def test_chinese_api_figures_draw_chinese_glyphs(panel):
+    """Through the API, not only in the report: no 'Glyph ... missing' when drawn and saved."""
+    import io
+    import warnings
+
+    from pilotdid.tables.fonts import cjk_font
+
+    if cjk_font() is None:
+        pytest.skip("no font with Chinese glyphs installed (pip install '.[test]' brings one)")
+    res = pdid.match(panel, "treat", ["x1", "x2"], panel="pooled")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for fig in (res.plot_pscore(language="zh"), res.balance().plot(language="zh")):
+            fig.savefig(io.BytesIO(), format="png")
+    assert not [w for w in caught if "Glyph" in str(w.message)]

@@ -13,7 +13,7 @@ import matplotlib.pyplot as plt
 from matplotlib import font_manager
 
 from pilotdid.report.build import figure_rc
-from pilotdid.report.fonts import _has_chinese, cjk_font
+from pilotdid.tables.fonts import _has_chinese, cjk_font
 from pilotdid.report.messages import capture
 
 TITLE = "安慰剂检验：实际估计值"
@@ -71,7 +71,7 @@ def test_missing_glyphs_become_one_message_not_terminal_output(capsys):
     assert capsys.readouterr().err == ""
 
 
-@pytest.mark.parametrize("module", ["pilotdid", "pilotdid.report.fonts"])
+@pytest.mark.parametrize("module", ["pilotdid", "pilotdid.tables.fonts"])
 def test_importing_pilotdid_does_not_load_fonts(module):
     import subprocess
     import sys

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from pilotdid.tables.fonts import in_figure_language
 from pilotdid.tables.strings import text
 
 if TYPE_CHECKING:
@@ -14,6 +15,7 @@ if TYPE_CHECKING:
 __all__ = ["event_study_figure"]
 
 
+@in_figure_language
 def event_study_figure(
     result: EventStudyResult, *, level: float = 0.95, language: str = "en"
 ) -> Figure:

@@ -126,11 +126,11 @@ class BalanceTable:
             *self.notes,
         )
 
-    def plot(self) -> Figure:
+    def plot(self, *, language: str = "en") -> Figure:
         """Return pstest's dot plot of %bias per covariate, unmatched vs matched."""
         from pilotdid.matching.figures import plot_bias
 
-        return plot_bias(self)
+        return plot_bias(self, language=language)
 
     def _repr_html_(self) -> str:
         return self.to_table().to_html() + self.overall_table().to_html()

@@ -12,6 +12,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from pilotdid.tables.fonts import in_figure_language
+from pilotdid.tables.strings import text
+
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
@@ -33,7 +36,10 @@ def _density(ax: Axes, x: np.ndarray, w: np.ndarray | None, label: str, style: s
     ax.plot(grid, kde(grid), style, label=label, color="black")
 
 
-def plot_pscore_density(result: MatchResult, weighted: bool = True) -> Figure:
+@in_figure_language
+def plot_pscore_density(
+    result: MatchResult, weighted: bool = True, *, language: str = "en"
+) -> Figure:
     """Kernel densities of the propensity score, before (left) and after (right) matching.
 
     Parameters
@@ -42,45 +48,56 @@ def plot_pscore_density(result: MatchResult, weighted: bool = True) -> Figure:
     weighted : bool, default True
         Weight the matched controls by ``_weight`` (False: each used control once, as the
         Stata ``kdensity _pscore if _weight != .`` recipe).
+    language : {"en", "zh"}
+        Label language.
 
     Returns
     -------
     matplotlib.figure.Figure
     """
     from matplotlib.figure import Figure
+
+    def tr(key: str) -> str:
+        return text(f"fig.match.{key}", language)
 
     f = result.frame
     p, t = f["_pscore"].to_numpy(), (f["_treated"] == 1).to_numpy()
     m = f["_weight"].notna().to_numpy() & (f["_support"] == 1).to_numpy()
     fig = Figure(figsize=(9, 3.6))
     before, after = fig.subplots(1, 2, sharey=True)
-    _density(before, p[t], None, "Treated", "-")
-    _density(before, p[~t], None, "Control", "--")
+    _density(before, p[t], None, tr("treated"), "-")
+    _density(before, p[~t], None, tr("control"), "--")
     w = f["_weight"].to_numpy()
-    _density(after, p[t & m], None, "Treated", "-")
-    _density(after, p[~t & m], w[~t & m] if weighted else None, "Control", "--")
-    for ax, title in ((before, "Before matching"), (after, "After matching")):
+    _density(after, p[t & m], None, tr("treated"), "-")
+    _density(after, p[~t & m], w[~t & m] if weighted else None, tr("control"), "--")
+    for ax, title in ((before, tr("before")), (after, tr("after"))):
         ax.set_title(title)
-        ax.set_xlabel("Propensity score")
+        ax.set_xlabel(tr("score"))
         ax.legend(frameon=False)
-    before.set_ylabel("Density")
+    before.set_ylabel(tr("density"))
     fig.tight_layout()
     return fig
 
 
-def plot_common_support(result: MatchResult, bins: int = 20) -> Figure:
+@in_figure_language
+def plot_common_support(result: MatchResult, bins: int = 20, *, language: str = "en") -> Figure:
     """psgraph: histogram of the score, treated (on/off support) above, untreated below.
 
     Parameters
     ----------
     result : MatchResult
     bins : int, default 20
+    language : {"en", "zh"}
+        Label language.
 
     Returns
     -------
     matplotlib.figure.Figure
     """
     from matplotlib.figure import Figure
+
+    def tr(key: str) -> str:
+        return text(f"fig.match.{key}", language)
 
     f = result.frame
     p, t = f["_pscore"].to_numpy(), (f["_treated"] == 1).to_numpy()
@@ -92,25 +109,28 @@ def plot_common_support(result: MatchResult, bins: int = 20) -> Figure:
     h_on, _ = np.histogram(p[t & on], edges)
     h_off, _ = np.histogram(p[t & ~on], edges)
     h_c, _ = np.histogram(p[~t], edges)
-    ax.bar(edges[:-1], h_on, width, align="edge", color="0.35", label="Treated: on support")
+    ax.bar(edges[:-1], h_on, width, align="edge", color="0.35", label=tr("on_support"))
     ax.bar(edges[:-1], h_off, width, bottom=h_on, align="edge", color="0.8",
-           edgecolor="0.35", label="Treated: off support")  # fmt: skip
+           edgecolor="0.35", label=tr("off_support"))  # fmt: skip
     ax.bar(edges[:-1], -h_c, width, align="edge", color="white", edgecolor="0.2",
-           label="Untreated")  # fmt: skip
+           label=tr("untreated"))  # fmt: skip
     ax.axhline(0, color="black", linewidth=0.8)
-    ax.set_xlabel("Propensity score")
-    ax.set_ylabel("Frequency (untreated below the axis)")
+    ax.set_xlabel(tr("score"))
+    ax.set_ylabel(tr("frequency"))
     ax.legend(frameon=False)
     fig.tight_layout()
     return fig
 
 
-def plot_bias(balance: BalanceTable) -> Figure:
+@in_figure_language
+def plot_bias(balance: BalanceTable, *, language: str = "en") -> Figure:
     """Plot pstest's ``graph``: standardised %bias per covariate, unmatched (o) vs matched (x).
 
     Parameters
     ----------
     balance : BalanceTable
+    language : {"en", "zh"}
+        Label language.
 
     Returns
     -------
@@ -118,16 +138,19 @@ def plot_bias(balance: BalanceTable) -> Figure:
     """
     from matplotlib.figure import Figure
 
+    def tr(key: str) -> str:
+        return text(f"fig.match.{key}", language)
+
     bias = balance.covariates["pct_bias"].unstack("sample")
     bias = bias.sort_values("Unmatched")
     fig = Figure(figsize=(6, 0.4 * len(bias) + 1.5))
     ax = fig.subplots()
     y = np.arange(len(bias))
-    ax.scatter(bias["Unmatched"], y, marker="o", color="black", label="Unmatched")
-    ax.scatter(bias["Matched"], y, marker="x", color="black", label="Matched")
+    ax.scatter(bias["Unmatched"], y, marker="o", color="black", label=tr("unmatched"))
+    ax.scatter(bias["Matched"], y, marker="x", color="black", label=tr("matched"))
     ax.axvline(0, color="0.6", linewidth=0.8)
     ax.set_yticks(y, [str(i) for i in bias.index])
-    ax.set_xlabel("Standardized % bias across covariates")
+    ax.set_xlabel(tr("bias"))
     ax.legend(frameon=False, loc="lower right")
     fig.tight_layout()
     return fig

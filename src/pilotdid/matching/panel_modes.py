@@ -117,7 +117,9 @@ def _pairs(fm: FrameMatch, ids: np.ndarray, labels: dict[str, np.ndarray]) -> pd
     return pd.DataFrame(out)
 
 
-def _frame_table(pi: PanelInput, X: np.ndarray, fm: FrameMatch, extra: dict[str, Any]) -> pd.DataFrame:
+def _frame_table(
+    pi: PanelInput, X: np.ndarray, fm: FrameMatch, extra: dict[str, Any]
+) -> pd.DataFrame:
     frame = pd.DataFrame(X, columns=pi.covariates)
     frame.insert(0, "_treated", fm.treated.astype(float))
     for key, val in extra.items():

@@ -123,17 +123,17 @@ class MatchResult:
 
         return balance_table(self, model=model)
 
-    def plot_pscore(self, weighted: bool = True) -> Figure:
+    def plot_pscore(self, weighted: bool = True, *, language: str = "en") -> Figure:
         """Score densities of treated vs controls before and after matching."""
         from pilotdid.matching.figures import plot_pscore_density
 
-        return plot_pscore_density(self, weighted=weighted)
+        return plot_pscore_density(self, weighted=weighted, language=language)
 
-    def plot_support(self, bins: int = 20) -> Figure:
+    def plot_support(self, bins: int = 20, *, language: str = "en") -> Figure:
         """psgraph: histogram of the score by treatment and support status."""
         from pilotdid.matching.figures import plot_common_support
 
-        return plot_common_support(self, bins=bins)
+        return plot_common_support(self, bins=bins, language=language)
 
     @deprecated_arguments(("self", "outcome", "treatment", "controls"), did="treatment")
     def did(

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from pilotdid.tables.fonts import in_figure_language
 from pilotdid.tables.strings import text
 
 if TYPE_CHECKING:
@@ -16,6 +17,7 @@ if TYPE_CHECKING:
 __all__ = ["marginal_effect_figure"]
 
 
+@in_figure_language
 def marginal_effect_figure(
     result: ModerationResult, *, level: float = 0.95, language: str = "en", labels: Any = None
 ) -> Figure:

@@ -26,8 +26,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pilotdid.errors import PilotdidWarning, StudyFileError
-from pilotdid.report.fonts import CJK_FONTS
 from pilotdid.report.messages import capture
+from pilotdid.tables.fonts import CJK_FONTS
 from pilotdid.tables.strings import text
 
 if TYPE_CHECKING:
@@ -124,11 +124,11 @@ def figure_rc(language: str) -> dict[Any, Any]:
     """Return the matplotlib settings for drawing and saving the report's figures.
 
     SVG ids are deterministic and text stays text; for Chinese a font with Chinese glyphs is put
-    first (:func:`pilotdid.report.fonts.cjk_font`; DejaVu Sans, matplotlib's default, has none).
+    first (:func:`pilotdid.tables.fonts.cjk_font`; DejaVu Sans, matplotlib's default, has none).
     """
     rc: dict[Any, Any] = {"svg.hashsalt": "pilotdid", "svg.fonttype": "none"}
     if language == "zh":
-        from pilotdid.report.fonts import cjk_font
+        from pilotdid.tables.fonts import cjk_font
 
         cjk = cjk_font()
         rc["font.family"] = "sans-serif"

@@ -38,7 +38,7 @@ def summarise(stage: str, caught: list[warnings.WarningMessage]) -> list[str]:
         )
         lines[f"{stage}: {kind}{text}"] = None
     if glyphs:
-        from pilotdid.report.fonts import MISSING_CJK_FONT
+        from pilotdid.tables.fonts import MISSING_CJK_FONT
 
         lines[f"{stage}: {len(glyphs):,} characters could not be drawn; {MISSING_CJK_FONT}"] = None
     return list(lines)

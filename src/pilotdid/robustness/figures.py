@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from pilotdid.tables.fonts import in_figure_language
 from pilotdid.tables.strings import text
 
 if TYPE_CHECKING:
@@ -16,6 +17,7 @@ if TYPE_CHECKING:
 __all__ = ["placebo_figure"]
 
 
+@in_figure_language
 def placebo_figure(result: PlaceboResult, *, language: str = "en") -> Figure:
     """Kernel density of placebo coefficients, their p-values, and the true estimate.
 

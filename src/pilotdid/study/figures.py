@@ -35,10 +35,10 @@ def study_figures(result: StudyResult) -> Iterator[tuple[str, Figure]]:
     if match is not None:
         from pilotdid.matching.figures import plot_bias
 
-        yield "figure_pscore", match.plot_pscore(weighted=True)
-        yield "figure_support", match.plot_support()
+        yield "figure_pscore", match.plot_pscore(weighted=True, language=language)
+        yield "figure_support", match.plot_support(language=language)
         if result.matching.balance is not None:
-            yield "figure_bias", plot_bias(result.matching.balance)
+            yield "figure_bias", plot_bias(result.matching.balance, language=language)
     if result.placebo is not None:
         yield "figure1", result.placebo.figure(language=language)
     if result.event_study is not None:

@@ -39,4 +39,18 @@ FIGURE_STRINGS: Mapping[str, tuple[str, str]] = {
     "fig.moderation.all": ("All rows", "全部样本"),
     "fig.moderation.treated": ("Treated rows", "处理组样本"),
     "fig.moderation.title": ("Effect of {d} across {m}", "{d}的效应随{m}的变化"),
+    # matching (psgraph, score densities, pstest's %bias plot)
+    "fig.match.treated": ("Treated", "处理组"),
+    "fig.match.control": ("Control", "对照组"),
+    "fig.match.before": ("Before matching", "匹配前"),
+    "fig.match.after": ("After matching", "匹配后"),
+    "fig.match.score": ("Propensity score", "倾向得分"),
+    "fig.match.density": ("Density", "密度"),
+    "fig.match.on_support": ("Treated: on support", "处理组：共同支撑内"),
+    "fig.match.off_support": ("Treated: off support", "处理组：共同支撑外"),
+    "fig.match.untreated": ("Untreated", "未处理组"),
+    "fig.match.frequency": ("Frequency (untreated below the axis)", "频数（未处理组在横轴下方）"),
+    "fig.match.unmatched": ("Unmatched", "匹配前"),
+    "fig.match.matched": ("Matched", "匹配后"),
+    "fig.match.bias": ("Standardized % bias across covariates", "协变量标准化偏差（%）"),
 }

@@ -16,9 +16,14 @@ from __future__ import annotations
 
 import functools
 import importlib.util
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-__all__ = ["CJK_FONTS", "MISSING_CJK_FONT", "cjk_font"]
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+__all__ = ["CJK_FONTS", "MISSING_CJK_FONT", "cjk_font", "in_figure_language"]
 
 #: Fonts with Chinese glyphs, most common first; the first one installed draws Chinese figures.
 CJK_FONTS = (
@@ -99,3 +104,40 @@ def cjk_font() -> str | None:
             continue
         return str(font_manager.FontProperties(fname=str(path)).get_name())
     return None
+
+
+F = TypeVar("F", bound=Callable[..., "Figure"])
+
+
+def in_figure_language(draw: F) -> F:
+    """Decorate a figure function so that its ``language="zh"`` figures draw Chinese text.
+
+    matplotlib's default font has no Chinese glyphs, so a Chinese figure made through the API
+    (``result.figure(language="zh")``) would show empty boxes. The decorated function runs with
+    a font with Chinese glyphs (:func:`cjk_font`) first in ``font.family``; every text it
+    creates keeps that font, also when the figure is saved later. English figures, and Chinese
+    ones on a machine without such a font, are drawn as before.
+
+    Parameters
+    ----------
+    draw : callable
+        A function returning a matplotlib figure, taking ``language=`` as a keyword.
+
+    Returns
+    -------
+    callable
+        The same function, run in the figure's language.
+    """
+
+    @functools.wraps(draw)
+    def wrapper(*args: Any, **kwargs: Any) -> Figure:
+        family = cjk_font() if kwargs.get("language", "en") == "zh" else None
+        if family is None:
+            return draw(*args, **kwargs)
+        import matplotlib
+
+        rc: dict[Any, Any] = {"font.family": [family, "DejaVu Sans"], "axes.unicode_minus": False}
+        with matplotlib.rc_context(rc):
+            return draw(*args, **kwargs)
+
+    return cast(F, wrapper)
