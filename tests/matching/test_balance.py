@@ -100,3 +100,17 @@ def test_renders_as_report_table(result, tmp_path):
 def test_balance_improves_after_matching(result):
     ov = result.balance().overall
     assert ov.loc["Matched", "mean_bias"] < ov.loc["Unmatched", "mean_bias"]
+
+
+def test_balance_tables_in_chinese(panel):
+    import pilotdid as pdid
+
+    res = pdid.match(panel, "treat", ["x1", "x2"], unit="city", time="year")
+    bal = res.balance()
+    en, zh = bal.to_table(), bal.to_table(language="zh")
+    assert en.body.shape == zh.body.shape
+    assert zh.stub_header == "变量" and "处理组" in zh.body.columns
+    assert all(not n.isascii() for n in zh.notes) and all(n.isascii() for n in en.notes)
+    overall = bal.overall_table(language="zh")
+    assert list(overall.body.index) == ["匹配前", "匹配后"]
+    assert (en.body.astype(str).to_numpy() == zh.body.astype(str).to_numpy()).all()

@@ -29,6 +29,7 @@ from scipy import stats
 
 from pilotdid.errors import MatchingError
 from pilotdid.matching.propensity import fit_binary
+from pilotdid.tables.strings import text
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -73,8 +74,23 @@ class BalanceTable:
         """Return the per-covariate statistics (a copy of :attr:`covariates`)."""
         return self.covariates.copy()
 
-    def to_table(self, title: str = "Balance test before and after matching") -> Table:
-        """Return the per-covariate pstest table as a :class:`pilotdid.tables.table.Table`."""
+    def to_table(
+        self, title: str = "Balance test before and after matching", *, language: str = "en"
+    ) -> Table:
+        """Return the per-covariate pstest table as a :class:`pilotdid.tables.table.Table`.
+
+        Parameters
+        ----------
+        title : str
+            The table's title.
+        language : {"en", "zh"}
+            Language of the headers and notes (pstest's abbreviations stay as they are).
+
+        Returns
+        -------
+        Table
+            Two rows per covariate (U: unmatched, M: matched).
+        """
         from pilotdid.tables.cells import Number
         from pilotdid.tables.table import ColumnGroup, Table
 
@@ -90,22 +106,38 @@ class BalanceTable:
                 Number(r["t"], 2), Number(r["p"], 3),
                 Number(r["var_ratio"], 2, stars=flag), Number(r["smd"], 3),
             ])  # fmt: skip
-        cols = ["Sample", "Treated", "Control", "%bias", "%reduct |bias|", "t", "p>|t|",
-                "V(T)/V(C)", "SMD"]  # fmt: skip
+        cols = [_tr("sample", language), _tr("treated", language), _tr("control", language),
+                "%bias", "%reduct |bias|", "t", "p>|t|", "V(T)/V(C)", "SMD"]  # fmt: skip
         body = pd.DataFrame(rows, index=labels, columns=cols)
-        groups = (tuple(ColumnGroup(g) for g in ("", "Mean", "", "", "", "t-test", "", "", "")),)
+        mean = _tr("mean", language)
+        groups = (tuple(ColumnGroup(g) for g in ("", mean, "", "", "", "t-test", "", "", "")),)
         return Table(
             body,
             title=title,
             column_groups=groups,
-            stub_header="Variable",
-            notes=self._notes(),
+            stub_header=_tr("variable", language),
+            notes=self._notes(language),
             rules=tuple(range(2, len(rows), 2)),
             key="balance",
         )
 
-    def overall_table(self, title: str = "Overall balance before and after matching") -> Table:
-        """Return the lower pstest block (pseudo-R², LR χ², mean/median bias, B, R, %Var)."""
+    def overall_table(
+        self, title: str = "Overall balance before and after matching", *, language: str = "en"
+    ) -> Table:
+        """Return the lower pstest block (pseudo-R², LR χ², mean/median bias, B, R, %Var).
+
+        Parameters
+        ----------
+        title : str
+            The table's title.
+        language : {"en", "zh"}
+            Language of the row labels and notes.
+
+        Returns
+        -------
+        Table
+            One row before and one after matching.
+        """
         from pilotdid.tables.cells import Number
         from pilotdid.tables.table import Table
 
@@ -113,18 +145,21 @@ class BalanceTable:
                "rubin_b": 1, "rubin_r": 2, "pct_var": 0}  # fmt: skip
         body = self.overall.apply(lambda col: [Number(v, dec[col.name]) for v in col])
         body.columns = ["Ps R2", "LR chi2", "p>chi2", "MeanBias", "MedBias", "B", "R", "%Var"]
-        notes = ("B: Rubin's standardised difference of the linear index (flag if > 25); "
-                 "R: its variance ratio (flag outside [0.5, 2]).",)  # fmt: skip
-        return Table(body, title=title, stub_header="Sample", notes=notes, key="balance_overall")
-
-    def _notes(self) -> tuple[str, ...]:
-        return (
-            "%bias: standardised difference in means, 100 x diff / sqrt((V_T + V_C)/2) with "
-            "the unmatched variances (pstest); SMD: difference in means over the SD of the "
-            "treated before matching (MatchIt, ATT).",
-            "* variance ratio outside the 2.5%/97.5% quantiles of F(n_T - 1, n_T - 1).",
-            *self.notes,
+        body.index = [_tr(str(i).lower(), language) for i in body.index]
+        notes = (_tr("note_rubin", language),)
+        return Table(
+            body,
+            title=title,
+            stub_header=_tr("sample", language),
+            notes=notes,
+            key="balance_overall",
         )
+
+    def _notes(self, language: str = "en") -> tuple[str, ...]:
+        # the data-level notes are English; the ones the catalogue knows are translated
+        known = {text(f"table.balance.{k}", "en"): f"table.balance.{k}" for k in ("note_unit",)}
+        extra = tuple(text(known[n], language) if n in known else n for n in self.notes)
+        return (_tr("note_bias", language), _tr("note_var", language), *extra)
 
     def plot(self, *, language: str = "en") -> Figure:
         """Return pstest's dot plot of %bias per covariate, unmatched vs matched."""
@@ -292,5 +327,9 @@ def balance_table(result: MatchResult, model: str = "probit") -> BalanceTable:
     )
     notes: tuple[Any, ...] = ()
     if result.panel == "base_year":
-        notes = ("Balance on the unit-level matching sample (one row per unit).",)
+        notes = (text("table.balance.note_unit", "en"),)
     return BalanceTable(cov, overall, model, notes)
+
+
+def _tr(key: str, language: str) -> str:
+    return text(f"table.balance.{key}", language)

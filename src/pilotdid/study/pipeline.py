@@ -292,9 +292,10 @@ def run_study(
     )
     matching = clock.run("matching", lambda: _matched(study, panel))
     if matching.balance is not None:
-        tables["balance"] = matching.balance.to_table(title=_title("balance", cfg))
+        lang = cfg.report.language
+        tables["balance"] = matching.balance.to_table(title=_title("balance", cfg), language=lang)
         tables["balance_overall"] = matching.balance.overall_table(
-            title=_title("balance_overall", cfg)
+            title=_title("balance_overall", cfg), language=lang
         )
     baseline = clock.run("baseline", lambda: stages.baseline_models(cfg, matching))
     tables["table3"] = baseline.table

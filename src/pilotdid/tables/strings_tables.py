@@ -160,4 +160,32 @@ TABLE_STRINGS: Mapping[str, tuple[str, str]] = {
         "且与Y有共同的混杂因素，b与间接效应a×b仅具描述意义；因果证据是D → M（第二步），"
         "M → Y应依据理论与已有文献论证。",
     ),
+    # pstest balance tables (matching/balance.py)
+    "table.balance.variable": ("Variable", "变量"),
+    "table.balance.sample": ("Sample", "样本"),
+    "table.balance.mean": ("Mean", "均值"),
+    "table.balance.treated": ("Treated", "处理组"),
+    "table.balance.control": ("Control", "对照组"),
+    "table.balance.unmatched": ("Unmatched", "匹配前"),
+    "table.balance.matched": ("Matched", "匹配后"),
+    "table.balance.note_bias": (
+        "%bias: standardised difference in means, 100 x diff / sqrt((V_T + V_C)/2) with the "
+        "unmatched variances (pstest); SMD: difference in means over the SD of the treated before "
+        "matching (MatchIt, ATT).",
+        "%bias：标准化均值差，100 x diff / sqrt((V_T + V_C)/2)，方差取匹配前样本（pstest）；"
+        "SMD：均值差除以匹配前处理组的标准差（MatchIt，ATT）。",
+    ),
+    "table.balance.note_var": (
+        "* variance ratio outside the 2.5%/97.5% quantiles of F(n_T - 1, n_T - 1).",
+        "* 方差比落在F(n_T - 1, n_T - 1)分布的2.5%/97.5%分位数之外。",
+    ),
+    "table.balance.note_unit": (
+        "Balance on the unit-level matching sample (one row per unit).",
+        "平衡性检验基于个体层面的匹配样本（每个个体一行）。",
+    ),
+    "table.balance.note_rubin": (
+        "B: Rubin's standardised difference of the linear index (flag if > 25); R: its variance "
+        "ratio (flag outside [0.5, 2]).",
+        "B：Rubin线性指数的标准化差异（大于25需警惕）；R：其方差比（落在[0.5, 2]之外需警惕）。",
+    ),
 }
