@@ -13,8 +13,8 @@ import matplotlib.pyplot as plt
 from matplotlib import font_manager
 
 from pilotdid.report.build import figure_rc
-from pilotdid.tables.fonts import _has_chinese, cjk_font
 from pilotdid.report.messages import capture
+from pilotdid.tables.fonts import _has_chinese, cjk_font
 
 TITLE = "安慰剂检验：实际估计值"
 

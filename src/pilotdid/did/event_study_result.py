@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from pilotdid.did.dynamic import DynamicEffects
 from pilotdid.estimation.summary import ModelSummary
 from pilotdid.estimation.wald import WaldTest, wald_test
 
@@ -107,6 +108,25 @@ class EventStudyResult:
             self.fit.vcov().loc[leads, leads].to_numpy(),
             self.fit.df_t,
             terms=tuple(self.periods[n] for n in leads),
+        )
+
+    def dynamic(self) -> DynamicEffects:
+        """Return the estimates as :class:`~pilotdid.did.dynamic.DynamicEffects` (``"TWFE"``).
+
+        Returns
+        -------
+        DynamicEffects
+            Estimated relative periods (collinear ones left out), their covariance matrix,
+            the reference period and the t-tests' degrees of freedom.
+        """
+        names = sorted(self._estimated(), key=lambda n: self.periods[n])
+        return DynamicEffects(
+            "TWFE",
+            np.array([self.periods[n] for n in names], dtype=int),
+            self.fit.coef()[names].to_numpy(),
+            self.fit.vcov().loc[names, names].to_numpy(),
+            self.ref,
+            float(self.fit.df_t),
         )
 
     def model_summary(self) -> ModelSummary:
