@@ -3,21 +3,25 @@
 from __future__ import annotations
 
 import warnings
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 
-from pilotdid.errors import EstimationError, PilotdidWarning, did_you_mean
+from pilotdid.errors import EstimationError, PilotdidWarning
 from pilotdid.estimation.demean import Absorber, make_absorber
 from pilotdid.estimation.design import Design, build_design
-from pilotdid.estimation.fixef import FixedEffects
-from pilotdid.estimation.formula import parse_cluster, parse_formula
+from pilotdid.estimation.formula import parse_formula
 from pilotdid.estimation.ols import COLLINEAR_TOL, fit_ols
 from pilotdid.estimation.result import FeolsResult
-from pilotdid.estimation.vcov import ClusterCodes, compute_vcov
+from pilotdid.estimation.variance import (
+    FitState,
+    VcovSpec,
+    _vcov_fields,
+    cluster_codes,
+    parse_vcov,
+    recompute_vcov,
+)
 from pilotdid.options import DemeanMethod, deprecated_arguments
 
 __all__ = [
@@ -29,172 +33,6 @@ __all__ = [
     "parse_vcov",
     "recompute_vcov",
 ]
-
-VcovSpec = str | Mapping[str, str] | None
-
-_VCOV_HELP = "use 'iid', 'hetero' (or 'HC1'), {'CRV1': 'unit'} or {'CRV1': 'unit+year'}"
-
-
-@dataclass(frozen=True, eq=False)
-class FitState:
-    """What a result keeps to recompute its variance without refitting.
-
-    Attributes
-    ----------
-    x : numpy.ndarray, shape (n, k)
-        Demeaned regressors (kept columns).
-    bread : numpy.ndarray, shape (k, k)
-        Inverse weighted Gram matrix.
-    we : numpy.ndarray, shape (n,)
-        Weighted residuals.
-    ssr : float
-        Weighted sum of squared residuals.
-    fe : FixedEffects or None
-        Fixed effects of the sample.
-    rows : numpy.ndarray
-        Positions of the sample rows in ``data``.
-    data : pandas.DataFrame
-        The input data (referenced, never modified).
-    """
-
-    x: np.ndarray
-    bread: np.ndarray
-    we: np.ndarray
-    ssr: float
-    fe: FixedEffects | None
-    rows: np.ndarray
-    data: pd.DataFrame
-
-
-def parse_vcov(vcov: VcovSpec, fixef: Sequence[str], fml: str = "") -> tuple[str, tuple[str, ...]]:
-    """Normalise a vcov argument to ``(kind, cluster_columns)``.
-
-    Parameters
-    ----------
-    vcov : str, dict or None
-        ``None`` follows fixest: clustered by the first fixed effect when there is one, else iid.
-    fixef : sequence of str
-        Fixed effects of the model (for the default).
-    fml : str
-        Formula, for error messages.
-
-    Returns
-    -------
-    tuple
-        ``("iid" | "hetero" | "CRV1", cluster column names)``.
-
-    Examples
-    --------
-    >>> parse_vcov({"CRV1": "city + year"}, ())
-    ('CRV1', ('city', 'year'))
-    """
-    if vcov is None:
-        if not fixef:
-            return "iid", ()
-        return "CRV1", tuple(p.strip() for p in fixef[0].split("^"))
-    if isinstance(vcov, str):
-        kinds = {"iid": "iid", "hetero": "hetero", "HC1": "hetero"}
-        if vcov not in kinds:
-            raise EstimationError(
-                f"vcov={vcov!r} is not supported{did_you_mean(vcov, kinds)}; {_VCOV_HELP}"
-            )
-        return kinds[vcov], ()
-    if (
-        isinstance(vcov, Mapping)
-        and len(vcov) == 1
-        and "CRV1" in vcov
-        and isinstance(vcov["CRV1"], str)
-    ):
-        names = parse_cluster(vcov["CRV1"])
-        if names is not None and 1 <= len(names) <= 2:
-            return "CRV1", names
-    raise EstimationError(f"vcov={vcov!r} is not supported; {_VCOV_HELP}")
-
-
-def cluster_codes(
-    data: pd.DataFrame,
-    names: tuple[str, ...],
-    rows: np.ndarray,
-    fml: str,
-    fe: FixedEffects | None = None,
-) -> ClusterCodes:
-    """Integer-code the cluster variables on the sample rows (reusing fixed-effect codes).
-
-    Parameters
-    ----------
-    data : pandas.DataFrame
-        Input data.
-    names : tuple of str
-        Cluster variables.
-    rows : numpy.ndarray
-        Positions of the sample rows in ``data``.
-    fml : str
-        Formula, for messages.
-    fe : FixedEffects, optional
-        The sample's fixed effects; a cluster variable that is one of them reuses its codes.
-
-    Returns
-    -------
-    ClusterCodes
-        Dense codes and cluster counts.
-    """
-    codes, levels = [], []
-    for name in names:
-        code, n_levels = _one_cluster(data, name, rows, fml, fe)
-        if n_levels < 2:
-            raise EstimationError(
-                f"cluster variable {name!r} has a single level in the sample of {fml!r}; "
-                "clustered standard errors need at least two clusters"
-            )
-        codes.append(code)
-        levels.append(n_levels)
-    return ClusterCodes(names, tuple(codes), tuple(levels))
-
-
-def _one_cluster(
-    data: pd.DataFrame, name: str, rows: np.ndarray, fml: str, fe: FixedEffects | None
-) -> tuple[np.ndarray, int]:
-    if fe is not None and name in fe.names:  # clustering by a fixed effect: reuse its codes
-        position = fe.names.index(name)
-        return fe.codes[position], fe.n_levels[position]
-    if name not in data.columns:
-        raise EstimationError(
-            f"cluster variable {name!r} not found{did_you_mean(name, data.columns)}"
-        )
-    column = data[name] if rows.size == len(data) else data[name].iloc[rows]
-    code, uniques = pd.factorize(column, sort=True)
-    if (code < 0).any():
-        raise EstimationError(
-            f"cluster variable {name!r} has missing values in the sample of {fml!r}; "
-            "refit with this vcov so those rows are dropped"
-        )
-    return code.astype(np.int64, copy=False), len(uniques)
-
-
-def _vcov_fields(state: FitState, kind: str, cluster: tuple[str, ...], fml: str) -> dict[str, Any]:
-    clusters = (
-        cluster_codes(state.data, cluster, state.rows, fml, state.fe) if kind == "CRV1" else None
-    )
-    n_obs = state.x.shape[0]
-    out = compute_vcov(kind, state.bread, state.x, state.we, state.ssr, n_obs, state.fe, clusters)
-    if not np.isfinite(out.df_t) or out.df_t <= 0:
-        raise EstimationError(
-            f"{fml!r} has no residual degrees of freedom ({n_obs} rows, {out.df_k} parameters)"
-        )
-    return {
-        "vcov_matrix": out.matrix,
-        "vcov_type": kind,
-        "cluster": cluster if kind == "CRV1" else (),
-        "df_t": float(out.df_t),
-        "df_k": out.df_k,
-        "cluster_sizes": out.n_clusters,
-    }
-
-
-def recompute_vcov(state: FitState, vcov: VcovSpec, fml: str) -> dict[str, Any]:
-    """Variance fields of a result under another vcov (used by ``FeolsResult.with_vcov``)."""
-    kind, cluster = parse_vcov(vcov, state.fe.names if state.fe else (), fml)
-    return _vcov_fields(state, kind, cluster, fml)
 
 
 def _owned(values: np.ndarray) -> np.ndarray:

@@ -13,7 +13,7 @@ import pandas as pd
 from pilotdid.estimation.summary import COEF_COLUMNS, ModelSummary
 
 if TYPE_CHECKING:
-    from pilotdid.estimation.feols import FitState
+    from pilotdid.estimation.variance import FitState
 
 __all__ = ["FeolsResult"]
 
@@ -180,7 +180,7 @@ class FeolsResult:
         FeolsResult
             Same estimates, new standard errors.
         """
-        from pilotdid.estimation.feols import recompute_vcov
+        from pilotdid.estimation.variance import recompute_vcov
 
         if self._state is None:
             raise ValueError("this result carries no fit state; refit it with pilotdid.feols")
