@@ -68,22 +68,18 @@ def read_data(result: StudyResult) -> Reading:
     )  # fmt: skip
 
 
-def _cell(table: Any, row: int, column: int) -> float:
-    return float(table.body.iloc[row, column].value)
-
-
 def read_table1(result: StudyResult) -> Reading:
-    """Read Table 1: the outcome's moments and the treated share (cells of the table)."""
-    cfg, t1 = result.study.config, result.tables["table1"]
+    """Read Table 1: the outcome's moments and the treated share (the stage's numbers)."""
+    cfg, stats = result.study.config, result.descriptives.summary
     lang = cfg.report.language
     y, treat = cfg.model.outcome, cfg.treatment.names.treat
     key = "table1.{}.{}".format
     return reading("table1", lang, y=_var(result, y), treat=_var(result, treat),
-        n=count(int(_cell(t1, 0, 0)), key(y, "obs")), mean=num(_cell(t1, 0, 1), key(y, "mean")),
-        sd=num(_cell(t1, 0, 2), key(y, "sd")), min=num(_cell(t1, 0, 3), key(y, "min")),
-        max=num(_cell(t1, 0, 4), key(y, "max")),
-        treat_mean=num(_cell(t1, 1, 1), key(treat, "mean")),
-        treat_pct=pct(_cell(t1, 1, 1), key(treat, "mean")),
+        n=count(int(stats.loc[y, "count"]), key(y, "obs")), mean=num(stats.loc[y, "mean"], key(y, "mean")),
+        sd=num(stats.loc[y, "std"], key(y, "sd")), min=num(stats.loc[y, "min"], key(y, "min")),
+        max=num(stats.loc[y, "max"], key(y, "max")),
+        treat_mean=num(stats.loc[treat, "mean"], key(treat, "mean")),
+        treat_pct=pct(stats.loc[treat, "mean"], key(treat, "mean")),
     )  # fmt: skip
 
 
@@ -98,20 +94,17 @@ def _largest(r: np.ndarray, rows: list[int], cols: list[int]) -> tuple[float, in
 
 def read_table2(result: StudyResult) -> Reading:
     """Read Table 2 and the VIF table: the largest correlations and the largest VIF."""
-    from pilotdid.descriptives.correlation import correlation_matrix
-
-    cfg = result.study.config
+    cfg, stage = result.study.config, result.descriptives
     lang, did, controls = cfg.report.language, cfg.treatment.names.did, list(cfg.model.controls)
     names = [did, *controls]
-    x = result.panel.data[names].to_numpy(dtype=float)
-    r = correlation_matrix(x).r
+    r = stage.correlation.loc[names, names].to_numpy()
     others = list(range(1, len(names)))
     r_did, _, j_did = _largest(r, [0], others) if others else (float("nan"), 0, 0)
     r_max, i_max, j_max = _largest(r, others, others) if len(others) > 1 else (float("nan"), 0, 0)
-    vif = result.tables.get("vif")
-    vif_max = _cell(vif, 0, 0) if vif is not None else float("nan")
-    vif_mean = _cell(vif, len(vif.body) - 1, 0) if vif is not None else float("nan")
-    vif_var = vif.body.index[0] if vif is not None else ""
+    factors = stage.vif
+    vif_max = float(factors.max()) if len(factors) else float("nan")
+    vif_mean = float(factors.mean()) if len(factors) else float("nan")
+    vif_var = _var(result, factors.idxmax()).shown if len(factors) else ""
     high = vif_max >= 10
     if not others:
         return reading("table2_none", lang)

@@ -40,6 +40,10 @@ class StudyOutputs(Protocol):
         """Every table by key, in report order."""
 
     @property
+    def descriptives(self) -> Any:
+        """The descriptive stage: Tables 1-2, the VIF table and their numbers."""
+
+    @property
     def matching(self) -> Any:
         """The matching stage (result, balance, sample, notes)."""
 

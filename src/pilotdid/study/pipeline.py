@@ -118,6 +118,8 @@ class StudyResult:
         Table 4: mediators and split samples.
     moderation : ModerationStage or None
         Table 5.
+    descriptives : stages.DescriptiveStage or None
+        Tables 1-2 and the VIF table with their numbers (None only for results built by hand).
     timings : mapping of str to float
         Seconds per stage.
     versions : mapping of str to str
@@ -138,6 +140,7 @@ class StudyResult:
     timings: Mapping[str, float] = field(default_factory=dict)
     versions: Mapping[str, str] = field(default_factory=dict)
     messages: tuple[str, ...] = ()
+    descriptives: stages.DescriptiveStage | None = None
 
     @property
     def sample(self) -> pd.DataFrame:
@@ -287,9 +290,8 @@ def run_study(
     study = _as_study(study)
     cfg, clock = study.config, _Clock(progress)
     panel = clock.run("data", lambda: prepare_panel(study))
-    tables: dict[str, Table] = clock.run(
-        "descriptives", lambda: stages.descriptive_tables(cfg, panel)
-    )
+    descriptives = clock.run("descriptives", lambda: stages.descriptive_stage(cfg, panel))
+    tables: dict[str, Table] = dict(descriptives.tables)
     matching = clock.run("matching", lambda: _matched(study, panel))
     if matching.balance is not None:
         lang = cfg.report.language
@@ -315,6 +317,7 @@ def run_study(
         study=study, panel=panel, tables=tables, matching=matching, baseline=baseline,
         placebo=placebo, event_study=event, mechanisms=mech, moderation=moderation,
         timings=dict(clock.timings), versions=package_versions(), messages=tuple(clock.messages),
+        descriptives=descriptives,
     )  # fmt: skip
 
 

@@ -33,9 +33,10 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BaselineStage",
+    "DescriptiveStage",
     "MatchingStage",
     "baseline_models",
-    "descriptive_tables",
+    "descriptive_stage",
     "event_table",
     "fit_drops",
     "formula",
@@ -65,10 +66,34 @@ def formula(cfg: StudyConfig, outcome: str, rhs: list[str]) -> str:
     return build_formula(outcome, rhs, cfg.model.fixed_effects or [])
 
 
-def descriptive_tables(cfg: StudyConfig, panel: PreparedPanel) -> dict[str, Table]:
+@dataclass(frozen=True, eq=False)
+class DescriptiveStage:
+    """Tables 1 and 2 and the VIF table, with the numbers the report reads from them.
+
+    Attributes
+    ----------
+    tables : mapping of str to Table
+        ``table1``, ``table2`` and (with at least two regressors) ``vif``.
+    summary : pandas.DataFrame
+        Table 1's numbers: one row per variable (outcome, treat, controls), columns ``count``,
+        ``mean``, ``std``, ``min``, ``max`` (each variable over its non-missing rows).
+    correlation : pandas.DataFrame
+        Table 2's Pearson correlations among the regressors (DID, controls), listwise.
+    vif : pandas.Series
+        Variance inflation factor of each regressor (empty with fewer than two), listwise.
+    """
+
+    tables: Mapping[str, Table]
+    summary: pd.DataFrame
+    correlation: pd.DataFrame
+    vif: pd.Series
+
+
+def descriptive_stage(cfg: StudyConfig, panel: PreparedPanel) -> DescriptiveStage:
     """Table 1 (descriptive statistics), Table 2 (correlations) and the VIF table."""
-    from pilotdid.descriptives.correlation import correlation, vif
-    from pilotdid.descriptives.descriptive import describe
+    from pilotdid.descriptives._common import numeric_columns
+    from pilotdid.descriptives.correlation import correlation, correlation_matrix, vif, vif_values
+    from pilotdid.descriptives.descriptive import describe, summary_stats
 
     lang, labels = cfg.report.language, make_labels(cfg)
     names = cfg.treatment.names
@@ -85,7 +110,21 @@ def descriptive_tables(cfg: StudyConfig, panel: PreparedPanel) -> dict[str, Tabl
         out["vif"] = vif(
             panel.data, regressors, labels=labels, language=lang, title=text("vif", lang)
         )
-    return out
+    stats = ["count", "mean", "std", "min", "max"]
+    x = numeric_columns(panel.data, variables, "describe")
+    summary = pd.DataFrame(
+        [summary_stats(x[:, j], stats) for j in range(len(variables))],
+        index=variables,
+        columns=stats,
+    )
+    xr = numeric_columns(panel.data, regressors, "correlation")
+    xr = xr[~np.isnan(xr).any(axis=1)]  # listwise, as Table 2 and the VIF table
+    corr = pd.DataFrame(correlation_matrix(xr).r, index=regressors, columns=regressors)
+    wide = len(regressors) >= 2  # a VIF regresses each regressor on the others
+    factors = pd.Series(
+        vif_values(xr) if wide else [], index=regressors if wide else [], dtype=float
+    )
+    return DescriptiveStage(out, summary, corr, factors)
 
 
 @dataclass(frozen=True, eq=False)
