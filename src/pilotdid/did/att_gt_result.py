@@ -119,7 +119,7 @@ class AttGtResult:
 
     def aggregate(
         self,
-        type: CsAggregation = "dynamic",  # noqa: A002 - R did's name
+        type: CsAggregation = "dynamic",
         *,
         min_e: int | None = None,
         max_e: int | None = None,
@@ -192,7 +192,7 @@ class AttGtResult:
         """
         cells = self.cells
         pre = (cells["time"] < cells["cohort"] - self.anticipation).to_numpy()
-        pre &= np.diag(self.vcov) > 0
+        pre = pre & (np.diag(self.vcov) > 0)
         idx = np.flatnonzero(pre)
         if idx.size == 0:
             raise EstimationError("pretrend_test: no pre-treatment ATT(g,t) with a standard error")
@@ -218,7 +218,7 @@ class AttGtResult:
         )
 
     def summary(self) -> str:
-        """The design and the overall ATT in plain words."""
+        """Describe the design and the overall ATT in plain words."""
         simple = self.aggregate("simple")
         text = (
             f"Callaway-Sant'Anna ATT(g,t) of {self.outcome}: {len(self.cells)} cells, "

@@ -150,7 +150,7 @@ class AttGtAggregate:
         return frame
 
     def dynamic(self) -> DynamicEffects:
-        """The event-time effects as :class:`~pilotdid.did.dynamic.DynamicEffects` (``"CS"``).
+        """Return the event-time effects as :class:`~pilotdid.did.dynamic.DynamicEffects` ("CS").
 
         Returns
         -------
@@ -200,7 +200,7 @@ class AttGtAggregate:
         )
 
     def summary(self) -> str:
-        """The overall effect and its interval in one line."""
+        """Describe the overall effect and its interval in one line."""
         row = self.tidy().iloc[0] if self.kind == "simple" else None
         se = self.overall_se
         z = float(stats.norm.ppf(0.5 + self.level / 2))

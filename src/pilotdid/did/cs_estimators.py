@@ -90,16 +90,17 @@ def _ols_controls(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Weighted least squares of ``dy`` on ``x`` among ``d == 0``: fitted values and X'WX/n."""
     wc = w * (1 - d)
-    gram = (x * wc[:, None]).T @ x / len(d)
-    if x.shape[1] == 1:
+    if x.shape[1] == 1:  # intercept only: the weighted mean change of the comparison units
+        gram = np.array([[np.mean(wc)]])
         beta = np.array([np.sum(wc * dy) / np.sum(wc)])
-    else:
-        if np.linalg.cond(gram) > 1 / np.finfo(float).eps:
-            raise EstimationError(
-                f"{where}the outcome regression on the comparison units is singular (too few "
-                "comparison units or collinear covariates); use fewer covariates"
-            )
-        beta = np.linalg.solve(gram, (x * wc[:, None]).T @ dy / len(d))
+        return np.full(len(d), beta[0]), gram
+    gram = (x * wc[:, None]).T @ x / len(d)
+    if np.linalg.cond(gram) > 1 / np.finfo(float).eps:
+        raise EstimationError(
+            f"{where}the outcome regression on the comparison units is singular (too few "
+            "comparison units or collinear covariates); use fewer covariates"
+        )
+    beta = np.linalg.solve(gram, (x * wc[:, None]).T @ dy / len(d))
     return x @ beta, gram
 
 
