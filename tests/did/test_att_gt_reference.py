@@ -56,7 +56,9 @@ CASES = [
 
 
 @pytest.mark.parametrize(("method", "control", "covariates", "base", "anticipation"), CASES)
-def test_cells_and_aggregations_match_moderndid(mpdta, method, control, covariates, base, anticipation):
+def test_cells_and_aggregations_match_moderndid(
+    mpdta, method, control, covariates, base, anticipation
+):
     ref = _reference(mpdta, method, control, covariates, base, anticipation)
     ours = _ours(mpdta, method, control, covariates, base, anticipation)
     tidy = ours.tidy()
@@ -74,16 +76,23 @@ def test_cells_and_aggregations_match_moderndid(mpdta, method, control, covariat
         if kind != "simple":
             rows = agg.tidy()
             np.testing.assert_array_equal(rows.index, agg_ref.event_times)
-            np.testing.assert_allclose(rows["estimate"], agg_ref.att_by_event, rtol=RTOL, atol=1e-10)
+            np.testing.assert_allclose(
+                rows["estimate"], agg_ref.att_by_event, rtol=RTOL, atol=1e-10
+            )
             np.testing.assert_allclose(rows["std_error"], agg_ref.se_by_event, rtol=RTOL)
 
 
 @pytest.mark.parametrize("kind", ["dynamic", "group"])
-@pytest.mark.parametrize(("min_e", "max_e", "balance_e"), [(-2, 2, None), (None, None, 1), (0, 5, None)])
+@pytest.mark.parametrize(
+    ("min_e", "max_e", "balance_e"), [(-2, 2, None), (None, None, 1), (0, 5, None)]
+)
 def test_event_window_and_balancing_match_moderndid(mpdta, kind, min_e, max_e, balance_e):
     ref = _reference(mpdta, "dr", "notyet", True, "varying", 0)
     ours = _ours(mpdta, "dr", "notyet", True, "varying", 0)
-    bounds = {"min_e": -np.inf if min_e is None else min_e, "max_e": np.inf if max_e is None else max_e}
+    bounds = {
+        "min_e": -np.inf if min_e is None else min_e,
+        "max_e": np.inf if max_e is None else max_e,
+    }
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         agg_ref = moderndid.aggte(ref, type=kind, balance_e=balance_e, **bounds)

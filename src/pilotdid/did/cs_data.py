@@ -63,7 +63,7 @@ class CsPanel:
 
 
 def _per_unit(values: np.ndarray, n: int, name: str) -> np.ndarray:
-    """The one value of each unit from a (n, T) matrix; an error if it varies within a unit."""
+    """Return the one value of each unit from a (n, T) matrix; raise if it varies within a unit."""
     matrix = values.reshape(n, -1)
     varying = np.flatnonzero(np.any(matrix != matrix[:, :1], axis=1))
     if varying.size:

@@ -11,6 +11,7 @@ from pilotdid.tables.strings import text
 
 if TYPE_CHECKING:
     import pandas as pd
+    from matplotlib.artist import Artist
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
@@ -44,7 +45,7 @@ def _interval_label(tidy: pd.DataFrame, level: float, language: str) -> str:
 
 @in_figure_language
 def att_gt_figure(result: AttGtResult, *, language: str = "en") -> Figure:
-    """ATT(g,t) by period, one panel per cohort (R ``ggdid``), with uniform bands.
+    """Plot ATT(g,t) by period, one panel per cohort (R ``ggdid``), with uniform bands.
 
     Parameters
     ----------
@@ -71,9 +72,10 @@ def att_gt_figure(result: AttGtResult, *, language: str = "en") -> Figure:
         ax.set_ylabel(text("fig.cs.att", language), fontsize=8)
     axes[-1].set_xticks(np.unique(tidy["time"].to_numpy(float)))
     axes[-1].set_xlabel(text("fig.cs.period", language))
-    handles = {}
+    handles: dict[str, Artist] = {}
     for ax in axes:
-        handles.update(zip(*ax.get_legend_handles_labels()[::-1], strict=True))
+        artists, labels = ax.get_legend_handles_labels()
+        handles.update(zip(labels, artists, strict=True))
     fig.legend(list(handles.values()), list(handles), frameon=False, fontsize=7, loc="upper left")
     fig.suptitle(_interval_label(tidy, result.level, language), fontsize=8, x=0.98, ha="right")
     fig.tight_layout()
@@ -82,7 +84,7 @@ def att_gt_figure(result: AttGtResult, *, language: str = "en") -> Figure:
 
 @in_figure_language
 def aggregate_figure(result: AttGtAggregate, *, language: str = "en") -> Figure:
-    """Aggregated effects by event time, cohort or period with uniform bands.
+    """Plot aggregated effects by event time, cohort or period with uniform bands.
 
     Parameters
     ----------

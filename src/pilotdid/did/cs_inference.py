@@ -175,7 +175,7 @@ def aggregate_map(
     max_e: float = np.inf,
     balance_e: int | None = None,
 ) -> AggregateMap:
-    """The maps of R ``did::aggte`` for ``type`` = simple, group, calendar or dynamic.
+    """Build the maps of R ``did::aggte`` for ``kind`` = simple, group, calendar or dynamic.
 
     Parameters
     ----------
