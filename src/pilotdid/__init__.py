@@ -50,6 +50,10 @@ _EXPORTS: dict[str, str] = {
     "PlaceboResult": "pilotdid.robustness.placebo_result",
     "event_study": "pilotdid.did.event_study",
     "EventStudyResult": "pilotdid.did.event_study_result",
+    # staggered adoption: Callaway-Sant'Anna
+    "att_gt": "pilotdid.did.att_gt",
+    "AttGtResult": "pilotdid.did.att_gt_result",
+    "AttGtAggregate": "pilotdid.did.cs_aggregate_result",
     "exclude": "pilotdid.robustness.exclusion",
     "Exclusion": "pilotdid.robustness.exclusion",
     # mechanisms: mediation (Table 4 cols 1-2), heterogeneity (cols 3-6), moderation (Table 5)

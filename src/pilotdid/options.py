@@ -17,9 +17,14 @@ from pilotdid.errors import PilotdidError, did_you_mean
 __all__ = [
     "AbsentUnits",
     "AnalysisHow",
+    "BootstrapWeights",
     "CaliperScale",
     "CorrMethod",
     "CorrMissing",
+    "CsAggregation",
+    "CsBasePeriod",
+    "CsControlGroup",
+    "CsMethod",
     "DataSource",
     "DemeanMethod",
     "DescribeStat",
@@ -55,6 +60,13 @@ __all__ = [
 # --- estimation -------------------------------------------------------------------------------
 VcovType = Literal["iid", "hetero", "HC1", "CRV1"]
 DemeanMethod = Literal["auto", "dense", "cg"]
+
+# --- did: Callaway-Sant'Anna (att_gt) -----------------------------------------------------------
+CsControlGroup = Literal["never", "notyet"]
+CsMethod = Literal["dr", "ipw", "reg"]
+CsBasePeriod = Literal["varying", "universal"]
+CsAggregation = Literal["simple", "group", "calendar", "dynamic"]
+BootstrapWeights = Literal["mammen", "rademacher"]
 
 # --- robustness -------------------------------------------------------------------------------
 PlaceboKind = Literal["units", "timing", "both"]

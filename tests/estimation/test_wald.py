@@ -51,3 +51,14 @@ def test_nothing_to_test_is_nan_and_singular_is_an_error():
 def test_docstring_example():
     result = doctest.testmod(importlib.import_module("pilotdid.estimation.wald"))
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_infinite_df_is_chi_square_over_q():
+    # F(q, inf) = chi2(q)/q: the normal-inference tests of Callaway-Sant'Anna and
+    # DynamicEffects use df = inf, where scipy's F distribution returns NaN
+    from scipy import stats
+
+    b = np.array([1.0, -2.0])
+    test = wald_test(b, np.eye(2), float("inf"))
+    assert test.statistic == pytest.approx(2.5)
+    assert test.p_value == pytest.approx(stats.chi2.sf(5.0, 2))

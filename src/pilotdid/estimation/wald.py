@@ -100,5 +100,8 @@ def wald_test(
             "the Wald test's variance matrix R V R' is singular: a tested coefficient has no "
             "variance (collinear or constant); test fewer terms"
         ) from exc
-    p = float(stats.f.sf(statistic, r.shape[0], df))
+    if np.isinf(df):  # F(q, inf) is chi-square(q) / q (scipy's F gives NaN there)
+        p = float(stats.chi2.sf(statistic * r.shape[0], r.shape[0]))
+    else:
+        p = float(stats.f.sf(statistic, r.shape[0], df))
     return WaldTest(terms, statistic, float(r.shape[0]), float(df), p)

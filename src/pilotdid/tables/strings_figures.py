@@ -2,8 +2,8 @@
 
 Part of the one text catalogue (:mod:`pilotdid.tables.strings`); look strings up with
 :func:`pilotdid.tables.strings.text`, e.g. ``text("fig.event.x", "zh")``. Keys start with
-``fig.placebo.`` (Figure 1), ``fig.event.`` (Figure 2) and ``fig.moderation.`` (the marginal
-effect of the policy across a moderator).
+``fig.placebo.`` (Figure 1), ``fig.event.`` (Figure 2), ``fig.cs.`` (Callaway-Sant'Anna) and
+``fig.moderation.`` (the marginal effect of the policy across a moderator).
 """
 
 from __future__ import annotations
@@ -31,6 +31,17 @@ FIGURE_STRINGS: Mapping[str, tuple[str, str]] = {
     "fig.event.ci": ("{level:.0%} CI", "{level:.0%} 置信区间"),
     "fig.event.est": ("Estimate", "估计值"),
     "fig.event.pretrend": ("Pre-trend test", "平行趋势检验"),
+    # Callaway-Sant'Anna: ATT(g,t) by cohort and the aggregations
+    "fig.cs.cohort": ("Cohort {g}", "{g} 批次"),
+    "fig.cs.period": ("Period", "时期"),
+    "fig.cs.att": ("ATT(g,t)", "ATT(g,t)"),
+    "fig.cs.pre": ("Pre-treatment", "处理前"),
+    "fig.cs.post": ("Post-treatment", "处理后"),
+    "fig.cs.band": ("{level:.0%} uniform band", "{level:.0%} 一致置信带"),
+    "fig.cs.ci": ("{level:.0%} pointwise CI", "{level:.0%} 逐点置信区间"),
+    "fig.cs.y": ("Average effect", "平均处理效应"),
+    "fig.cs.x_group": ("Adoption cohort", "政策实施批次"),
+    "fig.cs.title": ("Callaway-Sant'Anna ({kind})", "Callaway-Sant'Anna 估计（{kind}）"),
     # marginal effect across a moderator
     "fig.moderation.y": ("Marginal effect of {d}", "{d}的边际效应"),
     "fig.moderation.band": ("{level:.0%} confidence band", "{level:.0%}置信区间"),
