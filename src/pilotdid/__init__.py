@@ -26,6 +26,7 @@ _EXPORTS: dict[str, str] = {
     "MatchingError": "pilotdid.errors",
     "EstimationError": "pilotdid.errors",
     "PilotdidWarning": "pilotdid.errors",
+    "StaggeredAdoptionWarning": "pilotdid.errors",
     # panel: loading, checking, treatment assignment
     "load_panel": "pilotdid.panel.load",
     "check_panel": "pilotdid.panel.validate",
@@ -54,6 +55,11 @@ _EXPORTS: dict[str, str] = {
     "att_gt": "pilotdid.did.att_gt",
     "AttGtResult": "pilotdid.did.att_gt_result",
     "AttGtAggregate": "pilotdid.did.cs_aggregate_result",
+    # staggered adoption: the Goodman-Bacon decomposition, dynamic estimators side by side
+    "bacon": "pilotdid.did.bacon",
+    "BaconResult": "pilotdid.did.bacon_result",
+    "compare_dynamic": "pilotdid.did.compare",
+    "DynamicComparison": "pilotdid.did.compare",
     "exclude": "pilotdid.robustness.exclusion",
     "Exclusion": "pilotdid.robustness.exclusion",
     # mechanisms: mediation (Table 4 cols 1-2), heterogeneity (cols 3-6), moderation (Table 5)

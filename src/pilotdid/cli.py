@@ -127,7 +127,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     from pilotdid.report.build import check_output_dir
     from pilotdid.study.prepare import prepare_panel
     from pilotdid.study.sample_checks import check_sample
-    from pilotdid.study.stages import run_matching
+    from pilotdid.study.stages import run_matching, staggered_note
 
     study = _load(args)
     panel = prepare_panel(study)
@@ -140,6 +140,9 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     print(f"  {panel.check}".replace("\n", "\n  "))
     print(f"  {panel.treatment.report}".replace("\n", "\n  "))
     print(f"  analysis sample: {len(matching.sample):,} rows")
+    staggered = staggered_note(study.config, matching)
+    if staggered:
+        print(f"  note: {staggered}")
     print(f"  output folder: {out}")
     return EXIT_OK
 

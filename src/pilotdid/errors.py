@@ -15,6 +15,7 @@ __all__ = [
     "PanelError",
     "PilotdidError",
     "PilotdidWarning",
+    "StaggeredAdoptionWarning",
     "StudyFileError",
     "did_you_mean",
 ]
@@ -42,6 +43,10 @@ class EstimationError(PilotdidError):
 
 class PilotdidWarning(UserWarning):
     """A reported, counted adjustment (dropped collinear regressor, singleton, ...)."""
+
+
+class StaggeredAdoptionWarning(PilotdidWarning):
+    """Adoption is staggered (several cohorts): two-way fixed effects may be biased."""
 
 
 def did_you_mean(name: str, candidates: Iterable[str], n: int = 3) -> str:

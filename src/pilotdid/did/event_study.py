@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from pilotdid.did.event_study_result import EventStudyResult
+from pilotdid.did.staggered import design_from_arrays, warn_if_staggered
 from pilotdid.errors import EstimationError, PanelError, did_you_mean
 from pilotdid.estimation.feols import VcovSpec, feols, parse_vcov
 from pilotdid.estimation.formula import build_formula, cluster_argument
@@ -127,6 +128,13 @@ def event_study(
         An empty frame, inf or -inf in a used column, duplicate (unit, time) keys, or a cohort
         column that breaks the never-treated rule.
 
+    Warns
+    -----
+    StaggeredAdoptionWarning
+        When more than one cohort adopts inside the panel: TWFE leads and lags are then biased
+        by heterogeneous effects; the message gives the Goodman-Bacon share of forbidden
+        comparisons (balanced panels) and names the robust estimators.
+
     Examples
     --------
     >>> import numpy as np, pandas as pd
@@ -149,6 +157,9 @@ def event_study(
     adoption = cohorts.per_row  # NaN = never treated
     period = pd.to_numeric(data[time], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
     _check_design(cohorts, period, f"1[{time} >= {cohort}]", outcome)
+    regression_rows = data[[outcome, *controls]].notna().all(axis=1).to_numpy()
+    design = design_from_arrays(cohorts.codes, cohorts.per_unit, period, regression_rows)
+    warn_if_staggered(design, where="event_study", stacklevel=3)  # once, before estimating
     rel = pd.Series(period - adoption, index=data.index)
     _check_window_fits(rel, (lo, hi), cohort)
     dummies, keep = relative_time_dummies(rel, (lo, hi), ref, bin_endpoints)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from pilotdid.errors import PilotdidWarning
+from pilotdid.errors import PilotdidWarning, StaggeredAdoptionWarning
 from pilotdid.estimation.formula import build_formula, cluster_argument
 from pilotdid.study.config import StudyConfig
 from pilotdid.study.prepare import DropRecord, PreparedPanel
@@ -44,6 +44,7 @@ __all__ = [
     "run_event_study",
     "run_matching",
     "run_placebo",
+    "staggered_note",
     "vcov_spec",
 ]
 
@@ -270,12 +271,32 @@ def _did_fit(
     return fit
 
 
+def staggered_note(cfg: StudyConfig, matching: MatchingStage) -> str | None:
+    """Return the staggered-adoption warning for the PSM-DID sample; None with one cohort."""
+    from pilotdid.did.staggered import staggered_design
+    from pilotdid.errors import PanelError
+
+    cohort, sample = cfg.treatment.names.cohort, matching.sample
+    if any(c not in sample.columns for c in (cfg.unit, cfg.time, cohort, cfg.model.outcome)):
+        return None
+    try:
+        design = staggered_design(
+            sample, unit=cfg.unit, time=cfg.time, cohort=cohort, columns=[cfg.model.outcome]
+        )
+    except PanelError:  # a cohort column the stages that read it will name
+        return None
+    return design.message() if design.is_staggered else None
+
+
 def baseline_models(cfg: StudyConfig, matching: MatchingStage) -> BaselineStage:
-    """Estimate Table 3's columns on the PSM-DID sample."""
+    """Estimate Table 3's columns on the PSM-DID sample (warning once if adoption is staggered)."""
     from pilotdid.estimation.feols import feols
     from pilotdid.robustness.exclusion import exclude
     from pilotdid.tables.etable import etable
 
+    staggered = staggered_note(cfg, matching)
+    if staggered:  # said here once for the run; the event-study stage stays quiet about it
+        warnings.warn(staggered, StaggeredAdoptionWarning, stacklevel=2)
     lang, did, sample = cfg.report.language, cfg.treatment.names.did, matching.sample
     y, controls, vcov, w = cfg.model.outcome, cfg.model.controls, vcov_spec(cfg), matching.weights
     main_title = text("baseline", lang)
@@ -343,12 +364,14 @@ def run_event_study(cfg: StudyConfig, matching: MatchingStage) -> EventStudyResu
 
     es = cfg.event_study
     lo, hi = es.window
-    return event_study(
-        matching.sample, cfg.model.outcome, unit=cfg.unit, time=cfg.time,
-        cohort=cfg.treatment.names.cohort, controls=cfg.model.controls,
-        fixef=cfg.model.fixed_effects, window=(lo, hi), ref=es.ref,
-        bin_endpoints=es.bin_endpoints, vcov=vcov_spec(cfg), weights=matching.weights,
-    )  # fmt: skip
+    with warnings.catch_warnings():  # staggered adoption: the baseline stage said it once
+        warnings.simplefilter("ignore", StaggeredAdoptionWarning)
+        return event_study(
+            matching.sample, cfg.model.outcome, unit=cfg.unit, time=cfg.time,
+            cohort=cfg.treatment.names.cohort, controls=cfg.model.controls,
+            fixef=cfg.model.fixed_effects, window=(lo, hi), ref=es.ref,
+            bin_endpoints=es.bin_endpoints, vcov=vcov_spec(cfg), weights=matching.weights,
+        )  # fmt: skip
 
 
 def event_table(cfg: StudyConfig, result: EventStudyResult) -> Table:

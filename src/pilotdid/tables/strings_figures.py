@@ -2,8 +2,9 @@
 
 Part of the one text catalogue (:mod:`pilotdid.tables.strings`); look strings up with
 :func:`pilotdid.tables.strings.text`, e.g. ``text("fig.event.x", "zh")``. Keys start with
-``fig.placebo.`` (Figure 1), ``fig.event.`` (Figure 2), ``fig.cs.`` (Callaway-Sant'Anna) and
-``fig.moderation.`` (the marginal effect of the policy across a moderator).
+``fig.placebo.`` (Figure 1), ``fig.event.`` (Figure 2), ``fig.cs.`` (Callaway-Sant'Anna),
+``fig.moderation.`` (the marginal effect of the policy across a moderator), ``fig.bacon.`` (the
+Goodman-Bacon decomposition) and ``fig.compare.`` (dynamic estimators overlaid).
 """
 
 from __future__ import annotations
@@ -50,6 +51,22 @@ FIGURE_STRINGS: Mapping[str, tuple[str, str]] = {
     "fig.moderation.all": ("All rows", "全部样本"),
     "fig.moderation.treated": ("Treated rows", "处理组样本"),
     "fig.moderation.title": ("Effect of {d} across {m}", "{d}的效应随{m}的变化"),
+    # staggered adoption: the Goodman-Bacon decomposition and the overlay of dynamic estimators
+    "fig.bacon.x": ("Weight", "权重"),
+    "fig.bacon.y": ("2x2 DID estimate", "2×2 DID估计值"),
+    "fig.bacon.twfe": ("TWFE estimate = {b}", "TWFE估计值 = {b}"),
+    "fig.bacon.title": (
+        "Goodman-Bacon decomposition: {share:.1%} of the weight on forbidden comparisons",
+        "Goodman-Bacon分解：{share:.1%}的权重来自“禁止的”比较",
+    ),
+    "fig.bacon.treated_vs_never": ("Treated vs never treated", "处理组 vs 从未处理组"),
+    "fig.bacon.treated_vs_always": ("Treated vs always treated", "处理组 vs 始终处理组"),
+    "fig.bacon.earlier_vs_later": ("Earlier vs later treated", "较早处理组 vs 较晚处理组"),
+    "fig.bacon.later_vs_earlier": (
+        "Later vs earlier treated (forbidden)",
+        "较晚处理组 vs 较早处理组（禁止的比较）",
+    ),
+    "fig.compare.ref": ("Reference period", "基期"),
     # matching (psgraph, score densities, pstest's %bias plot)
     "fig.match.treated": ("Treated", "处理组"),
     "fig.match.control": ("Control", "对照组"),

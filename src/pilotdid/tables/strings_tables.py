@@ -73,6 +73,13 @@ TABLE_STRINGS: Mapping[str, tuple[str, str]] = {
         "VIF_j = 1/(1 − R²_j), R²_j from regressing variable j on the others with a constant",
         "VIF_j = 1/(1 − R²_j)，R²_j为变量j对其余变量（含常数项）回归的拟合优度",
     ),
+    # dynamic estimators side by side (pilotdid.compare_dynamic)
+    "table.dynamic.stub": ("Relative period", "相对政策实施期数"),
+    "table.dynamic.ref": (
+        "Reference period (estimate 0 by construction): {listed}",
+        "基期（估计值按构造为0）：{listed}",
+    ),
+    "table.dynamic.no_ref": ("none", "无"),
     # the stars legend: English lists "*** p<0.01, ..." ({items}); Chinese names marks and levels
     "table.stars_note": ("{items}", "{marks}分别表示在{percents}的水平上显著"),
     # the variance note: models by estimator, or one estimator for all
