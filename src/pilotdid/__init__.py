@@ -50,6 +50,11 @@ _EXPORTS: dict[str, str] = {
     "PlaceboResult": "pilotdid.robustness.placebo_result",
     "event_study": "pilotdid.did.event_study",
     "EventStudyResult": "pilotdid.did.event_study_result",
+    # heterogeneity-robust staggered DID: Sun-Abraham, imputation (Borusyak-Jaravel-Spiess)
+    "sun_abraham": "pilotdid.did.sun_abraham",
+    "SunAbrahamResult": "pilotdid.did.sun_abraham_result",
+    "did_imputation": "pilotdid.did.imputation",
+    "ImputationResult": "pilotdid.did.imputation_result",
     "exclude": "pilotdid.robustness.exclusion",
     "Exclusion": "pilotdid.robustness.exclusion",
     # mechanisms: mediation (Table 4 cols 1-2), heterogeneity (cols 3-6), moderation (Table 5)

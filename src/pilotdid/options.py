@@ -18,6 +18,7 @@ __all__ = [
     "AbsentUnits",
     "AnalysisHow",
     "CaliperScale",
+    "ControlCohort",
     "CorrMethod",
     "CorrMissing",
     "DataSource",
@@ -55,6 +56,9 @@ __all__ = [
 # --- estimation -------------------------------------------------------------------------------
 VcovType = Literal["iid", "hetero", "HC1", "CRV1"]
 DemeanMethod = Literal["auto", "dense", "cg"]
+
+# --- did (staggered estimators) ---------------------------------------------------------------
+ControlCohort = Literal["never", "last"]  # Sun-Abraham: never-treated or last-treated controls
 
 # --- robustness -------------------------------------------------------------------------------
 PlaceboKind = Literal["units", "timing", "both"]

@@ -31,6 +31,10 @@ FIGURE_STRINGS: Mapping[str, tuple[str, str]] = {
     "fig.event.ci": ("{level:.0%} CI", "{level:.0%} 置信区间"),
     "fig.event.est": ("Estimate", "估计值"),
     "fig.event.pretrend": ("Pre-trend test", "平行趋势检验"),
+    # heterogeneity-robust event studies (Sun-Abraham, imputation)
+    "fig.sa.title": ("Sun-Abraham interaction-weighted estimates", "Sun-Abraham 交互加权估计"),
+    "fig.bjs.title": ("Imputation estimates (Borusyak et al.)", "插补估计（Borusyak 等）"),
+    "fig.bjs.lead": ("Pre-trend coefficient", "预趋势系数"),
     # marginal effect across a moderator
     "fig.moderation.y": ("Marginal effect of {d}", "{d}的边际效应"),
     "fig.moderation.band": ("{level:.0%} confidence band", "{level:.0%}置信区间"),
