@@ -17,7 +17,7 @@ __all__ = ["cluster_sums", "identification_problem", "lead_scores"]
 
 
 def cluster_sums(code: np.ndarray, n_levels: int, values: np.ndarray) -> np.ndarray:
-    """Sums of ``values`` (shape n or n × R) within the groups of ``code``.
+    """Sum ``values`` (shape n or n × R) within the groups of ``code``.
 
     Examples
     --------
@@ -109,7 +109,7 @@ def lead_scores(
     clusters: np.ndarray,
     n_clusters: int,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Lead coefficients on the untreated rows and their per-cluster influence sums.
+    r"""Lead coefficients on the untreated rows and their per-cluster influence sums.
 
     Parameters
     ----------
@@ -128,7 +128,7 @@ def lead_scores(
     -------
     tuple of numpy.ndarray
         The ``p`` lead coefficients and the ``n_clusters × p`` sums of
-        :math:`(\\tilde Z'\\tilde Z)^{-1}\\tilde z_{it}\\hat e_{it}` (their variance is ``S'S``).
+        :math:`(\tilde Z'\tilde Z)^{-1}\tilde z_{it}\hat e_{it}` (their variance is ``S'S``).
     """
     p = leads.shape[1]
     z = np.column_stack([absorber.demean(leads), tilde[:, 1:]])

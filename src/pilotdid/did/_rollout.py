@@ -99,7 +99,9 @@ def read_rollout(
     columns = [c for c in dict.fromkeys([unit, time, cohort, *used]) if c is not None]
     for column in columns:
         if column not in data.columns:
-            raise PanelError(f"column {column!r} not found{did_you_mean(column, data.columns)}")
+            raise PanelError(
+                f"column {column!r} not found{did_you_mean(str(column), data.columns)}"
+            )
     checked = [c for c in columns if c != cohort]  # +inf in the cohort column means never
     check_frame(data, checked, where=where, keys=(unit, time), unique_keys=True, periods=time)
     cohorts = adoption_cohorts(data, unit, cohort, time=time)

@@ -282,7 +282,7 @@ def _pretrend(
     clusters: np.ndarray,
     n_clusters: int,
 ) -> tuple[FeolsResult, np.ndarray, np.ndarray, np.ndarray]:
-    """The lead regression on the untreated rows: feols fit, lead periods, estimates, scores."""
+    """Fit the lead regression on the untreated rows: feols fit, lead periods, estimates, scores."""
     rel0 = rel[omega0]
     periods = np.array([-k for k in range(n_leads, 0, -1) if (rel0 == -k).any()], dtype=int)
     if periods.size == 0:

@@ -25,7 +25,7 @@ __all__ = ["ImputationResult"]
 
 @dataclass(frozen=True, eq=False)
 class ImputationResult:
-    """Borusyak-Jaravel-Spiess imputation estimates.
+    r"""Borusyak-Jaravel-Spiess imputation estimates.
 
     Attributes
     ----------
@@ -50,7 +50,7 @@ class ImputationResult:
     pretrend_fit : FeolsResult or None
         The lead regression (its clustered F test is :meth:`pretrend_test`).
     effects : pandas.Series
-        :math:`\\hat\\tau_{it}` of every treated observation, indexed like the input rows.
+        :math:`\hat\tau_{it}` of every treated observation, indexed like the input rows.
     n_treated, n_untreated, n_clusters : int
         Treated and untreated observations used, clusters.
     cluster : str
@@ -146,7 +146,7 @@ class ImputationResult:
         return frame
 
     def att_table(self, level: float = 0.95) -> pd.DataFrame:
-        """The overall ATT as a one-row table (index ``"ATT"``)."""
+        """Return the overall ATT as a one-row table (index ``"ATT"``)."""
         return coef_table(
             pd.Index(["ATT"]), np.array([self.att]), np.array([self.att_se]), np.inf, level
         )

@@ -52,7 +52,7 @@ def sun_abraham(
     vcov: VcovSpec = None,
     weights: str | None = None,
 ) -> SunAbrahamResult:
-    """Estimate the Sun-Abraham interaction-weighted event study.
+    r"""Estimate the Sun-Abraham interaction-weighted event study.
 
     Parameters
     ----------
@@ -70,7 +70,7 @@ def sun_abraham(
         The comparison cohort. ``"never"``: the never-treated units (required). ``"last"``: the
         last-treated cohort (with the never-treated units, if any); every row from that
         cohort's adoption period on is dropped, since no comparison unit is untreated there
-        (Sun & Abraham's restriction to :math:`t < \\max_i G_i`).
+        (Sun & Abraham's restriction to :math:`t < \max_i G_i`).
     window : tuple of int, optional
         ``(first lead, last lag)`` of the reported relative periods; default all observed.
         The regression stays saturated over every relative period, so the window never turns
@@ -219,7 +219,7 @@ def _cells(
 
 
 def _cell_names(cell_g: np.ndarray, cell_e: np.ndarray, taken: pd.Index) -> list[str]:
-    """Dummy names ``sa_g2016_em2`` that no data column has."""
+    """Name the dummies ``sa_g2016_em2`` (no data column has the name)."""
 
     def name(g: float, e: int) -> str:
         return f"sa_g{g:g}_e{'m' if e < 0 else 'p'}{abs(e)}".replace(".", "_").replace("-", "m")

@@ -172,7 +172,7 @@ class SunAbrahamResult:
         return frame.sort_index()
 
     def att_table(self, level: float = 0.95) -> pd.DataFrame:
-        """The overall ATT as a one-row table (index ``"ATT"``), columns as :meth:`tidy`."""
+        """Return the overall ATT as a one-row table (index ``"ATT"``), columns as :meth:`tidy`."""
         att, se = np.array([self.att]), np.array([self.att_se])
         return coef_table(pd.Index(["ATT"]), att, se, self.fit.df_t, level)
 
