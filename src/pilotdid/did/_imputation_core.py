@@ -67,15 +67,16 @@ def identification_problem(
             shown = listed_values(
                 "/".join(str(v) for v in row) for row in labels.itertuples(index=False)
             )
-            what = (
-                "have no untreated observation (treated from their first observed period)"
+            what, fix = (
+                ("have no untreated observation (treated from their first observed period)",
+                 "drop them (always treated)")
                 if j == 0
-                else "have no untreated observation (every unit already treated then)"
-            )
+                else ("have no untreated observation (every unit already treated then)",
+                      "drop those rows or add units still untreated there")
+            )  # fmt: skip
             return (
                 f"{fixef[j]} {shown} {what}, so their fixed effects cannot be estimated from "
-                f"untreated observations ({int(bad.sum()):,} treated rows); drop those rows or "
-                "add never-treated units observed there"
+                f"untreated observations ({int(bad.sum()):,} treated rows); {fix}"
             )
     if len(fe.codes) < 2:
         return None

@@ -185,6 +185,11 @@ def did_imputation(
     # conservative variance (BJS Theorem 3), clustered
     clusters = pd.factorize(frame[cluster_col])[0]
     n_clusters = int(clusters.max()) + 1
+    if cluster_col != unit and frame.groupby(unit, sort=False)[cluster_col].nunique().max() > 1:
+        raise EstimationError(
+            f"did_imputation: units must be nested in the clusters, but some {unit!r} units "
+            f"span several {cluster_col!r} values; cluster by {unit!r} or a coarser column"
+        )
     g1 = (period[omega1] - h).astype(np.int64)
     _, cell = np.unique((g1 - g1.min()) * (int(h.max()) + 1) + h, return_inverse=True)
     n_cells = int(cell.max()) + 1
