@@ -211,11 +211,15 @@ def _cells(
     g: np.ndarray, rel: np.ndarray, mask: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Distinct (cohort, relative period) cells among ``mask`` rows and each row's cell code."""
-    pairs = np.column_stack([g[mask], rel[mask]])
-    unique, inverse = np.unique(pairs, axis=0, return_inverse=True)
+    gm, em = g[mask].astype(np.int64), rel[mask].astype(np.int64)
+    span = int(em.max() - em.min()) + 1
+    key = (gm - gm.min()) * span + (em - em.min())
+    unique, inverse = np.unique(key, return_inverse=True)
     code = np.full(g.shape[0], -1, dtype=np.int64)
     code[mask] = inverse.ravel()
-    return unique[:, 0], unique[:, 1].astype(int), code
+    cell_g = (unique // span + gm.min()).astype(float)
+    cell_e = (unique % span + em.min()).astype(int)
+    return cell_g, cell_e, code
 
 
 def _cell_names(cell_g: np.ndarray, cell_e: np.ndarray, taken: pd.Index) -> list[str]:
