@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import os
 import subprocess
 import sys
 import time
@@ -99,22 +100,35 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--units", type=int, default=100_000)
     parser.add_argument("--one", nargs=2, metavar=("LIBRARY", "ESTIMATOR"))
+    parser.add_argument(
+        "--blas-threads", type=int, default=None,
+        help="OPENBLAS/OMP/MKL threads of both libraries (1 avoids oversubscription on a busy machine)",
+    )  # fmt: skip
     args = parser.parse_args()
     if args.one:
         print(json.dumps(run_one(args.one[0], args.one[1], args.units)))
         return
+    env = dict(os.environ)
+    if args.blas_threads:
+        for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+            env[name] = str(args.blas_threads)
     rows = {}
     for estimator in ("SA", "BJS"):
         for library in ("pilotdid", "diff-diff"):
             out = subprocess.run(
                 [sys.executable, __file__, "--units", str(args.units), "--one", library, estimator],
-                capture_output=True, text=True, check=True,
+                capture_output=True, text=True, check=True, env=env,
             )  # fmt: skip
             rows[(estimator, library)] = json.loads(out.stdout.strip().splitlines()[-1])
-    print(f"{args.units:,} units x 10 periods ({args.units * 10:,} rows), 4 cohorts + never")
+    threads = f", BLAS threads {args.blas_threads}" if args.blas_threads else ""
+    print(
+        f"{args.units:,} units x 10 periods ({args.units * 10:,} rows), 4 cohorts + never{threads}"
+    )
     print(f"{'estimator':<10}{'library':<11}{'seconds':>9}{'peak GB':>9}{'ATT':>12}")
     for (estimator, library), r in rows.items():
-        print(f"{estimator:<10}{library:<11}{r['seconds']:>9.2f}{r['peak_gb']:>9.2f}{r['att']:>12.6f}")
+        print(
+            f"{estimator:<10}{library:<11}{r['seconds']:>9.2f}{r['peak_gb']:>9.2f}{r['att']:>12.6f}"
+        )
     for estimator in ("SA", "BJS"):
         ours, theirs = rows[(estimator, "pilotdid")], rows[(estimator, "diff-diff")]
         common = set(ours["est"]) & set(theirs["est"])

@@ -22,6 +22,7 @@ fixed by design). The overall ATT weights every post-adoption cell by its size (
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -90,6 +91,13 @@ def sun_abraham(
     SunAbrahamResult
         Cohort × period coefficients, IW estimates with their covariance, the overall ATT.
 
+    Notes
+    -----
+    The IW estimate at relative period ``e`` weights each cohort's coefficient by its share of
+    the estimation-sample rows at ``e`` (fixest's ``sunab``); its covariance is ``W V W'`` with
+    the shares held fixed (as fixest; Sun & Abraham's extra term for estimated shares is left
+    out). The overall ATT weights every post-adoption cell by its size (fixest's ``att=TRUE``).
+
     Raises
     ------
     EstimationError
@@ -150,21 +158,23 @@ def sun_abraham(
     lo, hi = _check_window(window, ref, cell_e)
     names = _cell_names(cell_g, cell_e, data.columns)
     frame = _regression_frame(data, keep, used)
-    dummies = np.zeros((int(keep.sum()), len(names)))
     kept_code = cell_code[keep]
-    rows = np.flatnonzero(kept_code >= 0)
-    dummies[rows, kept_code[rows]] = 1.0
-    frame = pd.concat([frame, pd.DataFrame(dummies, index=frame.index, columns=names)], axis=1)
-    del dummies
-    spec = parse_formula(build_formula(outcome, [*names, *controls], fes))
-    design = build_design(spec, frame, weights=weights, extra_columns=cluster)
-    w = design.weights
+    # the sample (missing values, singletons) from the model without the cell dummies, then
+    # the dummies written straight into the design: no n × cells DataFrame is ever built
+    base = parse_formula(build_formula(outcome, list(controls), fes))
+    design = build_design(base, frame, weights=weights, extra_columns=cluster)
     sample_code = kept_code[design.rows]
+    hit = np.flatnonzero(sample_code >= 0)
+    x = np.zeros((design.n_obs, len(names) + design.x.shape[1]), order="F")
+    x[hit, sample_code[hit]] = 1.0
+    x[:, len(names) :] = design.x
+    w = design.weights
     counts = np.bincount(
-        sample_code[sample_code >= 0],
-        weights=None if w is None else w[sample_code >= 0],
-        minlength=len(names),
+        sample_code[hit], weights=None if w is None else w[hit], minlength=len(names)
     ).astype(float)
+    spec = parse_formula(build_formula(outcome, [*names, *controls], fes))
+    design = replace(design, spec=spec, x=x, names=(*names, *design.names))
+    del x
     fit = fit_design(design, frame, kind, cluster)
     dropped |= {k: v for k, v in fit.dropped.items() if v}
     cells = pd.DataFrame(
