@@ -60,6 +60,11 @@ _EXPORTS: dict[str, str] = {
     "BaconResult": "pilotdid.did.bacon_result",
     "compare_dynamic": "pilotdid.did.compare",
     "DynamicComparison": "pilotdid.did.compare",
+    # heterogeneity-robust staggered DID: Sun-Abraham, imputation (Borusyak-Jaravel-Spiess)
+    "sun_abraham": "pilotdid.did.sun_abraham",
+    "SunAbrahamResult": "pilotdid.did.sun_abraham_result",
+    "did_imputation": "pilotdid.did.imputation",
+    "ImputationResult": "pilotdid.did.imputation_result",
     "exclude": "pilotdid.robustness.exclusion",
     "Exclusion": "pilotdid.robustness.exclusion",
     # mechanisms: mediation (Table 4 cols 1-2), heterogeneity (cols 3-6), moderation (Table 5)

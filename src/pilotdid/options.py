@@ -19,6 +19,7 @@ __all__ = [
     "AnalysisHow",
     "BootstrapWeights",
     "CaliperScale",
+    "ControlCohort",
     "CorrMethod",
     "CorrMissing",
     "CsAggregation",
@@ -67,6 +68,8 @@ CsMethod = Literal["dr", "ipw", "reg"]
 CsBasePeriod = Literal["varying", "universal"]
 CsAggregation = Literal["simple", "group", "calendar", "dynamic"]
 BootstrapWeights = Literal["mammen", "rademacher"]
+# --- did (staggered estimators) ---------------------------------------------------------------
+ControlCohort = Literal["never", "last"]  # Sun-Abraham: never-treated or last-treated controls
 
 # --- robustness -------------------------------------------------------------------------------
 PlaceboKind = Literal["units", "timing", "both"]

@@ -150,6 +150,48 @@ class Absorber:
         for pos, j in enumerate(self._small):
             block -= _gather(gamma[self._offsets[pos] : self._offsets[pos + 1]], codes[j])
 
+    def coefficients(self, sums: Sequence[np.ndarray]) -> tuple[np.ndarray, ...]:
+        r"""Solve the fixed effects' normal equations :math:`D'WD\,b = c` for given sums ``c``.
+
+        With ``c = D'Wy`` this gives the fixed-effect estimates of ``y`` (so that ``D b`` is its
+        fitted part); any other consistent ``c`` gives the projection weights
+        :math:`D(D'WD)^{+}c` used by imputation estimators. One normalization is chosen; the
+        fitted values ``D b`` do not depend on it.
+
+        Parameters
+        ----------
+        sums : sequence of numpy.ndarray
+            One array per factor (in the order of ``fe.codes``), shape ``(n_levels[j],)`` or
+            ``(n_levels[j], R)`` for ``R`` right-hand sides.
+
+        Returns
+        -------
+        tuple of numpy.ndarray
+            The coefficients of each factor's levels, same shapes as ``sums``.
+
+        Examples
+        --------
+        >>> from pilotdid.estimation.fixef import FixedEffects
+        >>> fe = FixedEffects(("u",), (np.array([0, 0, 1]),), (2,))
+        >>> make_absorber(fe).coefficients([np.array([4.0, 5.0])])[0]
+        array([2., 5.])
+        """
+        if self.method == "none":
+            return ()
+        shaped = [np.asarray(s, dtype=np.float64).reshape(len(s), -1) for s in sums]
+        big = self._big
+        coefs: list[np.ndarray] = [np.empty(0)] * len(shaped)
+        big_sum = shaped[big]
+        if self._small:
+            small_sum = np.vstack([shaped[j] for j in self._small])
+            gamma = self._solve(small_sum - self._cross.T @ (big_sum / self._big_weight[:, None]))
+            big_sum = big_sum - self._cross @ gamma
+            for pos, j in enumerate(self._small):
+                coefs[j] = gamma[self._offsets[pos] : self._offsets[pos + 1]]
+        coefs[big] = big_sum / self._big_weight[:, None]
+        one_d = np.ndim(sums[0]) == 1
+        return tuple(c[:, 0] if one_d else c for c in coefs)
+
     def _sum(self, factor: int, block: np.ndarray) -> np.ndarray:
         return _group_sum(self.fe.codes[factor], self.fe.n_levels[factor], block, self.weights)
 

@@ -43,6 +43,10 @@ FIGURE_STRINGS: Mapping[str, tuple[str, str]] = {
     "fig.cs.y": ("Average effect", "平均处理效应"),
     "fig.cs.x_group": ("Adoption cohort", "政策实施批次"),
     "fig.cs.title": ("Callaway-Sant'Anna ({kind})", "Callaway-Sant'Anna 估计（{kind}）"),
+    # heterogeneity-robust event studies (Sun-Abraham, imputation)
+    "fig.sa.title": ("Sun-Abraham interaction-weighted estimates", "Sun-Abraham 交互加权估计"),
+    "fig.bjs.title": ("Imputation estimates (Borusyak et al.)", "插补估计（Borusyak 等）"),
+    "fig.bjs.lead": ("Pre-trend coefficient", "预趋势系数"),
     # marginal effect across a moderator
     "fig.moderation.y": ("Marginal effect of {d}", "{d}的边际效应"),
     "fig.moderation.band": ("{level:.0%} confidence band", "{level:.0%}置信区间"),
