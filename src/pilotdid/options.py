@@ -17,6 +17,7 @@ from pilotdid.errors import PilotdidError, did_you_mean
 __all__ = [
     "AbsentUnits",
     "AnalysisHow",
+    "BiasSign",
     "CaliperScale",
     "CorrMethod",
     "CorrMissing",
@@ -26,6 +27,9 @@ __all__ = [
     "FigureFormat",
     "HalfSplit",
     "HeterogeneityTest",
+    "HonestMethod",
+    "HonestRestriction",
+    "HonestTarget",
     "KernelType",
     "Language",
     "LaterZonesYear",
@@ -34,6 +38,7 @@ __all__ = [
     "MatchMethod",
     "MatchOrder",
     "MechanismMethod",
+    "Monotonicity",
     "PanelMode",
     "PermutationStrata",
     "PlaceboKind",
@@ -58,6 +63,11 @@ DemeanMethod = Literal["auto", "dense", "cg"]
 
 # --- robustness -------------------------------------------------------------------------------
 PlaceboKind = Literal["units", "timing", "both"]
+HonestRestriction = Literal["relative_magnitude", "smoothness"]
+HonestMethod = Literal["C-LF", "FLCI", "Conditional", "C-F"]
+HonestTarget = Literal["average", "first"]
+BiasSign = Literal["positive", "negative"]
+Monotonicity = Literal["increasing", "decreasing"]
 
 
 # --- mechanisms (mediation, heterogeneity, moderation) ----------------------------------------
