@@ -249,7 +249,7 @@ def accepts(
     else:
         eta, var_b, vlo, vup, best = _lp_statistics(problem, y)
     if flci is None:
-        return ~_reject(eta, var_b, vlo, vup, alpha, lf_cv, kappa)
+        return np.asarray(~_reject(eta, var_b, vlo, vup, alpha, lf_cv, kappa))
     cov, est, half = flci
     first = np.abs(est - theta) > half
     safe = np.where(var_b > 1e-14, var_b, 1.0)
@@ -261,7 +261,7 @@ def accepts(
     moving = np.abs(k) > 1e-14
     vlo = np.where(moving, np.maximum(vlo, np.minimum(e1, e2)), vlo)
     vup = np.where(moving, np.minimum(vup, np.maximum(e1, e2)), vup)
-    return ~first & ~_reject(eta, var_b, vlo, vup, alpha, None, kappa)
+    return np.asarray(~first & ~_reject(eta, var_b, vlo, vup, alpha, None, kappa))
 
 
 def _lp_statistics(
@@ -291,8 +291,9 @@ def _lp_statistics(
 def _newton_bounds(
     problem: MomentProblem, s: np.ndarray, b: np.ndarray, eta: float
 ) -> tuple[float, float]:
-    """Ends of ``{c : max_v v'(s + b c) = c}`` by Newton steps on a convex piecewise-linear gap."""
-    scale = max(100.0, abs(eta) + 20.0 * math.sqrt(max(float(b @ problem.sigma @ b), 0.0)))
+    """Find the ends of ``{c : max_v v'(s + b c) = c}`` by Newton steps on the convex gap."""
+    spread = math.sqrt(max(float(b @ problem.sigma @ b), 0.0))
+    scale = max(100.0, abs(eta) + 20.0 * spread)
     out = []
     for start in (eta + scale, eta - scale):
         c = start
@@ -306,8 +307,6 @@ def _newton_bounds(
                 break
             c = float(g @ s) / slope
             bound = c
-        else:  # pragma: no cover - polyhedral gap converges in finitely many steps
-            pass
         if abs(c - start) < 1e-12:
             bound = math.inf if start > eta else -math.inf
         out.append(bound)

@@ -126,8 +126,12 @@ def flci(
 
     full_k = np.hstack([np.zeros((n_u, k)), np.eye(n_u)])
     pre_part = phi_t[:, :k]
-    ineq_jac = np.vstack([full_k - np.hstack([pre_part, 0 * np.eye(n_u)]),
-                          full_k + np.hstack([pre_part, 0 * np.eye(n_u)])])
+    ineq_jac = np.vstack(
+        [
+            full_k - np.hstack([pre_part, 0 * np.eye(n_u)]),
+            full_k + np.hstack([pre_part, 0 * np.eye(n_u)]),
+        ]
+    )
     eq_row = np.concatenate([t_pre, np.zeros(n_u)])
     v0 = np.concatenate([w0, l_vec])
     x0 = np.concatenate([w0, np.abs(phi_t @ v0) + 1e-9])
@@ -138,8 +142,11 @@ def flci(
         method="SLSQP",
         constraints=[
             {"type": "ineq", "fun": ineq, "jac": lambda x: ineq_jac},
-            {"type": "eq", "fun": lambda x: np.array([eq_row @ x - target]),
-             "jac": lambda x: eq_row[None, :]},
+            {
+                "type": "eq",
+                "fun": lambda x: np.array([eq_row @ x - target]),
+                "jac": lambda x: eq_row[None, :],
+            },
         ],
         options={"ftol": 1e-14, "maxiter": 1000},
     )

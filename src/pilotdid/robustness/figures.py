@@ -68,7 +68,7 @@ def placebo_figure(result: PlaceboResult, *, language: str = "en") -> Figure:
 
 @in_figure_language
 def honest_figure(result: HonestDidResult, *, language: str = "en") -> Figure:
-    """The HonestDiD sensitivity plot: the original interval, then the robust sets by Mbar (M).
+    """Plot HonestDiD's sensitivity: the original interval, then the robust sets by Mbar (M).
 
     Parameters
     ----------
@@ -94,13 +94,29 @@ def honest_figure(result: HonestDidResult, *, language: str = "en") -> Figure:
     fig = Figure(figsize=(6.4, 4.2), dpi=150)
     ax = fig.add_subplot()
     lo, hi = result.original
-    ax.errorbar([x_orig], [(lo + hi) / 2], yerr=[[(hi - lo) / 2]], fmt="none", capsize=4,
-                lw=2, color="#c00000", label=t("original"))
+    ax.errorbar(
+        [x_orig],
+        [(lo + hi) / 2],
+        yerr=[[(hi - lo) / 2]],
+        fmt="none",
+        capsize=4,
+        lw=2,
+        color="#c00000",
+        label=t("original"),
+    )
     ok = np.isfinite(result.conf_low)
     mid = (result.conf_low + result.conf_high) / 2
     half = (result.conf_high - result.conf_low) / 2
-    ax.errorbar(grid[ok], mid[ok], yerr=half[ok], fmt="none", capsize=4, lw=2,
-                color="#1f4e79", label=t("robust", method=result.method))
+    ax.errorbar(
+        grid[ok],
+        mid[ok],
+        yerr=half[ok],
+        fmt="none",
+        capsize=4,
+        lw=2,
+        color="#1f4e79",
+        label=t("robust", method=result.method),
+    )
     ax.axhline(0.0, color="#7f7f7f", ls=":", lw=1)
     ax.set_xticks([x_orig, *grid], [t("original"), *(f"{v:g}" for v in grid)], fontsize=8)
     ax.set_xlabel(t("x_rm" if result.restriction == "relative_magnitude" else "x_sd"))

@@ -42,7 +42,7 @@ from pilotdid.options import (
 )
 from pilotdid.robustness._deltas import Polyhedron, rm_pieces, sd_polyhedron
 from pilotdid.robustness._flci import flci
-from pilotdid.robustness._honest_ci import ConditionalSpec, conditional_set
+from pilotdid.robustness._honest_ci import ConditionalSpec, conditional_accepts, conditional_set
 from pilotdid.robustness.honest_result import HonestDidResult
 from pilotdid.robustness.honest_setup import EventStudyLayout, layout_from
 
@@ -53,8 +53,8 @@ _DEFAULT_MBAR = (0.0, 0.5, 1.0, 1.5, 2.0)
 
 def honest_did(
     result_or_betahat: Any,
-    sigma: np.ndarray | None = None,
     *,
+    sigma: np.ndarray | None = None,
     num_pre: int | None = None,
     restriction: HonestRestriction = "relative_magnitude",
     Mbar: Sequence[float] = _DEFAULT_MBAR,
@@ -75,7 +75,8 @@ def honest_did(
         :class:`~pilotdid.did.dynamic.DynamicEffects`, or the raw coefficients: pre periods first
         (oldest first), then post periods, the reference period left out (as in R's HonestDiD).
     sigma : numpy.ndarray, optional
-        Covariance of the raw coefficients (only with a raw vector).
+        Covariance of the raw coefficients (only with a raw vector; keyword-only, as every
+        option of the public API).
     num_pre : int, optional
         Number of pre periods among the raw coefficients (only with a raw vector).
     restriction : {"relative_magnitude", "smoothness"}
@@ -108,7 +109,7 @@ def honest_did(
     --------
     >>> import numpy as np, pilotdid
     >>> beta = np.array([0.01, -0.005, 0.0, 0.05, 0.06])
-    >>> res = pilotdid.honest_did(beta, np.diag([1e-4] * 5), num_pre=3, Mbar=(0, 1))
+    >>> res = pilotdid.honest_did(beta, sigma=np.diag([1e-4] * 5), num_pre=3, Mbar=(0, 1))
     >>> bool(res.robust["conf_low"].iloc[0] > 0)
     True
     """
@@ -150,10 +151,18 @@ def honest_did(
     alpha = 1.0 - level
 
     def robust_set(value: float) -> tuple[float, float]:
-        return _robust_set(layout, smooth, value, method, alpha, seed, monotonicity, bias_sign)
+        lo, hi = _robust_set(layout, smooth, value, method, alpha, seed, monotonicity, bias_sign)
+        return float(lo), float(hi)
+
+    def accepts_zero(value: float) -> bool:
+        return bool(
+            _robust_set(
+                layout, smooth, value, method, alpha, seed, monotonicity, bias_sign, theta=0.0
+            )
+        )
 
     ends = np.array([robust_set(float(v)) for v in grid])
-    breakdown = _breakdown(robust_set, grid, ends)
+    breakdown = _breakdown(accepts_zero, grid, ends)
     z = float(stats.norm.ppf(1 - alpha / 2))
     est = float(layout.l_vec @ layout.beta[layout.num_pre :])
     post = layout.sigma[layout.num_pre :, layout.num_pre :]
@@ -188,70 +197,75 @@ def _robust_set(
     seed: int,
     monotonicity: str | None,
     bias_sign: str | None,
-) -> tuple[float, float]:
+    theta: float | None = None,
+) -> Any:
+    """Return the robust set's ends, or (with ``theta``) whether the test accepts ``theta``."""
     k, t = layout.num_pre, layout.num_post
     kappa = alpha / 10
     if smooth and method == "FLCI":
         weights, half = flci(layout.sigma, k, layout.l_vec, value, alpha)
         centre = float(weights @ layout.beta)
+        if theta is not None:
+            return bool(abs(centre - theta) <= half)
         return centre - half, centre + half
     pieces: list[Polyhedron]
     if smooth:
-        pieces = [
-            sd_polyhedron(k, t, value, bias_sign=bias_sign, monotonicity=monotonicity)
-        ]
+        pieces = [sd_polyhedron(k, t, value, bias_sign=bias_sign, monotonicity=monotonicity)]
     else:
-        pieces = list(
-            rm_pieces(k, t, value, bias_sign=bias_sign, monotonicity=monotonicity)
-        )
+        pieces = list(rm_pieces(k, t, value, bias_sign=bias_sign, monotonicity=monotonicity))
     pieces = [p.post_rows(k) if t > 1 or not smooth else p for p in pieces]
     hybrid = {"C-LF": "LF", "Conditional": "ARP", "C-F": "FLCI"}[method]
     spec = ConditionalSpec(alpha=alpha, hybrid=hybrid, kappa=kappa, seed=seed)
     if hybrid == "FLCI":
         weights, half = flci(layout.sigma, k, layout.l_vec, value, kappa)
         spec = ConditionalSpec(
-            alpha=alpha, hybrid=hybrid, kappa=kappa, seed=seed, flci_weights=weights,
+            alpha=alpha,
+            hybrid=hybrid,
+            kappa=kappa,
+            seed=seed,
+            flci_weights=weights,
             flci_half=half,
         )
+    if theta is not None:
+        return conditional_accepts(layout.beta, layout.sigma, k, layout.l_vec, pieces, spec, theta)
     return conditional_set(layout.beta, layout.sigma, k, layout.l_vec, pieces, spec)
 
 
-def _covers_zero(ends: tuple[float, float] | np.ndarray) -> bool:
+def _covers_zero(ends: np.ndarray) -> bool:
     lo, hi = float(ends[0]), float(ends[1])
     return bool(not math.isnan(lo) and lo <= 0.0 <= hi)
 
 
-def _breakdown(
-    robust_set: Callable[[float], tuple[float, float]], grid: np.ndarray, ends: np.ndarray
-) -> float:
-    """Smallest Mbar/M whose set covers zero: bisection inside the first bracketing grid step.
+def _breakdown(accepts_zero: Callable[[float], bool], grid: np.ndarray, ends: np.ndarray) -> float:
+    """Smallest Mbar (M) at which the robust test stops rejecting ``theta = 0``.
 
-    Returns 0 when the set at the smallest value already covers zero, and ``inf`` when no value
-    up to 64 times the largest grid value does (an empty set counts as covering nothing).
+    The first grid value whose set covers 0 brackets it with the value before; bisection on the
+    test of ``theta = 0`` then narrows the bracket to 0.1 % of its upper end. Returns the
+    smallest grid value when its set already covers 0 and ``inf`` when no value up to 64 times
+    the largest grid value covers it (an empty set covers nothing).
     """
     order = np.argsort(grid)
     g, e = grid[order], ends[order]
     covered = [_covers_zero(row) for row in e]
     if covered[0]:
-        return float(g[0]) if g[0] > 0 else 0.0
-    lo = float(g[0])
-    hi = math.nan
+        return float(g[0])
+    lo, hi = float(g[0]), math.nan
     for value, cov in zip(g, covered, strict=True):
         if cov:
             hi = float(value)
             break
         lo = float(value)
     if math.isnan(hi):
-        step = max(float(g[-1]), 1e-3)
-        hi = step
-        while not _covers_zero(robust_set(hi)) and hi < 64 * step:
+        top = max(float(g[-1]), 1e-3)
+        hi = 2 * top
+        while not accepts_zero(hi):
+            if hi >= 64 * top:
+                return math.inf
             lo, hi = hi, 2 * hi
-        if not _covers_zero(robust_set(hi)):
-            return math.inf
-    tol = 1e-3 * max(hi, 1e-12)
+    tol = 1e-3 * hi
     while hi - lo > tol:
         mid = 0.5 * (lo + hi)
-        if _covers_zero(robust_set(mid)):
+        if accepts_zero(mid):
             hi = mid
         else:
             lo = mid

@@ -202,7 +202,7 @@ def _target_text(target: pd.Series) -> str:
     if len(nonzero) == 1 and float(nonzero.iloc[0]) == 1.0:
         return f"effect at period {int(nonzero.index[0])}"
     if np.allclose(nonzero.to_numpy(), nonzero.iloc[0]) and float(nonzero.sum()) == 1.0:
-        return (
-            f"average effect over periods {int(nonzero.index[0])}..{int(nonzero.index[-1])}"
-        )
-    return "weights " + ", ".join(f"{int(p)}: {w:g}" for p, w in nonzero.items())
+        return f"average effect over periods {int(nonzero.index[0])}..{int(nonzero.index[-1])}"
+    return "weights " + ", ".join(
+        f"{p}: {w:g}" for p, w in zip(nonzero.index, nonzero.to_numpy(), strict=True)
+    )

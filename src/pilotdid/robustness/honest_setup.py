@@ -43,9 +43,7 @@ class EventStudyLayout:
 
     def target_series(self) -> pd.Series:
         """Target weights by relative period (post-reference periods)."""
-        return pd.Series(
-            self.l_vec, index=pd.Index(self.periods[self.num_pre :], name="rel_time")
-        )
+        return pd.Series(self.l_vec, index=pd.Index(self.periods[self.num_pre :], name="rel_time"))
 
 
 def _as_dynamic(obj: Any) -> DynamicEffects | None:

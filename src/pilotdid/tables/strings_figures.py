@@ -58,9 +58,15 @@ FIGURE_STRINGS: Mapping[str, tuple[str, str]] = {
     "fig.honest.original": ("Original", "原估计"),
     "fig.honest.robust": ("Robust ({method})", "稳健（{method}）"),
     "fig.honest.y": ("{level:.0%} confidence set", "{level:.0%} 置信集"),
-    "fig.honest.x_rm": ("Mbar (post violations / largest pre violation)", "Mbar（事后偏离 / 最大事前偏离）"),
+    "fig.honest.x_rm": (
+        "Mbar (post violations / largest pre violation)",
+        "Mbar（事后偏离 / 最大事前偏离）",
+    ),
     "fig.honest.x_sd": ("M (change in the slope of the violation)", "M（偏离趋势斜率的变化上限）"),
     "fig.honest.breakdown": ("Breakdown value = {value}", "临界值 = {value}"),
     "fig.honest.none": ("no breakdown on the grid", "网格内未失去显著性"),
-    "fig.event.trend": ("Hypothesised trend (slope {slope:.3g})", "假设的事前趋势（斜率 {slope:.3g}）"),
+    "fig.event.trend": (
+        "Hypothesised trend (slope {slope:.3g})",
+        "假设的事前趋势（斜率 {slope:.3g}）",
+    ),
 }
