@@ -32,6 +32,8 @@ POSITIONAL = {
     "describe": ("data", "columns"),
     "correlation": ("data", "columns"),
     "fit_propensity": ("data", "treatment", "covariates"),
+    "honest_did": ("result_or_betahat",),
+    "pretrend_power": ("effects",),
 }
 
 

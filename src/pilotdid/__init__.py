@@ -49,6 +49,10 @@ _EXPORTS: dict[str, str] = {
     # robustness battery
     "placebo": "pilotdid.robustness.placebo",
     "PlaceboResult": "pilotdid.robustness.placebo_result",
+    "honest_did": "pilotdid.robustness.honest_did",
+    "HonestDidResult": "pilotdid.robustness.honest_result",
+    "pretrend_power": "pilotdid.robustness.pretrend_power",
+    "PretrendPower": "pilotdid.robustness.pretrend_power",
     "event_study": "pilotdid.did.event_study",
     "EventStudyResult": "pilotdid.did.event_study_result",
     # staggered adoption: Callaway-Sant'Anna

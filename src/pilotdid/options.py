@@ -17,6 +17,7 @@ from pilotdid.errors import PilotdidError, did_you_mean
 __all__ = [
     "AbsentUnits",
     "AnalysisHow",
+    "BiasSign",
     "BootstrapWeights",
     "CaliperScale",
     "ControlCohort",
@@ -32,6 +33,9 @@ __all__ = [
     "FigureFormat",
     "HalfSplit",
     "HeterogeneityTest",
+    "HonestMethod",
+    "HonestRestriction",
+    "HonestTarget",
     "KernelType",
     "Language",
     "LaterZonesYear",
@@ -40,6 +44,7 @@ __all__ = [
     "MatchMethod",
     "MatchOrder",
     "MechanismMethod",
+    "Monotonicity",
     "PanelMode",
     "PermutationStrata",
     "PlaceboKind",
@@ -73,6 +78,11 @@ ControlCohort = Literal["never", "last"]  # Sun-Abraham: never-treated or last-t
 
 # --- robustness -------------------------------------------------------------------------------
 PlaceboKind = Literal["units", "timing", "both"]
+HonestRestriction = Literal["relative_magnitude", "smoothness"]
+HonestMethod = Literal["C-LF", "FLCI", "Conditional", "C-F"]
+HonestTarget = Literal["average", "first"]
+BiasSign = Literal["positive", "negative"]
+Monotonicity = Literal["increasing", "decreasing"]
 
 
 # --- mechanisms (mediation, heterogeneity, moderation) ----------------------------------------

@@ -163,7 +163,9 @@ class EventStudyResult:
         table = self.tidy().to_html(float_format=lambda v: f"{v:.4g}")
         return f"<div><p>{html.escape(self.summary())}</p>{table}</div>"
 
-    def figure(self, *, level: float = 0.95, language: str = "en") -> Figure:
+    def figure(
+        self, *, level: float = 0.95, language: str = "en", trend: float | None = None
+    ) -> Figure:
         """Point estimates with confidence intervals by relative period.
 
         Parameters
@@ -172,6 +174,8 @@ class EventStudyResult:
             Confidence level of the intervals.
         language : {"en", "zh"}
             Label language.
+        trend : float, optional
+            Slope of a hypothesised linear pre-trend to draw (see ``pilotdid.pretrend_power``).
 
         Returns
         -------
@@ -180,4 +184,4 @@ class EventStudyResult:
         """
         from pilotdid.did.figures import event_study_figure
 
-        return event_study_figure(self, level=level, language=language)
+        return event_study_figure(self, level=level, language=language, trend=trend)

@@ -17,7 +17,11 @@ __all__ = ["event_study_figure"]
 
 @in_figure_language
 def event_study_figure(
-    result: EventStudyResult, *, level: float = 0.95, language: str = "en"
+    result: EventStudyResult,
+    *,
+    level: float = 0.95,
+    language: str = "en",
+    trend: float | None = None,
 ) -> Figure:
     """Event-study plot: estimates and confidence intervals by period relative to adoption.
 
@@ -29,6 +33,9 @@ def event_study_figure(
         Confidence level.
     language : {"en", "zh"}
         Label language.
+    trend : float, optional
+        Slope of a hypothesised linear violation of parallel trends (zero at the reference
+        period) drawn as a dashed line, e.g. ``pilotdid.pretrend_power(es).slope``.
 
     Returns
     -------
@@ -65,6 +72,15 @@ def event_study_figure(
         capsize=3,
         label=text("fig.event.est", language),
     )
+    if trend is not None:
+        ax.plot(
+            x,
+            trend * (x - result.ref),
+            color="#c00000",
+            ls="--",
+            lw=1.2,
+            label=text("fig.event.trend", language, slope=trend),
+        )
     ax.set_xticks(x)
     ax.set_xlabel(text("fig.event.x", language))
     ax.set_ylabel(text("fig.event.y", language))

@@ -12,9 +12,10 @@ from pilotdid.tables.strings import text
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
+    from pilotdid.robustness.honest_result import HonestDidResult
     from pilotdid.robustness.placebo_result import PlaceboResult
 
-__all__ = ["placebo_figure"]
+__all__ = ["honest_figure", "placebo_figure"]
 
 
 @in_figure_language
@@ -61,5 +62,68 @@ def placebo_figure(result: PlaceboResult, *, language: str = "en") -> Figure:
     handles = ax.get_legend_handles_labels()[0] + twin.get_legend_handles_labels()[0]
     ax.legend(handles=handles, loc="upper left", frameon=False, fontsize=8)
     ax.set_title(t("title", n=result.n_draws, kind=t(f"kind_{result.kind}")), fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+@in_figure_language
+def honest_figure(result: HonestDidResult, *, language: str = "en") -> Figure:
+    """Plot HonestDiD's sensitivity: the original interval, then the robust sets by Mbar (M).
+
+    Parameters
+    ----------
+    result : HonestDidResult
+        A sensitivity analysis.
+    language : {"en", "zh"}
+        Label language.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Error bars at each grid value (the original interval first, left of the grid), a line at
+        zero and the breakdown value in the title.
+    """
+    from matplotlib.figure import Figure
+
+    def t(key: str, **fields: object) -> str:
+        return text(f"fig.honest.{key}", language, **fields)
+
+    grid = np.asarray(result.grid, dtype=float)
+    step = float(np.min(np.diff(np.sort(grid)))) if len(grid) > 1 else max(float(grid[0]), 1.0)
+    x_orig = float(grid.min()) - step
+    fig = Figure(figsize=(6.4, 4.2), dpi=150)
+    ax = fig.add_subplot()
+    lo, hi = result.original
+    ax.errorbar(
+        [x_orig],
+        [(lo + hi) / 2],
+        yerr=[[(hi - lo) / 2]],
+        fmt="none",
+        capsize=4,
+        lw=2,
+        color="#c00000",
+        label=t("original"),
+    )
+    ok = np.isfinite(result.conf_low)
+    mid = (result.conf_low + result.conf_high) / 2
+    half = (result.conf_high - result.conf_low) / 2
+    ax.errorbar(
+        grid[ok],
+        mid[ok],
+        yerr=half[ok],
+        fmt="none",
+        capsize=4,
+        lw=2,
+        color="#1f4e79",
+        label=t("robust", method=result.method),
+    )
+    ax.axhline(0.0, color="#7f7f7f", ls=":", lw=1)
+    ax.set_xticks([x_orig, *grid], [t("original"), *(f"{v:g}" for v in grid)], fontsize=8)
+    ax.set_xlabel(t("x_rm" if result.restriction == "relative_magnitude" else "x_sd"))
+    ax.set_ylabel(t("y", level=result.level))
+    value = result.breakdown
+    title = t("none") if not np.isfinite(value) else t("breakdown", value=f"{value:.3g}")
+    ax.set_title(title, fontsize=10)
+    ax.legend(loc="upper left", frameon=False, fontsize=8)
     fig.tight_layout()
     return fig

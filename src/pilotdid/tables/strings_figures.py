@@ -4,7 +4,8 @@ Part of the one text catalogue (:mod:`pilotdid.tables.strings`); look strings up
 :func:`pilotdid.tables.strings.text`, e.g. ``text("fig.event.x", "zh")``. Keys start with
 ``fig.placebo.`` (Figure 1), ``fig.event.`` (Figure 2), ``fig.cs.`` (Callaway-Sant'Anna),
 ``fig.moderation.`` (the marginal effect of the policy across a moderator), ``fig.bacon.`` (the
-Goodman-Bacon decomposition) and ``fig.compare.`` (dynamic estimators overlaid).
+Goodman-Bacon decomposition), ``fig.compare.`` (dynamic estimators overlaid), ``fig.match.``
+(matching) and ``fig.honest.`` (the HonestDiD sensitivity plot).
 """
 
 from __future__ import annotations
@@ -85,4 +86,19 @@ FIGURE_STRINGS: Mapping[str, tuple[str, str]] = {
     "fig.match.unmatched": ("Unmatched", "匹配前"),
     "fig.match.matched": ("Matched", "匹配后"),
     "fig.match.bias": ("Standardized % bias across covariates", "协变量标准化偏差（%）"),
+    # HonestDiD sensitivity plot and the hypothesised pre-trend on the event-study figure
+    "fig.honest.original": ("Original", "原估计"),
+    "fig.honest.robust": ("Robust ({method})", "稳健（{method}）"),
+    "fig.honest.y": ("{level:.0%} confidence set", "{level:.0%} 置信集"),
+    "fig.honest.x_rm": (
+        "Mbar (post violations / largest pre violation)",
+        "Mbar（事后偏离 / 最大事前偏离）",
+    ),
+    "fig.honest.x_sd": ("M (change in the slope of the violation)", "M（偏离趋势斜率的变化上限）"),
+    "fig.honest.breakdown": ("Breakdown value = {value}", "临界值 = {value}"),
+    "fig.honest.none": ("no breakdown on the grid", "网格内未失去显著性"),
+    "fig.event.trend": (
+        "Hypothesised trend (slope {slope:.3g})",
+        "假设的事前趋势（斜率 {slope:.3g}）",
+    ),
 }
