@@ -24,7 +24,7 @@ __all__ = ["FORBIDDEN_LARGE", "agreement", "join_readings", "read_staggered"]
 #: A forbidden-comparison share from which the reading calls it large.
 FORBIDDEN_LARGE = 0.1
 
-_NAMES = {"cs": "stag.row.cs", "sa": "stag.row.sa", "bjs": "stag.row.bjs"}
+_NAMES = {"cs": "table.stag.row.cs", "sa": "table.stag.row.sa", "bjs": "table.stag.row.bjs"}
 
 
 def join_readings(parts: Sequence[Reading], separator: str) -> Reading:
@@ -77,7 +77,12 @@ def _bacon(stage: Any, lang: str) -> Reading:
         "size": word(text("word.stag_large" if share >= FORBIDDEN_LARGE else "word.stag_small", lang)),
     }  # fmt: skip
     if stage.bacon_note:
-        return reading("stag_bacon_sub", lang, units=count(stage.bacon_units, "staggered.bacon.units"), **fields)
+        return reading(
+            "stag_bacon_sub",
+            lang,
+            units=count(stage.bacon_units, "staggered.bacon.units"),
+            **fields,
+        )
     return reading("stag_bacon", lang, **fields)
 
 
@@ -123,5 +128,7 @@ def read_staggered(result: StudyResult) -> list[Reading]:
     lang = result.study.config.report.language
     out = [_cohorts(stage, lang), _bacon(stage, lang), _verdict(result, stage, lang)]
     for key, message in stage.failed.items():
-        out.append(reading("stag_failed", lang, name=word(text(_NAMES[key], lang)), why=word(message)))
+        out.append(
+            reading("stag_failed", lang, name=word(text(_NAMES[key], lang)), why=word(message))
+        )
     return out

@@ -1,5 +1,7 @@
-"""The staggered-adoption stage: cohort sizes, the Goodman-Bacon decomposition and the
-heterogeneity-robust estimators (Callaway-Sant'Anna, Sun-Abraham, imputation) next to TWFE.
+"""The staggered-adoption stage: cohorts, Goodman-Bacon and the robust estimators next to TWFE.
+
+Cohort sizes, the Goodman-Bacon decomposition and the heterogeneity-robust estimators
+(Callaway-Sant'Anna, Sun-Abraham, imputation) on the analysis sample.
 
 It runs on the PSM-DID analysis sample after the event study, when ``[staggered]`` asks for it
 (``enabled = "auto"``: when the sample has more than one adoption cohort). An estimator that
@@ -31,7 +33,14 @@ if TYPE_CHECKING:
     from pilotdid.study.stages import BaselineStage, MatchingStage
     from pilotdid.tables.table import Table
 
-__all__ = ["ESTIMATOR_NAMES", "StaggeredStage", "cohort_sizes", "run_staggered", "staggered_on"]
+__all__ = [
+    "ESTIMATOR_NAMES",
+    "StaggeredStage",
+    "cohort_sizes",
+    "run_staggered",
+    "staggered_on",
+    "staggered_plan",
+]
 
 #: Short names of the robust estimators (legend, compare table), by study-file key.
 ESTIMATOR_NAMES = {"cs": "CS", "sa": "SA", "bjs": "BJS"}
@@ -149,7 +158,8 @@ def _without_always_treated(cfg: StudyConfig, frame: pd.DataFrame) -> tuple[pd.D
         return frame, ""
     cohort = pd.to_numeric(frame[cfg.treatment.names.cohort], errors="coerce")
     drop = cohort.isin(early.index).to_numpy()
-    listed = ", ".join(f"{_period(g)} ({int(n):,} units)" for g, n in early.items())
+    pairs = zip(early.index.to_numpy(dtype=float), early.to_numpy(), strict=True)
+    listed = ", ".join(f"{_period(g)} ({int(n):,} units)" for g, n in pairs)
     note = (
         f"cohort(s) {listed} adopt at or before the first period "
         f"{_period(_first_period(frame, cfg.time))} and have no pre-period: their "
@@ -158,8 +168,25 @@ def _without_always_treated(cfg: StudyConfig, frame: pd.DataFrame) -> tuple[pd.D
     return frame.loc[~drop], note
 
 
+def staggered_plan(cfg: StudyConfig, matching: MatchingStage) -> list[str]:
+    """Say what the staggered stage will do on the sample, for ``pilotdid validate`` (one line each)."""
+    sc = cfg.staggered
+    if not staggered_on(cfg, matching):
+        why = "staggered.enabled = false" if sc.enabled is False else "adoption is not staggered"
+        return [f"staggered: not run ({why})"]
+    names = ", ".join(ESTIMATOR_NAMES[k] for k in sc.estimators) or "no estimator"
+    out = [
+        f"staggered: {names} will run on the analysis sample, with the Goodman-Bacon decomposition"
+    ]
+    try:
+        _, note = _without_always_treated(cfg, matching.sample)
+    except PilotdidError:
+        return out
+    return out + ([f"staggered: {note}"] if note else [])
+
+
 def _bacon(cfg: StudyConfig, frame: pd.DataFrame) -> tuple[BaconResult | None, int, str]:
-    """The decomposition on the sample, else on its balanced sub-panel, else why not."""
+    """Decompose on the sample, else on its balanced sub-panel, else say why not."""
     from pilotdid.did.bacon import bacon
 
     y, unit, time = cfg.model.outcome, cfg.unit, cfg.time
@@ -278,8 +305,10 @@ def _units(fit: Any, unit: str) -> float:
     return float(fit.n_clusters.get(unit, np.nan))
 
 
-def overall_frame(cfg: StudyConfig, baseline: BaselineStage, found: Mapping[str, Any]) -> pd.DataFrame:
-    """The overall ATT of each estimator (rows ``twfe_1``, ``twfe_main``, ``cs``, ``sa``, ``bjs``)."""
+def overall_frame(
+    cfg: StudyConfig, baseline: BaselineStage, found: Mapping[str, Any]
+) -> pd.DataFrame:
+    """Return the overall ATT of each estimator (rows ``twfe_1``, ``twfe_main``, ``cs``, ``sa``, ``bjs``)."""
     did, rows = cfg.treatment.names.did, {}
     first = next(iter(baseline.models.values()))
     columns = {"twfe_1": first, "twfe_main": baseline.main}
@@ -295,7 +324,9 @@ def overall_frame(cfg: StudyConfig, baseline: BaselineStage, found: Mapping[str,
         rows["cs"] = _row(agg.overall_estimate, agg.overall_se, inf, n * cs.n_periods, n)
     if found.get("sa") is not None:
         sa = found["sa"]
-        rows["sa"] = _row(sa.att, sa.att_se, float(sa.fit.df_t), sa.fit.nobs, _units(sa.fit, cfg.unit))
+        rows["sa"] = _row(
+            sa.att, sa.att_se, float(sa.fit.df_t), sa.fit.nobs, _units(sa.fit, cfg.unit)
+        )
     if found.get("bjs") is not None:
         bjs = found["bjs"]
         units = bjs.n_clusters if bjs.cluster == cfg.unit else np.nan
@@ -322,7 +353,9 @@ def _notes(cfg: StudyConfig, found: Mapping[str, Any], dropped_note: str) -> lis
     return out
 
 
-def _drops(cfg: StudyConfig, frame: pd.DataFrame, removed: int, found: Mapping[str, Any]) -> list[DropRecord]:
+def _drops(
+    cfg: StudyConfig, frame: pd.DataFrame, removed: int, found: Mapping[str, Any]
+) -> list[DropRecord]:
     out = []
     if removed:
         out.append(DropRecord("staggered", "cohorts without a pre-period (CS, SA, BJS)", removed))

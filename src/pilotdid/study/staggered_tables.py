@@ -13,8 +13,8 @@ from pilotdid.tables.table import Table
 
 if TYPE_CHECKING:
     from pilotdid.study.config import StudyConfig
-    from pilotdid.study.staggered import StaggeredStage
     from pilotdid.study.stages import BaselineStage
+    from pilotdid.study.staggered import StaggeredStage
 
 __all__ = ["att_table", "bacon_table", "row_label", "staggered_tables"]
 
@@ -23,8 +23,8 @@ def row_label(key: str, cfg: StudyConfig, baseline: BaselineStage) -> str:
     """Row label of an estimator of the overall-ATT table (``twfe_1``, ``cs`` ...)."""
     lang = cfg.report.language
     if key == "twfe_main":
-        return text("stag.row.twfe_main", lang, col=baseline.main_column)
-    return text(f"stag.row.{key}", lang)
+        return text("table.stag.row.twfe_main", lang, col=baseline.main_column)
+    return text(f"table.stag.row.{key}", lang)
 
 
 def _count(value: float) -> Number | str:
@@ -38,24 +38,34 @@ def att_table(cfg: StudyConfig, stage: StaggeredStage, baseline: BaselineStage) 
         ci = f"[{format_value(r['conf_low'])}, {format_value(r['conf_high'])}]"
         rows.append([format_value(r["estimate"]), format_value(r["std_error"], enclose="()"),
                      ci, _count(r["nobs"]), _count(r["units"])])  # fmt: skip
-    columns = [text(k, lang) for k in ("estimate", "std_error", "stag.ci", "stag.nobs", "stag.units")]
+    columns = [
+        text(k, lang)
+        for k in ("estimate", "std_error", "table.stag.ci", "table.stag.nobs", "table.stag.units")
+    ]
     index = [row_label(k, cfg, baseline) for k in stage.overall.index]
     body = pd.DataFrame(rows, index=index, columns=columns, dtype=object)
     sc = cfg.staggered
     notes = [
-        text("stag.note.att", lang, y=cfg.model.outcome),
-        text("stag.note.controls_yes" if sc.controls else "stag.note.controls_no", lang),
-        text("stag.note.options", lang, method=sc.method, control=sc.control_group,
+        text("table.stag.note.att", lang, y=cfg.model.outcome),
+        text("table.stag.note.controls_yes" if sc.controls else "table.stag.note.controls_no", lang),
+        text("table.stag.note.options", lang, method=sc.method, control=sc.control_group,
              anticipation=sc.anticipation, draws=sc.bootstrap),
     ]  # fmt: skip
     for key, message in stage.failed.items():
-        notes.append(text("stag.note.failed", lang, name=text(f"stag.row.{key}", lang), why=message))
+        notes.append(
+            text(
+                "table.stag.note.failed",
+                lang,
+                name=text(f"table.stag.row.{key}", lang),
+                why=message,
+            )
+        )
     return Table(body, title=text("staggered_att", lang), notes=tuple(notes),
-                 stub_header=text("stag.estimator", lang))  # fmt: skip
+                 stub_header=text("table.stag.estimator", lang))  # fmt: skip
 
 
 def bacon_table(cfg: StudyConfig, stage: StaggeredStage) -> Table | None:
-    """The Goodman-Bacon decomposition by comparison type: weight, average 2x2 estimate."""
+    """Return the Goodman-Bacon decomposition by comparison type: weight, average 2x2 estimate."""
     if stage.bacon is None:
         return None
     lang = cfg.report.language
@@ -64,15 +74,15 @@ def bacon_table(cfg: StudyConfig, stage: StaggeredStage) -> Table | None:
         [[Number(float(r["weight"]), 3), format_value(float(r["estimate"])),
           format_value(int(r["comparisons"]))] for _, r in by.iterrows()],
         index=[text(f"fig.bacon.{k}", lang) for k in by.index],
-        columns=[text(k, lang) for k in ("fig.bacon.x", "stag.bacon.mean", "stag.bacon.n")],
+        columns=[text(k, lang) for k in ("fig.bacon.x", "table.stag.bacon.mean", "table.stag.bacon.n")],
         dtype=object,
     )  # fmt: skip
-    notes = [text("stag.note.bacon", lang, twfe=f"{stage.bacon.twfe:.4g}",
+    notes = [text("table.stag.note.bacon", lang, twfe=f"{stage.bacon.twfe:.4g}",
                   share=stage.bacon.forbidden_share, units=stage.bacon_units)]  # fmt: skip
     if stage.bacon_note:
-        notes.append(text("stag.note.bacon_balanced", lang, units=stage.bacon_units))
+        notes.append(text("table.stag.note.bacon_balanced", lang, units=stage.bacon_units))
     return Table(body, title=text("bacon", lang), notes=tuple(notes),
-                 stub_header=text("stag.bacon.type", lang))  # fmt: skip
+                 stub_header=text("table.stag.bacon.type", lang))  # fmt: skip
 
 
 def staggered_tables(

@@ -184,7 +184,10 @@ READING_STRINGS: Mapping[str, tuple[str, str]] = {
         "与表3第({col})列的TWFE估计值{b}（{p}，{sig}）相比，异质性稳健估计结果为：{pairs}。"
         "{conclusion}",
     ),
-    "reading.stag_pair": ("{name} {b} (SE {se}, {p}; {agree})", "{name} {b}（标准误{se}，{p}；{agree}）"),
+    "reading.stag_pair": (
+        "{name} {b} (SE {se}, {p}; {agree})",
+        "{name} {b}（标准误{se}，{p}；{agree}）",
+    ),
     "reading.stag_none_ran": (
         "No heterogeneity-robust estimator could be estimated on this sample (see the notes), "
         "so the TWFE estimate cannot be checked against them.",
