@@ -206,6 +206,16 @@ def test_cohort_without_pre_period_is_dropped_and_said(project):
     assert stage.ran == ("cs", "sa", "bjs")
 
 
+def test_validate_says_which_cohort_will_be_dropped(project, monkeypatch, capsys):
+    study = MINIMAL.replace('"4" = 2017 }', '"4" = 2017, "5" = 2012 }')
+    _write(project, "\n[matching]\nenabled = false\n", study)
+    monkeypatch.chdir(project)
+    assert main(["validate", "study.toml"]) == EXIT_OK
+    out = capsys.readouterr().out
+    assert "staggered: CS, SA, BJS will run" in out
+    assert "staggered: cohort(s) 2012 (1 units) adopt at or before the first period 2012" in out
+
+
 def test_validate_names_the_key_when_no_unit_is_never_treated(project, monkeypatch, capsys):
     adoption = ", ".join(f'"{i}" = {2014 + i % 3}' for i in range(1, 25))
     study = re.sub(r"adoption = \{[^}]*\}", f"adoption = {{ {adoption} }}", MINIMAL)
