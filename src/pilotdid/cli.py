@@ -143,6 +143,10 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     staggered = staggered_note(study.config, matching)
     if staggered:
         print(f"  note: {staggered}")
+    from pilotdid.study.staggered import staggered_plan
+
+    for line in staggered_plan(study.config, matching):
+        print(f"  {line}")
     print(f"  output folder: {out}")
     return EXIT_OK
 

@@ -55,6 +55,8 @@ __all__ = [
     "ScoreModel",
     "SplitMeasured",
     "SplitRule",
+    "StaggeredAuto",
+    "StaggeredEstimator",
     "StudyVcov",
     "TableBelow",
     "TableStat",
@@ -75,6 +77,8 @@ CsAggregation = Literal["simple", "group", "calendar", "dynamic"]
 BootstrapWeights = Literal["mammen", "rademacher"]
 # --- did (staggered estimators) ---------------------------------------------------------------
 ControlCohort = Literal["never", "last"]  # Sun-Abraham: never-treated or last-treated controls
+StaggeredEstimator = Literal["cs", "sa", "bjs"]  # study file: Callaway-Sant'Anna, Sun-Abraham, BJS
+StaggeredAuto = Literal["auto"]  # study file: staggered.enabled = "auto" (on when staggered)
 
 # --- robustness -------------------------------------------------------------------------------
 PlaceboKind = Literal["units", "timing", "both"]

@@ -13,6 +13,7 @@ from importlib import resources
 import pytest
 from pydantic import BaseModel
 
+from pilotdid.did.att_gt import att_gt
 from pilotdid.did.event_study import event_study
 from pilotdid.matching.api import match
 from pilotdid.mechanisms.heterogeneity import heterogeneity
@@ -81,6 +82,10 @@ API = {
     }),
     "placebo": (placebo, {"draws": "draws", "kind": "kind"}),
     "event_study": (event_study, {"window": "window", "ref": "ref", "bin_endpoints": "bin_endpoints"}),
+    "staggered": (att_gt, {
+        "control_group": "control_group", "method": "method", "anticipation": "anticipation",
+        "bootstrap": "bootstrap",
+    }),
     "heterogeneity": (heterogeneity, {
         "rule": "split", "measured": "measured", "test": "test", "permutations": "permutations",
     }),

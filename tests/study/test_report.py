@@ -14,7 +14,7 @@ from pilotdid.study.figures import FIGURE_KEYS
 from pilotdid.study.pipeline import run_study
 
 SECTIONS = [
-    "data", "table1", "table2", "matching", "table3", "placebo", "event", "exclusions", "table4",
+    "data", "table1", "table2", "matching", "table3", "placebo", "event", "staggered", "exclusions", "table4",
     "table5", "truth", "repro",
 ]  # fmt: skip
 SPAN = re.compile(r'<span class="num" data-key="([^"]+)" data-value="([^"]+)">([^<]+)</span>')

@@ -11,12 +11,13 @@ from pilotdid.tables.fonts import in_figure_language
 from pilotdid.tables.strings import text
 
 if TYPE_CHECKING:
+    import pandas as pd
     from matplotlib.figure import Figure
 
     from pilotdid.did.bacon_result import BaconResult
     from pilotdid.did.compare import DynamicComparison
 
-__all__ = ["bacon_figure", "overlay_figure"]
+__all__ = ["bacon_figure", "overlay_figure", "rollout_figure"]
 
 _STYLE = {  # comparison type -> (marker, colour)
     "treated_vs_never": ("o", "#1f4e79"),
@@ -122,5 +123,45 @@ def overlay_figure(
     level_used = comparison.level if level is None else level
     ax.set_title(text("fig.event.ci", language, level=level_used), fontsize=10)
     ax.legend(frameon=False, fontsize=8, loc="upper left")
+    fig.tight_layout()
+    return fig
+
+
+@in_figure_language
+def rollout_figure(cohorts: pd.Series, *, language: str = "en") -> Figure:
+    """Bar chart of units by adoption period, never-treated units as the last bar.
+
+    Parameters
+    ----------
+    cohorts : pandas.Series
+        Units (values) by adoption period (index; ``inf`` or NaN = never treated).
+    language : {"en", "zh"}
+        Label language.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        A new figure (not shown), each bar labelled with its count.
+    """
+    from matplotlib.figure import Figure
+
+    periods = cohorts.index.to_numpy(dtype=float)
+    never = ~np.isfinite(periods)
+    labels = [str(int(p)) if float(p).is_integer() else f"{p:g}" for p in periods[~never]]
+    counts = [int(n) for n in cohorts.to_numpy()[~never]]
+    colours = ["#1f4e79"] * len(counts)
+    if never.any():
+        labels.append(text("fig.rollout.never", language))
+        counts.append(int(cohorts.to_numpy()[never].sum()))
+        colours.append("#7f7f7f")
+    fig = Figure(figsize=(6.4, 3.8), dpi=150)
+    ax = fig.add_subplot()
+    bars = ax.bar(range(len(counts)), counts, color=colours, width=0.7)
+    ax.bar_label(bars, labels=[f"{n:,}" for n in counts], fontsize=8, padding=2)
+    ax.set_xticks(range(len(counts)), labels)
+    ax.set_xlabel(text("fig.rollout.x", language))
+    ax.set_ylabel(text("fig.rollout.y", language))
+    ax.set_title(text("fig.rollout.title", language, n=len(counts) - int(never.any())), fontsize=10)
+    ax.margins(y=0.12)
     fig.tight_layout()
     return fig

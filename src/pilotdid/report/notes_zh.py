@@ -23,7 +23,7 @@ _Rule = tuple[re.Pattern[str], str, _Fields]
 _STAGES = {
     name: f"stage.{name.replace(' ', '_')}"
     for name in ("data", "descriptives", "matching", "baseline", "placebo", "event study",
-                 "mechanisms", "moderation", "figures")
+                 "staggered", "mechanisms", "moderation", "figures")
 }  # fmt: skip
 
 

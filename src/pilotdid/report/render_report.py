@@ -1,7 +1,7 @@
 """The study report as one self-contained HTML page that reads like a paper's results section.
 
 Sections follow the paper: data and sample, Table 1, Table 2, matching and balance, Table 3,
-the placebo test (Figure 1), the event study, the excluded samples, Table 4, Table 5, then (for
+the placebo test (Figure 1), the event study, staggered adoption, the excluded samples, Table 4, Table 5, then (for
 the demo) estimated vs true effects and the reproducibility record. Each section starts with a
 generated reading (:mod:`pilotdid.report.readings`); figures are inlined as base64 PNG, every
 string from the user or the data is escaped, and there is no script, so the page works offline
@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from pilotdid.report import readings
 from pilotdid.report.narrative import Reading
+from pilotdid.report.readings_staggered import read_staggered
 from pilotdid.tables.render_html import TABLE_CSS, render_html
 from pilotdid.tables.strings import text
 
@@ -98,6 +99,11 @@ def report_sections(result: StudyResult, messages: Sequence[str] = ()) -> list[S
                 "" if placebo else _why(result, False, True)),
         Section("event", h("sec_event"), [event] if event else [], ["event_table"], ["figure2"],
                 "" if event else _why(result, False, True)),
+        Section("staggered", h("sec_staggered"), read_staggered(result),
+                ["staggered_att", "staggered_dynamic", "bacon"],
+                ["figure_rollout", "figure_bacon", "figure_staggered"],
+                _staggered_not_run(result),
+                extra_html=_notes_list(result.staggered.notes if result.staggered else (), lang)),
         Section("exclusions", h("sec_exclusions"), readings.read_exclusions(result),
                 not_run="" if cfg.exclusions else _why(result, True, False, "what_exclusions")),
         Section("table4", h("sec_table4"), readings.read_mechanisms(result), _keys(result, "table4"),
@@ -120,6 +126,16 @@ def report_sections(result: StudyResult, messages: Sequence[str] = ()) -> list[S
         Section("repro", h("sec_repro"), tables=["drops"], extra_html=warned + _repro(result))
     )
     return out
+
+
+def _staggered_not_run(result: StudyResult) -> str:
+    """Why the staggered section is empty: disabled, or adoption is not staggered."""
+    if result.staggered is not None:
+        return ""
+    lang = result.study.config.report.language
+    if result.study.config.staggered.enabled is False:
+        return _why(result, False, True)
+    return text("not_run", lang, why=text("not_staggered", lang))
 
 
 def _keys(result: StudyResult, stem: str, figures: bool = False) -> list[str]:

@@ -84,6 +84,18 @@ def _check_design(cfg: StudyConfig) -> list[str]:
         values = getattr(cfg.report, key)
         if len(set(values)) < len(values):
             out.append(f"report.{key}: lists a format twice")
+    est = cfg.staggered.estimators
+    if len(set(est)) < len(est):
+        out.append("staggered.estimators: lists an estimator twice")
+    if cfg.staggered.enabled is True and not est:
+        out.append(
+            'staggered.estimators: list at least one of "cs", "sa", "bjs" (or set enabled = false)'
+        )
+    if 0 < cfg.staggered.bootstrap < 100:
+        out.append(
+            "staggered.bootstrap: the uniform bands need at least 100 draws; set 0 (analytic "
+            f"standard errors only) or 100 or more, got {cfg.staggered.bootstrap}"
+        )
     if cfg.model.outcome in cfg.model.controls:
         out.append(f"model.controls: contains the outcome {cfg.model.outcome!r}")
     return out

@@ -16,6 +16,8 @@ from pilotdid.options import (
     AbsentUnits,
     AnalysisHow,
     CaliperScale,
+    CsControlGroup,
+    CsMethod,
     DataSource,
     FigureFormat,
     HalfSplit,
@@ -35,6 +37,8 @@ from pilotdid.options import (
     RosterName,
     ScoreModel,
     SplitMeasured,
+    StaggeredAuto,
+    StaggeredEstimator,
     StudyVcov,
 )
 
@@ -52,6 +56,7 @@ __all__ = [
     "ModerationConfig",
     "PlaceboConfig",
     "ReportConfig",
+    "StaggeredConfig",
     "StudyConfig",
     "StudySection",
     "TreatmentConfig",
@@ -193,6 +198,24 @@ class EventStudyConfig(_Section):
     bin_endpoints: bool = True
 
 
+class StaggeredConfig(_Section):
+    """``[staggered]``: heterogeneity-robust estimators when adoption is staggered.
+
+    ``enabled = "auto"`` runs them when the analysis sample has more than one adoption cohort.
+    ``controls = false`` (the default) assumes unconditional parallel trends; ``true`` passes
+    ``model.controls`` to CS as covariates and to SA and BJS as controls.
+    """
+
+    enabled: bool | StaggeredAuto = "auto"
+    estimators: list[StaggeredEstimator] = ["cs", "sa", "bjs"]
+    control_group: CsControlGroup = "never"
+    method: CsMethod = "dr"
+    anticipation: NonNegativeInt = 0
+    bootstrap: NonNegativeInt = 999
+    controls: bool = False
+    seed: NonNegativeInt | None = None
+
+
 class ExclusionConfig(_Section):
     """One ``[[exclusions]]`` entry: a named subsample without some groups (Table 3, col. 3)."""
 
@@ -275,6 +298,7 @@ class StudyConfig(_Section):
     matching: MatchingConfig = MatchingConfig()
     placebo: PlaceboConfig = PlaceboConfig()
     event_study: EventStudyConfig = EventStudyConfig()
+    staggered: StaggeredConfig = StaggeredConfig()
     exclusions: list[ExclusionConfig] = []
     mechanisms: MechanismsConfig = MechanismsConfig()
     heterogeneity: HeterogeneityConfig = HeterogeneityConfig()

@@ -19,6 +19,9 @@ FIGURE_KEYS: tuple[str, ...] = (
     "figure_bias",
     "figure1",
     "figure2",
+    "figure_rollout",
+    "figure_bacon",
+    "figure_staggered",
     "figure_moderation",
 )
 
@@ -28,7 +31,9 @@ def study_figures(result: StudyResult) -> Iterator[tuple[str, Figure]]:
 
     Keys: ``figure_pscore`` (score densities before/after matching), ``figure_support``
     (psgraph), ``figure_bias`` (pstest's %bias plot), ``figure1`` (placebo test) and
-    ``figure2`` (event study), ``figure_moderation`` (marginal effect across the moderator).
+    ``figure2`` (event study), ``figure_rollout`` (units by adoption period),
+    ``figure_bacon`` (Goodman-Bacon decomposition), ``figure_staggered`` (TWFE and the robust
+    event studies overlaid), ``figure_moderation`` (marginal effect across the moderator).
     """
     language = result.study.config.report.language
     match = result.matching.result
@@ -43,6 +48,15 @@ def study_figures(result: StudyResult) -> Iterator[tuple[str, Figure]]:
         yield "figure1", result.placebo.figure(language=language)
     if result.event_study is not None:
         yield "figure2", result.event_study.figure(language=language)
+    stag = result.staggered
+    if stag is not None:
+        from pilotdid.did.staggered_figures import rollout_figure
+
+        yield "figure_rollout", rollout_figure(stag.cohorts, language=language)
+        if stag.bacon is not None:
+            yield "figure_bacon", stag.bacon.figure(language=language)
+        if stag.comparison is not None:
+            yield "figure_staggered", stag.comparison.figure(language=language)
     if result.moderation is not None:
         from pilotdid.study.stages import make_labels
 

@@ -2,7 +2,7 @@
 
 The stages run in the paper's order: data and sample, Table 1, Table 2, matching and balance,
 Table 3 (PSM-DID without/with controls and the exclusion columns), Figure 1 (placebo), the
-event study, Table 4 (mechanisms and heterogeneity) and Table 5 (moderation). Each is one
+event study, staggered adoption (the heterogeneity-robust estimators), Table 4 (mechanisms and heterogeneity) and Table 5 (moderation). Each is one
 function in :mod:`pilotdid.study.stages`; this module only connects them, times them and keeps
 their results in a :class:`StudyResult`. Writing files is the report's job
 (:meth:`StudyResult.write_report`).
@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from pilotdid.estimation.result import FeolsResult
     from pilotdid.robustness.placebo_result import PlaceboResult
     from pilotdid.study.mechanisms import MechanismStage, ModerationStage
+    from pilotdid.study.staggered import StaggeredStage
     from pilotdid.tables.table import Table
 
 __all__ = ["STAGES", "ProgressHook", "StudyResult", "TrueEffect", "package_versions", "run_study"]
@@ -45,6 +46,7 @@ STAGES: tuple[str, ...] = (
     "baseline",
     "placebo",
     "event study",
+    "staggered",
     "mechanisms",
     "moderation",
 )
@@ -107,7 +109,8 @@ class StudyResult:
         The analysis panel, the filters' drops, the panel check and the treatment report.
     tables : mapping of str to Table
         Every table by key, in report order (``table1``, ``table2``, ``vif``, ``balance``,
-        ``balance_overall``, ``table3``, ``event_table``, ``table4``, ``table5``).
+        ``balance_overall``, ``table3``, ``event_table``, ``staggered_att``,
+        ``staggered_dynamic``, ``bacon``, ``table4``, ``table5``).
     matching : stages.MatchingStage
         The match, its balance diagnostics and the PSM-DID sample.
     baseline : stages.BaselineStage
@@ -120,6 +123,9 @@ class StudyResult:
         Table 5.
     descriptives : stages.DescriptiveStage or None
         Tables 1-2 and the VIF table with their numbers (None only for results built by hand).
+    staggered : StaggeredStage or None
+        Cohorts, the Bacon decomposition and the heterogeneity-robust estimators (None when
+        ``[staggered]`` is off, or "auto" and adoption is not staggered).
     timings : mapping of str to float
         Seconds per stage.
     versions : mapping of str to str
@@ -141,6 +147,7 @@ class StudyResult:
     versions: Mapping[str, str] = field(default_factory=dict)
     messages: tuple[str, ...] = ()
     descriptives: stages.DescriptiveStage | None = None
+    staggered: StaggeredStage | None = None
 
     @property
     def sample(self) -> pd.DataFrame:
@@ -159,6 +166,8 @@ class StudyResult:
         if event is not None and event.dropped_outside_window:
             cause = "outside the event window (not binned)"
             out.append(DropRecord("event study", cause, event.dropped_outside_window))
+        if self.staggered is not None:
+            out.extend(self.staggered.drops)
         for stage in (self.mechanisms, self.moderation):
             if stage is not None:
                 out.extend(stage.drops)
@@ -187,6 +196,9 @@ class StudyResult:
             and cfg.mechanisms.method == "three_step"
         ):
             out["mechanisms"] = cfg.seed_for("mechanisms")
+        stag = self.staggered
+        if stag is not None and stag.cs is not None and cfg.staggered.bootstrap > 0:
+            out["staggered"] = cfg.seed_for("staggered")
         return out
 
     def true_effects(self) -> list[TrueEffect]:
@@ -305,6 +317,11 @@ def run_study(
     event = clock.run("event study", lambda: stages.run_event_study(cfg, matching))
     if event is not None:
         tables["event_table"] = stages.event_table(cfg, event)
+    from pilotdid.study.staggered import run_staggered
+
+    stag = clock.run("staggered", lambda: run_staggered(cfg, matching, baseline, event))
+    if stag is not None:
+        tables.update(stag.tables)
     from pilotdid.study import mechanisms
 
     mech = clock.run("mechanisms", lambda: mechanisms.run_mechanisms(cfg, matching))
@@ -317,7 +334,7 @@ def run_study(
         study=study, panel=panel, tables=tables, matching=matching, baseline=baseline,
         placebo=placebo, event_study=event, mechanisms=mech, moderation=moderation,
         timings=dict(clock.timings), versions=package_versions(), messages=tuple(clock.messages),
-        descriptives=descriptives,
+        descriptives=descriptives, staggered=stag,
     )  # fmt: skip
 
 

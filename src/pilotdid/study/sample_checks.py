@@ -138,7 +138,38 @@ def sample_problems(cfg: StudyConfig, matching: MatchingStage) -> list[str]:
         problem = _split_problem(cfg, frame, name, path)
         if problem is not None:
             out.append(problem)
-    return out + _exclusion_problems(cfg, frame) + _design_problems(cfg, frame)
+    return (
+        out
+        + _exclusion_problems(cfg, frame)
+        + _design_problems(cfg, frame)
+        + staggered_problems(cfg, matching)
+    )
+
+
+def staggered_problems(cfg: StudyConfig, matching: MatchingStage) -> list[str]:
+    """Check that the robust estimators ``[staggered]`` asks for can run on the sample (cheap checks)."""
+    from pilotdid.study.staggered import cohort_sizes, staggered_on
+
+    sc = cfg.staggered
+    if not staggered_on(cfg, matching):
+        return []
+    try:
+        sizes = cohort_sizes(matching.sample, unit=cfg.unit, cohort=cfg.treatment.names.cohort,
+                             time=cfg.time)  # fmt: skip
+    except PilotdidError:  # a cohort column the stages that read it will name
+        return []
+    out = []
+    never = np.isinf(sizes.index.to_numpy(dtype=float))
+    need = [name for key, name in (("cs", "CS"), ("sa", "SA")) if key in sc.estimators]
+    if sc.control_group == "never" and need and not never.any():
+        out.append(
+            f'staggered.control_group: "never" needs never-treated units, but every unit of the '
+            f"analysis sample adopts the policy ({int(sizes.sum()):,} units); set "
+            'control_group = "notyet" (not-yet-treated units as controls for CS, the '
+            "last-treated cohort for SA) or leave "
+            f"{' and '.join(need)} out of staggered.estimators"
+        )
+    return out
 
 
 def _design_problems(cfg: StudyConfig, frame: pd.DataFrame) -> list[str]:

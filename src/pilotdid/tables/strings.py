@@ -55,7 +55,25 @@ _REPORT_STRINGS: Mapping[str, tuple[str, str]] = {
         "表A5 估计效应与真实效应（模拟数据）",
     ),
     "drops": ("Table A6. Rows Left Out, by Cause", "表A6 样本删除情况"),
+    "staggered_att": (
+        "Table A7. Overall ATT: TWFE and Heterogeneity-Robust Estimators",
+        "表A7 总体平均处理效应：TWFE与异质性稳健估计量",
+    ),
+    "staggered_dynamic": (
+        "Table A8. Dynamic Effects by Estimator (TWFE, CS, SA, BJS)",
+        "表A8 各估计量的动态效应（TWFE、CS、SA、BJS）",
+    ),
+    "bacon": (
+        "Table A9. Goodman-Bacon Decomposition of the TWFE DID",
+        "表A9 TWFE双重差分的Goodman-Bacon分解",
+    ),
     "figure1": ("Figure 1. Placebo Test", "图1 安慰剂检验"),
+    "figure_rollout": ("Figure A5. Units by Adoption Period", "图A5 各批次试点个体数"),
+    "figure_bacon": ("Figure A6. Goodman-Bacon Decomposition", "图A6 Goodman-Bacon分解"),
+    "figure_staggered": (
+        "Figure A7. Event Study: TWFE and Heterogeneity-Robust Estimators",
+        "图A7 事件研究：TWFE与异质性稳健估计量",
+    ),
     "figure2": ("Figure 2. Event Study", "图2 事件研究"),
     "figure_pscore": (
         "Figure A1. Propensity Score Densities Before and After Matching",
@@ -115,6 +133,11 @@ _REPORT_STRINGS: Mapping[str, tuple[str, str]] = {
     "sec_table3_did": ("Baseline DID results", "DID基准回归结果"),
     "sec_placebo": ("Placebo test", "安慰剂检验"),
     "sec_event": ("Event study and parallel trends", "事件研究与平行趋势检验"),
+    "sec_staggered": ("Staggered adoption", "多期（交错）政策实施"),
+    "not_staggered": (
+        "adoption is not staggered in the analysis sample (one adoption cohort)",
+        "分析样本中仅有一个政策实施批次，不存在交错实施",
+    ),
     "sec_exclusions": ("Excluding special samples", "剔除特殊样本"),
     "sec_table4": ("Mechanisms", "影响机制"),
     "sec_table5": ("Moderating effect", "调节效应"),

@@ -72,6 +72,10 @@ FIGURE_STRINGS: Mapping[str, tuple[str, str]] = {
         "较晚处理组 vs 较早处理组（禁止的比较）",
     ),
     "fig.compare.ref": ("Reference period", "基期"),
+    "fig.rollout.x": ("Adoption period", "政策实施年份"),
+    "fig.rollout.y": ("Units", "个体数"),
+    "fig.rollout.never": ("Never treated", "从未处理"),
+    "fig.rollout.title": ("Staggered adoption: {n} cohorts", "交错实施：{n}个批次"),
     # matching (psgraph, score densities, pstest's %bias plot)
     "fig.match.treated": ("Treated", "处理组"),
     "fig.match.control": ("Control", "对照组"),

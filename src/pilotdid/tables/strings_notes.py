@@ -19,6 +19,7 @@ NOTE_STRINGS: Mapping[str, tuple[str, str]] = {
     "stage.baseline": ("baseline", "基准回归"),
     "stage.placebo": ("placebo", "安慰剂检验"),
     "stage.event_study": ("event study", "事件研究"),
+    "stage.staggered": ("staggered adoption", "交错实施"),
     "stage.mechanisms": ("mechanisms", "影响机制"),
     "stage.moderation": ("moderation", "调节效应"),
     "stage.figures": ("figures", "图形"),

@@ -151,6 +151,49 @@ READING_STRINGS: Mapping[str, tuple[str, str]] = {
         "{name}: estimate {est} vs true {true} ({z} standard errors apart).",
         "{name}：估计值{est}，真实值{true}（相差{z}个标准误）。",
     ),
+    "reading.stag_cohorts": (
+        "Adoption is staggered in the PSM-DID sample: units adopt the policy in {n} cohorts "
+        "({listed}), and {never} units are never treated.",
+        "PSM-DID样本中政策为交错实施：个体分{n}个批次实施政策（{listed}），另有{never}个个体从未"
+        "受处理。",
+    ),
+    "reading.stag_cohort": ("{period}: {units} units", "{period}年{units}个"),
+    "reading.stag_bacon": (
+        "The Goodman-Bacon decomposition of the TWFE DID without controls (TWFE = {twfe}) puts "
+        "{share} of its weight on forbidden comparisons, which use earlier-adopting units as "
+        "controls after they adopted; {size}.",
+        "对不含控制变量的TWFE双重差分（TWFE = {twfe}）进行Goodman-Bacon分解，{share}的权重来自"
+        "以已实施政策的较早处理组为对照的“禁止的”比较；{size}。",
+    ),
+    "reading.stag_bacon_sub": (
+        "The panel is unbalanced, so the Goodman-Bacon decomposition of the TWFE DID without "
+        "controls uses the balanced sub-panel of the {units} units observed in every period "
+        "(TWFE there = {twfe}); it puts {share} of the weight on forbidden comparisons, which "
+        "use earlier-adopting units as controls after they adopted; {size}.",
+        "面板为非平衡面板，因此Goodman-Bacon分解基于在所有时期均有观测的{units}个个体构成的"
+        "平衡子面板（其TWFE估计值 = {twfe}）；{share}的权重来自以已实施政策的较早处理组为对照的"
+        "“禁止的”比较；{size}。",
+    ),
+    "reading.stag_no_bacon": (
+        "The Goodman-Bacon decomposition could not be computed: {why}.",
+        "无法计算Goodman-Bacon分解：{why}。",
+    ),
+    "reading.stag_verdict": (
+        "Against the TWFE estimate of Table 3, column ({col}), {b} ({p}, {sig}), the "
+        "heterogeneity-robust estimates are: {pairs}. {conclusion}",
+        "与表3第({col})列的TWFE估计值{b}（{p}，{sig}）相比，异质性稳健估计结果为：{pairs}。"
+        "{conclusion}",
+    ),
+    "reading.stag_pair": (
+        "{name} {b} (SE {se}, {p}; {agree})",
+        "{name} {b}（标准误{se}，{p}；{agree}）",
+    ),
+    "reading.stag_none_ran": (
+        "No heterogeneity-robust estimator could be estimated on this sample (see the notes), "
+        "so the TWFE estimate cannot be checked against them.",
+        "在该样本上所有异质性稳健估计量均无法估计（见说明），因此无法据此检验TWFE估计结果。",
+    ),
+    "reading.stag_failed": ("{name} did not run: {why}.", "{name}未能运行：{why}。"),
     # words chosen from the numbers
     "word.balanced": ("a balanced panel", "平衡面板"),
     "word.unbalanced": ("an unbalanced panel", "非平衡面板"),
@@ -198,6 +241,26 @@ READING_STRINGS: Mapping[str, tuple[str, str]] = {
         "控制变量（{dropped}）均与固定效应共线而被剔除，因此加入后",
     ),
     "word.no_p": ("no p-value", "无p值"),
+    "word.stag_small": (
+        "a small share, so the TWFE estimate rests mostly on clean comparisons",
+        "占比较小，TWFE估计值主要来自“干净”的比较",
+    ),
+    "word.stag_large": (
+        "a large share: the TWFE estimate is biased if effects change over time",
+        "占比较大：若政策效应随时间变化，TWFE估计值将有偏",
+    ),
+    "word.stag_agree": ("same sign and significance at 5%", "符号与5%显著性一致"),
+    "word.stag_sign": ("opposite sign", "符号相反"),
+    "word.stag_sig": ("same sign, significance at 5% differs", "符号相同，5%显著性不同"),
+    "word.stag_survives": (
+        "The TWFE conclusion survives: every robust estimator agrees in sign and in "
+        "significance at the 5% level.",
+        "TWFE结论稳健：各稳健估计量的符号与5%水平的显著性均与其一致。",
+    ),
+    "word.stag_fails": (
+        "The TWFE conclusion does not survive {names}: read it with care.",
+        "TWFE结论在{names}下不成立，应谨慎解读。",
+    ),
     "word.list_sep": (", ", "、"),
     "word.item_sep": ("; ", "、"),
     # significance of a p-value

@@ -195,4 +195,55 @@ TABLE_STRINGS: Mapping[str, tuple[str, str]] = {
         "ratio (flag outside [0.5, 2]).",
         "B：Rubin线性指数的标准化差异（大于25需警惕）；R：其方差比（落在[0.5, 2]之外需警惕）。",
     ),
+    # staggered adoption (the study's staggered stage)
+    "table.stag.estimator": ("Estimator", "估计量"),
+    "table.stag.ci": ("95% CI", "95%置信区间"),
+    "table.stag.nobs": ("Observations", "观测值"),
+    "table.stag.units": ("Units", "个体数"),
+    "table.stag.row.twfe_1": ("TWFE, Table 3 col. (1)", "TWFE（表3第(1)列）"),
+    "table.stag.row.twfe_main": ("TWFE, Table 3 col. ({col})", "TWFE（表3第({col})列）"),
+    "table.stag.row.cs": ("Callaway-Sant'Anna (simple ATT)", "Callaway-Sant'Anna（简单加总ATT）"),
+    "table.stag.row.sa": ("Sun-Abraham (ATT)", "Sun-Abraham（ATT）"),
+    "table.stag.row.bjs": ("Imputation, Borusyak et al. (ATT)", "插补估计，Borusyak等（ATT）"),
+    "table.stag.bacon.type": ("Comparison", "比较类型"),
+    "table.stag.bacon.mean": ("Average 2x2 estimate", "2×2估计值加权均值"),
+    "table.stag.bacon.n": ("2x2 comparisons", "2×2比较个数"),
+    "table.stag.note.att": (
+        "Overall average effect of the policy on {y} on the PSM-DID sample. TWFE: Table 3; "
+        "CS: Callaway and Sant'Anna (2021), ATT(g,t) averaged by cohort size; SA: Sun and "
+        "Abraham (2021), post-adoption cells weighted by size; BJS: Borusyak, Jaravel and "
+        "Spiess (2024), average over the treated observations. 95% intervals: t (TWFE, SA) or "
+        "normal (CS, BJS); CS standard errors from its influence functions.",
+        "PSM-DID样本上政策对{y}的总体平均效应。TWFE：表3；CS：Callaway和Sant'Anna（2021），"
+        "ATT(g,t)按批次规模加权；SA：Sun和Abraham（2021），政策实施后各单元按规模加权；"
+        "BJS：Borusyak、Jaravel和Spiess（2024），处理组观测的平均效应。95%置信区间：TWFE与SA"
+        "基于t分布，CS与BJS基于正态分布；CS标准误由影响函数计算。",
+    ),
+    "table.stag.note.controls_no": (
+        "CS, SA and BJS without control variables (unconditional parallel trends; "
+        "staggered.controls = false).",
+        "CS、SA与BJS未加入控制变量（无条件平行趋势；staggered.controls = false）。",
+    ),
+    "table.stag.note.controls_yes": (
+        "CS with the model's controls as covariates, SA and BJS with them as controls "
+        "(conditional parallel trends).",
+        "CS以模型控制变量为协变量，SA与BJS以其为控制变量（条件平行趋势）。",
+    ),
+    "table.stag.note.options": (
+        "CS: method {method}, control group {control}, anticipation {anticipation}, "
+        "{draws} bootstrap draws.",
+        "CS：估计方法{method}，对照组{control}，预期期数{anticipation}，自助抽样{draws}次。",
+    ),
+    "table.stag.note.failed": ("{name} could not be estimated: {why}", "{name}无法估计：{why}"),
+    "table.stag.note.bacon": (
+        "TWFE DID without controls on {units} units = {twfe}; {share:.1%} of its weight is on "
+        "forbidden comparisons (later- vs earlier-adopting units).",
+        "{units}个个体上不含控制变量的TWFE双重差分估计值 = {twfe}；其中{share:.1%}的权重来自"
+        "“禁止的”比较（较晚处理组 vs 较早处理组）。",
+    ),
+    "table.stag.note.bacon_balanced": (
+        "The panel is unbalanced: the decomposition uses the balanced sub-panel of the {units} "
+        "units observed in every period.",
+        "面板为非平衡面板：分解基于在所有时期均有观测的{units}个个体构成的平衡子面板。",
+    ),
 }
