@@ -117,7 +117,7 @@ def test_every_stage_runs_with_awkward_names(odd_result, odd_study):
     res, _ = odd_result
     assert not (odd_study / "pwned.npy").exists()
     assert list(res.tables) == [
-        "table1", "table2", "vif", "balance", "balance_overall", "table3", "event_table",
+        "table1", "table2", "vif", "balance", "balance_overall", "table3", "event_table", "sensitivity_table",
         "table4", "table5",
     ]  # fmt: skip
     assert res.moderation is not None and res.moderation.results[0].moderator == "开放度"

@@ -13,7 +13,7 @@ CONTROLS = ["lnHCL", "FIN", "lnPERgdp", "HUM", "MAR", "lnAOL", "lnFINA"]
 def test_every_stage_of_the_paper_is_there(example_result):
     res = example_result
     assert list(res.tables) == [
-        "table1", "table2", "vif", "balance", "balance_overall", "table3", "event_table",
+        "table1", "table2", "vif", "balance", "balance_overall", "table3", "event_table", "sensitivity_table",
         "table4", "table5",
     ]  # fmt: skip
     assert res.matching.result is not None and res.matching.balance is not None

@@ -40,6 +40,6 @@ def test_a_study_with_12_controls_runs_every_stage(tmp_path):
     assert pooled is not None and len(pooled.names) == 2 * 13
     assert res.moderation is not None and res.placebo is not None
     assert list(res.tables) == [
-        "table1", "table2", "vif", "balance", "balance_overall", "table3", "event_table",
+        "table1", "table2", "vif", "balance", "balance_overall", "table3", "event_table", "sensitivity_table",
         "table4", "table5",
     ]  # fmt: skip

@@ -60,6 +60,10 @@ class StudyOutputs(Protocol):
         """The event study, if run."""
 
     @property
+    def sensitivity(self) -> Any:
+        """The sensitivity stage (HonestDiD, pre-trend power), if run."""
+
+    @property
     def mechanisms(self) -> Any:
         """The mechanisms stage, if run."""
 

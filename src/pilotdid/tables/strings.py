@@ -55,6 +55,14 @@ _REPORT_STRINGS: Mapping[str, tuple[str, str]] = {
         "表A5 估计效应与真实效应（模拟数据）",
     ),
     "drops": ("Table A6. Rows Left Out, by Cause", "表A6 样本删除情况"),
+    "sensitivity_table": (
+        "Table A4b. Sensitivity to Violations of Parallel Trends (HonestDiD)",
+        "表A4b 平行趋势偏离的敏感性分析（HonestDiD）",
+    ),
+    "figure_sensitivity": (
+        "Figure 2b. Sensitivity to Violations of Parallel Trends (HonestDiD)",
+        "图2b 平行趋势偏离的敏感性分析（HonestDiD）",
+    ),
     "figure1": ("Figure 1. Placebo Test", "图1 安慰剂检验"),
     "figure2": ("Figure 2. Event Study", "图2 事件研究"),
     "figure_pscore": (
