@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from pilotdid.report import readings
 from pilotdid.report.narrative import Reading
+from pilotdid.report.readings_sensitivity import read_sensitivity
 from pilotdid.report.readings_staggered import read_staggered
 from pilotdid.tables.render_html import TABLE_CSS, render_html
 from pilotdid.tables.strings import text
@@ -97,7 +98,8 @@ def report_sections(result: StudyResult, messages: Sequence[str] = ()) -> list[S
                 [readings.read_table3(result)], ["table3"]),
         Section("placebo", h("sec_placebo"), [placebo] if placebo else [], (), ["figure1"],
                 "" if placebo else _why(result, False, True)),
-        Section("event", h("sec_event"), [event] if event else [], ["event_table"], ["figure2"],
+        Section("event", h("sec_event"), ([event] if event else []) + read_sensitivity(result),
+                ["event_table", "sensitivity_table"], ["figure2", "figure_sensitivity"],
                 "" if event else _why(result, False, True)),
         Section("staggered", h("sec_staggered"), read_staggered(result),
                 ["staggered_att", "staggered_dynamic", "bacon"],

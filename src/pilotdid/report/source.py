@@ -60,6 +60,10 @@ class StudyOutputs(Protocol):
         """The event study, if run."""
 
     @property
+    def sensitivity(self) -> Any:
+        """The sensitivity stage (HonestDiD, pre-trend power), if run."""
+
+    @property
     def staggered(self) -> Any:
         """The staggered-adoption stage, if run (cohorts, Bacon, CS, SA, BJS)."""
 

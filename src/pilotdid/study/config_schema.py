@@ -22,6 +22,8 @@ from pilotdid.options import (
     FigureFormat,
     HalfSplit,
     HeterogeneityTest,
+    HonestRestriction,
+    HonestTarget,
     KernelType,
     Language,
     LaterZonesYear,
@@ -56,6 +58,7 @@ __all__ = [
     "ModerationConfig",
     "PlaceboConfig",
     "ReportConfig",
+    "SensitivityConfig",
     "StaggeredConfig",
     "StudyConfig",
     "StudySection",
@@ -66,6 +69,7 @@ __all__ = [
 
 PositiveInt = Annotated[int, Field(gt=0)]
 NonNegativeInt = Annotated[int, Field(ge=0)]
+NonNegativeFloat = Annotated[float, Field(ge=0)]
 PositiveFloat = Annotated[float, Field(gt=0)]
 Scalar = str | int | float
 
@@ -198,6 +202,17 @@ class EventStudyConfig(_Section):
     bin_endpoints: bool = True
 
 
+class SensitivityConfig(_Section):
+    """``[sensitivity]``: HonestDiD sensitivity of the event study and the pre-test's power."""
+
+    enabled: bool = True
+    restriction: HonestRestriction = "relative_magnitude"
+    Mbar: list[NonNegativeFloat] = [0.0, 0.5, 1.0, 1.5, 2.0]
+    M: list[NonNegativeFloat] | None = None
+    target: HonestTarget = "average"
+    power: Annotated[float, Field(gt=0, lt=1)] = 0.8
+
+
 class StaggeredConfig(_Section):
     """``[staggered]``: heterogeneity-robust estimators when adoption is staggered.
 
@@ -298,6 +313,7 @@ class StudyConfig(_Section):
     matching: MatchingConfig = MatchingConfig()
     placebo: PlaceboConfig = PlaceboConfig()
     event_study: EventStudyConfig = EventStudyConfig()
+    sensitivity: SensitivityConfig = SensitivityConfig()
     staggered: StaggeredConfig = StaggeredConfig()
     exclusions: list[ExclusionConfig] = []
     mechanisms: MechanismsConfig = MechanismsConfig()

@@ -19,6 +19,7 @@ FIGURE_KEYS: tuple[str, ...] = (
     "figure_bias",
     "figure1",
     "figure2",
+    "figure_sensitivity",
     "figure_rollout",
     "figure_bacon",
     "figure_staggered",
@@ -48,6 +49,8 @@ def study_figures(result: StudyResult) -> Iterator[tuple[str, Figure]]:
         yield "figure1", result.placebo.figure(language=language)
     if result.event_study is not None:
         yield "figure2", result.event_study.figure(language=language)
+    if result.sensitivity is not None and result.sensitivity.honest is not None:
+        yield "figure_sensitivity", result.sensitivity.honest.figure(language=language)
     stag = result.staggered
     if stag is not None:
         from pilotdid.did.staggered_figures import rollout_figure

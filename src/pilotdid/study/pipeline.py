@@ -24,6 +24,7 @@ from pilotdid.study import stages
 from pilotdid.study.config import Study, load_study
 from pilotdid.study.prepare import DropRecord, PreparedPanel, prepare_panel
 from pilotdid.study.sample_checks import check_sample
+from pilotdid.study.sensitivity import SensitivityStage, run_sensitivity
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -46,6 +47,7 @@ STAGES: tuple[str, ...] = (
     "baseline",
     "placebo",
     "event study",
+    "sensitivity",
     "staggered",
     "mechanisms",
     "moderation",
@@ -121,6 +123,8 @@ class StudyResult:
         Table 4: mediators and split samples.
     moderation : ModerationStage or None
         Table 5.
+    sensitivity : SensitivityStage or None
+        HonestDiD sets and the pre-test's power for the event study (``[sensitivity]``).
     descriptives : stages.DescriptiveStage or None
         Tables 1-2 and the VIF table with their numbers (None only for results built by hand).
     staggered : StaggeredStage or None
@@ -147,6 +151,7 @@ class StudyResult:
     versions: Mapping[str, str] = field(default_factory=dict)
     messages: tuple[str, ...] = ()
     descriptives: stages.DescriptiveStage | None = None
+    sensitivity: SensitivityStage | None = None
     staggered: StaggeredStage | None = None
 
     @property
@@ -181,6 +186,8 @@ class StudyResult:
             out["demo panel"] = int(self.panel.demo.seed or 0)
         if self.placebo is not None:
             out["placebo"] = cfg.seed_for("placebo")
+        if self.sensitivity is not None and self.sensitivity.power is not None:
+            out["sensitivity"] = cfg.seed_for("sensitivity")
         if self.matching.result is not None and cfg.matching.order == "random":
             out["matching"] = cfg.seed_for("matching")
         mech = self.mechanisms
@@ -317,6 +324,9 @@ def run_study(
     event = clock.run("event study", lambda: stages.run_event_study(cfg, matching))
     if event is not None:
         tables["event_table"] = stages.event_table(cfg, event)
+    sensitivity = clock.run("sensitivity", lambda: run_sensitivity(cfg, event))
+    if sensitivity is not None and sensitivity.honest is not None:
+        tables["sensitivity_table"] = sensitivity.table(cfg.report.language)
     from pilotdid.study.staggered import run_staggered
 
     stag = clock.run("staggered", lambda: run_staggered(cfg, matching, baseline, event))
@@ -334,7 +344,7 @@ def run_study(
         study=study, panel=panel, tables=tables, matching=matching, baseline=baseline,
         placebo=placebo, event_study=event, mechanisms=mech, moderation=moderation,
         timings=dict(clock.timings), versions=package_versions(), messages=tuple(clock.messages),
-        descriptives=descriptives, staggered=stag,
+        descriptives=descriptives, sensitivity=sensitivity, staggered=stag,
     )  # fmt: skip
 
 

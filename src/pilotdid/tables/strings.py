@@ -55,6 +55,14 @@ _REPORT_STRINGS: Mapping[str, tuple[str, str]] = {
         "表A5 估计效应与真实效应（模拟数据）",
     ),
     "drops": ("Table A6. Rows Left Out, by Cause", "表A6 样本删除情况"),
+    "sensitivity_table": (
+        "Table A4b. Sensitivity to Violations of Parallel Trends (HonestDiD)",
+        "表A4b 平行趋势偏离的敏感性分析（HonestDiD）",
+    ),
+    "figure_sensitivity": (
+        "Figure 2b. Sensitivity to Violations of Parallel Trends (HonestDiD)",
+        "图2b 平行趋势偏离的敏感性分析（HonestDiD）",
+    ),
     "staggered_att": (
         "Table A7. Overall ATT: TWFE and Heterogeneity-Robust Estimators",
         "表A7 总体平均处理效应：TWFE与异质性稳健估计量",

@@ -222,7 +222,10 @@ READING_STRINGS: Mapping[str, tuple[str, str]] = {
     "word.rule_mean": ("mean split", "均值分组"),
     "word.jointly_ok": ("insignificant", "不显著"),
     "word.jointly_bad": ("significant", "显著"),
-    "word.pretrend_ok": (", consistent with parallel pre-trends", "，支持平行趋势假设"),
+    "word.pretrend_ok": (
+        ": the pre-test finds no trend, which is not proof of parallel trends (its power is below)",
+        "，预检验未发现前趋势，但这并不能证明平行趋势成立（其检验功效见下文）",
+    ),
     "word.pretrend_bad": (", a warning sign for parallel trends", "，平行趋势假设存疑"),
     "word.mode_base_year": ("units matched once on base-period covariates", "基期匹配"),
     "word.mode_by_year": ("year by year", "逐年匹配"),
@@ -266,4 +269,49 @@ READING_STRINGS: Mapping[str, tuple[str, str]] = {
     # significance of a p-value
     "sig.level": ("significant at the {share} level", "在{share}的水平上显著"),
     "sig.none": ("not significant at the 10% level", "在10%的水平上不显著"),
+    # sensitivity (HonestDiD, pre-trend power)
+    "reading.honest": (
+        "Sensitivity (HonestDiD, {restriction}, the {target}): the {level} robust confidence set "
+        "excludes zero as long as {bound}; the breakdown value is {breakdown}. {at_one}",
+        "敏感性分析（HonestDiD，{restriction}，{target}）：只要{bound}，{level}稳健置信集就不包含0；"
+        "临界值为{breakdown}。{at_one}",
+    ),
+    "reading.honest_none": (
+        "Sensitivity (HonestDiD): the original {level} confidence interval of the {target} "
+        "already includes zero, so no bound on violations of parallel trends can sign the effect.",
+        "敏感性分析（HonestDiD）：{target}原本的{level}置信区间已包含0，因此无论对平行趋势的偏离"
+        "设定何种界限，都无法确定效应的符号。",
+    ),
+    "reading.honest_inf": (
+        "Sensitivity (HonestDiD, {restriction}, the {target}): the {level} robust confidence set "
+        "excludes zero at every bound tried, up to {bound_max}.",
+        "敏感性分析（HonestDiD，{restriction}，{target}）：在所试的全部界限内（最高{bound_max}），"
+        "{level}稳健置信集均不包含0。",
+    ),
+    "reading.power": (
+        "The pre-test detects a linear pre-trend of {s50} per period only half the time "
+        "({s80} for 80% power); a trend of {s80} per period would bias the average "
+        "post-period estimate by {bias} ({share} of the estimate), or by {cbias} in samples that "
+        "pass the pre-test.",
+        "预检验只有一半的概率发现每期{s50}的线性前趋势（80%的检验功效需要每期{s80}）；每期{s80}的"
+        "趋势会使政策后平均估计值偏误{bias}（占估计值的{share}），在通过预检验的样本中偏误为{cbias}。",
+    ),
+    "word.rm_bound": (
+        "post-treatment violations of parallel trends stay below {b} times the largest "
+        "pre-treatment violation",
+        "政策后对平行趋势的偏离不超过政策前最大偏离的{b}倍",
+    ),
+    "word.sd_bound": (
+        "the slope of the trend changes by less than {b} per period",
+        "趋势斜率每期的变化小于{b}",
+    ),
+    "word.rm": ("relative magnitudes", "相对幅度限制"),
+    "word.sd": ("smoothness", "平滑性限制"),
+    "word.target_average": ("average post-period effect", "政策后平均效应"),
+    "word.target_first": ("first post-period effect", "政策当期效应"),
+    "word.honest_at_one": (
+        "With post-period violations as large as the largest pre-period one (Mbar = 1) the set is "
+        "[{lo}, {hi}].",
+        "当政策后偏离与政策前最大偏离相当（Mbar = 1）时，稳健置信集为[{lo}, {hi}]。",
+    ),
 }

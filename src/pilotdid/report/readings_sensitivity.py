@@ -1,0 +1,94 @@
+"""Readings of the sensitivity stage: the HonestDiD breakdown value and the pre-test's power.
+
+Kept apart from :mod:`pilotdid.report.readings` (one module per report area); the numbers
+come from the stage's result objects, never from rendered tables.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+
+from pilotdid.report.narrative import Reading, num, pct, reading, word
+from pilotdid.tables.strings import text
+
+if TYPE_CHECKING:
+    from pilotdid.report.source import StudyOutputs as StudyResult
+
+__all__ = ["read_sensitivity"]
+
+
+def _w(key: str, language: str, **fields: Any) -> Any:
+    return word(text(f"word.{key}", language, **fields))
+
+
+def read_sensitivity(result: StudyResult) -> list[Reading]:
+    """Read the sensitivity stage: one sentence on HonestDiD, one on the pre-test's power.
+
+    Parameters
+    ----------
+    result : StudyOutputs
+        A study run.
+
+    Returns
+    -------
+    list of Reading
+        Empty when the stage did not run.
+    """
+    stage = result.sensitivity
+    if stage is None:
+        return []
+    lang = result.study.config.report.language
+    out = []
+    if stage.honest is not None:
+        target = result.study.config.sensitivity.target
+        out.append(_read_honest(stage.honest, lang, target))
+    if stage.power is not None and result.event_study is not None:
+        out.append(_read_power(stage.power, result.event_study, lang))
+    return out
+
+
+def _read_honest(h: Any, lang: str, target: str) -> Reading:
+    rm = h.restriction == "relative_magnitude"
+    common = {
+        "restriction": _w("rm" if rm else "sd", lang),
+        "target": _w(f"target_{target}", lang),
+        "level": word(f"{h.level:.0%}"),
+    }
+    lo, hi = h.original
+    if lo <= 0 <= hi:
+        return reading("honest_none", lang, target=common["target"], level=common["level"])
+    grid = h.robust
+    if not math.isfinite(h.breakdown):
+        top = num(float(grid.index.max()), "sensitivity.grid_max")
+        return reading("honest_inf", lang, bound_max=top, **common)
+    b = num(h.breakdown, "sensitivity.breakdown")
+    bound = _w("rm_bound" if rm else "sd_bound", lang, b=b.shown)
+    at_one = word("")
+    if rm and 1.0 in set(grid.index):
+        row = grid.loc[1.0]
+        at_one = _w(
+            "honest_at_one",
+            lang,
+            lo=num(row["conf_low"], "sensitivity.mbar1.low").shown,
+            hi=num(row["conf_high"], "sensitivity.mbar1.high").shown,
+        )
+    return reading("honest", lang, bound=bound, breakdown=b, at_one=at_one, **common)
+
+
+def _read_power(p: Any, event: Any, lang: str) -> Reading:
+    post = event.tidy()
+    post = post[(post.index >= 0) & ~post["is_ref"]]
+    estimate = float(post["estimate"].mean())
+    bias = float(p.bias["unconditional"].mean())
+    cbias = float(p.bias["conditional"].mean())
+    share = abs(bias / estimate) if estimate else float("nan")
+    return reading(
+        "power",
+        lang,
+        s50=num(p.slope_50, "sensitivity.slope_50"),
+        s80=num(p.slope_80, "sensitivity.slope_80"),
+        bias=num(bias, "sensitivity.bias"),
+        cbias=num(cbias, "sensitivity.bias_conditional"),
+        share=pct(share, "sensitivity.bias_share"),
+    )
