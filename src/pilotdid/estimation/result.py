@@ -38,9 +38,9 @@ class FeolsResult:
     vcov_matrix : numpy.ndarray, shape (k, k)
         Variance-covariance matrix.
     vcov_type : str
-        ``"iid"``, ``"hetero"`` or ``"CRV1"``.
+        ``"iid"``, ``"hetero"``, ``"CRV1"``, ``"CR2"`` or ``"CR3"``.
     cluster : tuple of str
-        Cluster variables (empty unless ``vcov_type == "CRV1"``).
+        Cluster variables (empty unless clustered).
     df_t : float
         Degrees of freedom of the t-tests.
     df_k : int
@@ -162,8 +162,9 @@ class FeolsResult:
     @property
     def vcov_label(self) -> str:
         """Plain-language description of the variance estimator."""
-        if self.vcov_type == "CRV1":
-            return "clustered by " + " and ".join(self.cluster)
+        if self.vcov_type in ("CRV1", "CR2", "CR3"):
+            kind = "" if self.vcov_type == "CRV1" else f" ({self.vcov_type})"
+            return "clustered by " + " and ".join(self.cluster) + kind
         return {"iid": "iid", "hetero": "heteroskedasticity-robust (HC1)"}[self.vcov_type]
 
     # --- derived results -------------------------------------------------------------------
@@ -173,7 +174,8 @@ class FeolsResult:
         Parameters
         ----------
         vcov : str or dict
-            ``"iid"``, ``"hetero"`` (``"HC1"``), ``{"CRV1": "city"}`` or ``{"CRV1": "city+year"}``.
+            ``"iid"``, ``"hetero"`` (``"HC1"``), ``{"CRV1": "city"}``, ``{"CRV1": "city+year"}``,
+            ``{"CR2": "city"}`` or ``{"CR3": "city"}``.
 
         Returns
         -------
