@@ -305,23 +305,28 @@ def test_demo_panel_b9999_takes_well_under_a_second():
 
 @pytest.mark.slow
 def test_size_with_8_treated_of_30_clusters():
-    """CRV1 over-rejects with few treated clusters; WCR holds near 5 %."""
+    """CRV1 over-rejects with 8 treated of 30 clusters; WCR holds near 5 %.
+
+    Random-walk errors within clusters (serial correlation), treated clusters three times as
+    noisy; 2,000 replications (Monte Carlo s.e. of a 5 % rejection rate: 0.5 points).
+    Measured: CRV1 rejects about 9 %, WCR about 6 %.
+    """
     rng = np.random.default_rng(2024)
-    n_clusters, n_years, n_sims = 30, 10, 400
+    n_clusters, n_years, n_sims = 30, 10, 2000
     unit = np.repeat(np.arange(n_clusters), n_years)
     year = np.tile(np.arange(n_years), n_clusters)
-    treated = np.isin(unit, np.arange(8)) & (year >= 5)
+    treated = (unit < 8) & (year >= 5)
+    scale = np.where(np.arange(n_clusters) < 8, 3.0, 1.0)[unit]
     rej_crv1 = rej_wcr = 0
     for _ in range(n_sims):
-        scale = np.where(np.arange(n_clusters) < 8, 3.0, 1.0)[unit]  # heteroskedastic clusters
-        shock = rng.normal(size=(n_clusters, n_years))
-        ar = np.cumsum(shock, axis=1) * 0.5  # serial correlation within cluster
+        walk = rng.normal(size=(n_clusters, n_years)).cumsum(axis=1) * 0.5
         df = pd.DataFrame({"unit": unit, "year": year, "d": treated.astype(float)})
-        df["y"] = scale * (ar.ravel() + rng.normal(size=len(df)))
+        df["y"] = scale * (walk[unit, year] + rng.normal(size=len(df)))
         fit = feols("y ~ d | unit + year", df, vcov={"CRV1": "unit"})
         rej_crv1 += fit.pvalue()["d"] < 0.05
         rej_wcr += fit.wild_bootstrap("d", B=399, seed=int(rng.integers(1 << 30))).p_value < 0.05
     size_crv1, size_wcr = rej_crv1 / n_sims, rej_wcr / n_sims
     print(f"size CRV1 {size_crv1:.3f}, WCR {size_wcr:.3f}")
-    assert size_crv1 > 0.08
-    assert 0.02 <= size_wcr <= 0.08
+    assert size_crv1 > 0.075
+    assert 0.035 <= size_wcr <= 0.07
+    assert size_crv1 - size_wcr > 0.015
