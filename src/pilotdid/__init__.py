@@ -43,6 +43,7 @@ _EXPORTS: dict[str, str] = {
     # estimation core
     "feols": "pilotdid.estimation.feols",
     "FeolsResult": "pilotdid.estimation.result",
+    "WildBootstrapResult": "pilotdid.estimation.wild_result",
     "demean": "pilotdid.estimation.demean",
     "demean_frame": "pilotdid.estimation.demean",
     "make_absorber": "pilotdid.estimation.demean",

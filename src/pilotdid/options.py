@@ -61,6 +61,7 @@ __all__ = [
     "TableBelow",
     "TableStat",
     "VcovType",
+    "WildWeights",
     "deprecated_arguments",
     "validate_option",
 ]
@@ -68,6 +69,7 @@ __all__ = [
 # --- estimation -------------------------------------------------------------------------------
 VcovType = Literal["iid", "hetero", "HC1", "CRV1"]
 DemeanMethod = Literal["auto", "dense", "cg"]
+WildWeights = Literal["rademacher", "webb", "mammen", "norm"]  # wild cluster bootstrap weights
 
 # --- did: Callaway-Sant'Anna (att_gt) -----------------------------------------------------------
 CsControlGroup = Literal["never", "notyet"]

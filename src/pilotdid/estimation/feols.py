@@ -57,10 +57,10 @@ def fit_design(
         Arrays of the estimation sample.
     data : pandas.DataFrame
         The input data the design was built from (for cluster variables).
-    kind : {"iid", "hetero", "CRV1"}
+    kind : {"iid", "hetero", "CRV1", "CR2", "CR3"}
         Variance estimator.
     cluster : tuple of str
-        Cluster variables for ``"CRV1"``.
+        Cluster variables of the clustered kinds.
     absorber : Absorber, optional
         A prepared projection for ``design.fe`` (reused across many fits).
     demean_method : {"auto", "dense", "cg"}
@@ -104,7 +104,7 @@ def fit_design(
         )
     x_kept = x if fit.keep.all() else np.asfortranarray(x[:, fit.keep])
     we = fit.resid if w is None else fit.resid * w
-    state = FitState(x_kept, fit.bread, we, fit.ssr, design.fe, design.rows, data)
+    state = FitState(x_kept, fit.bread, we, fit.ssr, design.fe, design.rows, data, w)
     fe = design.fe
     return FeolsResult(
         fml=design.spec.text,
@@ -161,7 +161,9 @@ def feols(
         The panel. It is never modified.
     vcov : str or dict, optional
         ``"iid"``, ``"hetero"`` (HC1), ``{"CRV1": "city"}`` or two-way ``{"CRV1": "city+year"}``
-        (quote other names in backticks: ``{"CRV1": "`city id`"}``).
+        (quote other names in backticks: ``{"CRV1": "`city id`"}``); the small-sample
+        ``{"CR2": "city"}`` (Bell–McCaffrey, one-way) and ``{"CR3": "city"}`` (cluster
+        jackknife, as pyfixest's ``CRV3``), see :mod:`pilotdid.estimation.vcov_cr`.
         The default follows fixest: clustered by the first fixed effect, or iid without one.
     weights : str or array-like, optional
         Analytic weights (a column name or one positive value per row), as fixest/reghdfe
@@ -189,7 +191,9 @@ def feols(
     * hetero (HC1): :math:`n/(n-K)`;
     * CRV1: :math:`\frac{G}{G-1}\frac{n-1}{n-K}`, where fixed effects nested in the cluster
       variable are not counted in :math:`K`; two-way clustering uses the smaller :math:`G`;
-    * t-tests with :math:`G-1` degrees of freedom under clustering, :math:`n-K` otherwise.
+    * CR3: the cluster jackknife times the CRV1 factor (pyfixest); CR2: no factor (clubSandwich);
+    * t-tests with :math:`G-1` degrees of freedom under clustering (CR2 too: clubSandwich's
+      Satterthwaite degrees of freedom are not computed), :math:`n-K` otherwise.
 
     Stata's ``reghdfe ..., vce(cluster id)`` uses the same :math:`K` rule for nested fixed effects.
 
@@ -205,6 +209,6 @@ def feols(
     2.0
     """
     spec = parse_formula(fml)
-    kind, cluster = parse_vcov(vcov, spec.fixef, fml)
+    kind, cluster = parse_vcov(vcov, spec.fixef, fml, small_sample=True)
     design = build_design(spec, data, weights=weights, extra_columns=cluster)
     return fit_design(design, data, kind, cluster, demean_method=demean_method)

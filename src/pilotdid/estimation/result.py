@@ -14,6 +14,8 @@ from pilotdid.estimation.summary import COEF_COLUMNS, ModelSummary
 
 if TYPE_CHECKING:
     from pilotdid.estimation.variance import FitState
+    from pilotdid.estimation.wild_result import WildBootstrapResult
+    from pilotdid.options import WildWeights
 
 __all__ = ["FeolsResult"]
 
@@ -38,9 +40,9 @@ class FeolsResult:
     vcov_matrix : numpy.ndarray, shape (k, k)
         Variance-covariance matrix.
     vcov_type : str
-        ``"iid"``, ``"hetero"`` or ``"CRV1"``.
+        ``"iid"``, ``"hetero"``, ``"CRV1"``, ``"CR2"`` or ``"CR3"``.
     cluster : tuple of str
-        Cluster variables (empty unless ``vcov_type == "CRV1"``).
+        Cluster variables (empty unless clustered).
     df_t : float
         Degrees of freedom of the t-tests.
     df_k : int
@@ -162,8 +164,9 @@ class FeolsResult:
     @property
     def vcov_label(self) -> str:
         """Plain-language description of the variance estimator."""
-        if self.vcov_type == "CRV1":
-            return "clustered by " + " and ".join(self.cluster)
+        if self.vcov_type in ("CRV1", "CR2", "CR3"):
+            kind = "" if self.vcov_type == "CRV1" else f" ({self.vcov_type})"
+            return "clustered by " + " and ".join(self.cluster) + kind
         return {"iid": "iid", "hetero": "heteroskedasticity-robust (HC1)"}[self.vcov_type]
 
     # --- derived results -------------------------------------------------------------------
@@ -173,7 +176,8 @@ class FeolsResult:
         Parameters
         ----------
         vcov : str or dict
-            ``"iid"``, ``"hetero"`` (``"HC1"``), ``{"CRV1": "city"}`` or ``{"CRV1": "city+year"}``.
+            ``"iid"``, ``"hetero"`` (``"HC1"``), ``{"CRV1": "city"}``, ``{"CRV1": "city+year"}``,
+            ``{"CR2": "city"}`` or ``{"CR3": "city"}``.
 
         Returns
         -------
@@ -185,6 +189,103 @@ class FeolsResult:
         if self._state is None:
             raise ValueError("this result carries no fit state; refit it with pilotdid.feols")
         return replace(self, **recompute_vcov(self._state, vcov, self.fml))
+
+    def wild_bootstrap(
+        self,
+        param: str,
+        *,
+        cluster: str | None = None,
+        B: int = 9999,
+        weights: WildWeights = "rademacher",
+        impose_null: bool = True,
+        seed: int | None = None,
+        level: float = 0.95,
+        null: float = 0.0,
+        bootcluster: str | None = None,
+    ) -> WildBootstrapResult:
+        """Wild cluster bootstrap p-value and test-inversion interval for one coefficient.
+
+        The restricted bootstrap (WCR, ``impose_null=True``) of MacKinnon & Webb, computed as
+        ``boottest``/``fwildclusterboot`` do: after partialling out the fixed effects, with all
+        draws as matrix products over cluster-level scores (see :mod:`pilotdid.estimation.wild`).
+
+        Parameters
+        ----------
+        param : str
+            The coefficient to test (``H0: param = null``).
+        cluster : str, optional
+            Cluster variable(s) of the t-statistic, ``"city"`` or two-way ``"city + year"``;
+            by default this result's clustering.
+        B : int, default 9999
+            Bootstrap draws. With Rademacher weights and ``2**G <= B`` all ``2**G`` sign vectors
+            are enumerated instead (``result.full_enumeration``).
+        weights : {"rademacher", "webb", "mammen", "norm"}
+            Distribution of the cluster weights (Webb's six-point weights suit fewer than ~12
+            clusters, where Rademacher has few distinct draws).
+        impose_null : bool, default True
+            WCR (null imposed on the bootstrap data) or WCU (unrestricted residuals).
+        seed : int, optional
+            Seed of the weights; the same seed gives identical output.
+        level : float, default 0.95
+            Confidence level of the interval.
+        null : float, default 0.0
+            The value ``r`` of the null hypothesis.
+        bootcluster : str, optional
+            Under two-way clustering, the cluster variable whose clusters get the bootstrap
+            weights; by default the one with fewer clusters.
+
+        Returns
+        -------
+        WildBootstrapResult
+            p-value, interval, t-statistic, draws used and whether they were enumerated.
+
+        Examples
+        --------
+        >>> from pilotdid.datasets import demo_panel
+        >>> from pilotdid import feols
+        >>> df = demo_panel().data
+        >>> fit = feols("lnESF ~ TP + lnPERgdp | code + year", df, vcov={"CRV1": "province"})
+        >>> wb = fit.wild_bootstrap("TP", B=999, seed=1)
+        >>> wb.B, wb.full_enumeration, wb.method
+        (999, False, 'WCR')
+        >>> bool(wb.conf_low < fit.coef()["TP"] < wb.conf_high)
+        True
+        """
+        from pilotdid.errors import EstimationError
+        from pilotdid.estimation.formula import parse_cluster
+        from pilotdid.estimation.wild import wild_test
+
+        if self._state is None:
+            raise ValueError("this result carries no fit state; refit it with pilotdid.feols")
+        if cluster is None:
+            if not self.cluster:
+                raise EstimationError(
+                    f"wild_bootstrap: {self.fml!r} is not clustered; pass cluster='<column>'"
+                )
+            names = self.cluster
+        else:
+            parsed = parse_cluster(cluster) if isinstance(cluster, str) else None
+            if not parsed or len(parsed) > 2:
+                raise EstimationError(
+                    f"wild_bootstrap: cluster={cluster!r} must name one or two columns, "
+                    "e.g. 'city' or 'city + year'"
+                )
+            names = parsed
+        return wild_test(
+            self._state,
+            self.names,
+            self.coef_values,
+            self.fml,
+            param=param,
+            cluster=names,
+            bootcluster=bootcluster,
+            B=B,
+            weights=weights,
+            impose_null=impose_null,
+            seed=seed,
+            level=level,
+            null=null,
+        )
 
     def model_summary(self) -> ModelSummary:
         """Table-facing summary (see :class:`pilotdid.estimation.summary.ModelSummary`)."""

@@ -17,13 +17,19 @@ import pandas as pd
 from pilotdid.errors import EstimationError, did_you_mean
 from pilotdid.estimation.fixef import FixedEffects
 from pilotdid.estimation.formula import parse_cluster
-from pilotdid.estimation.vcov import ClusterCodes, compute_vcov
+from pilotdid.estimation.vcov import ClusterCodes, cluster_factor, compute_vcov
+from pilotdid.estimation.vcov_cr import cr2_vcov, cr3_jackknife
 
 __all__ = ["FitState", "VcovSpec", "cluster_codes", "parse_vcov", "recompute_vcov"]
 
 VcovSpec = str | Mapping[str, str] | None
 
-_VCOV_HELP = "use 'iid', 'hetero' (or 'HC1'), {'CRV1': 'unit'} or {'CRV1': 'unit+year'}"
+_VCOV_HELP = (
+    "use 'iid', 'hetero' (or 'HC1'), {'CRV1': 'unit'}, {'CRV1': 'unit+year'}, "
+    "{'CR2': 'unit'} (Bell-McCaffrey) or {'CR3': 'unit'} (cluster jackknife)"
+)
+#: Cluster-robust kinds; CR2/CR3 are accepted where ``small_sample=True`` (feols, with_vcov).
+CLUSTER_KINDS = ("CRV1", "CR2", "CR3")
 
 
 @dataclass(frozen=True, eq=False)
@@ -46,6 +52,8 @@ class FitState:
         Positions of the sample rows in ``data``.
     data : pandas.DataFrame
         The input data (referenced, never modified).
+    weights : numpy.ndarray or None
+        Analytic weights of the sample rows (``None``: unweighted).
     """
 
     x: np.ndarray
@@ -55,9 +63,12 @@ class FitState:
     fe: FixedEffects | None
     rows: np.ndarray
     data: pd.DataFrame
+    weights: np.ndarray | None = None
 
 
-def parse_vcov(vcov: VcovSpec, fixef: Sequence[str], fml: str = "") -> tuple[str, tuple[str, ...]]:
+def parse_vcov(
+    vcov: VcovSpec, fixef: Sequence[str], fml: str = "", *, small_sample: bool = False
+) -> tuple[str, tuple[str, ...]]:
     """Normalise a vcov argument to ``(kind, cluster_columns)``.
 
     Parameters
@@ -68,11 +79,14 @@ def parse_vcov(vcov: VcovSpec, fixef: Sequence[str], fml: str = "") -> tuple[str
         Fixed effects of the model (for the default).
     fml : str
         Formula, for error messages.
+    small_sample : bool, default False
+        Also accept ``{"CR2": ...}`` and ``{"CR3": ...}`` (``feols`` and ``with_vcov`` do; the
+        batched engines of placebo and mechanism compute CRV1 only).
 
     Returns
     -------
     tuple
-        ``("iid" | "hetero" | "CRV1", cluster column names)``.
+        ``("iid" | "hetero" | "CRV1" | "CR2" | "CR3", cluster column names)``.
 
     Examples
     --------
@@ -90,15 +104,17 @@ def parse_vcov(vcov: VcovSpec, fixef: Sequence[str], fml: str = "") -> tuple[str
                 f"vcov={vcov!r} is not supported{did_you_mean(vcov, kinds)}; {_VCOV_HELP}"
             )
         return kinds[vcov], ()
-    if (
-        isinstance(vcov, Mapping)
-        and len(vcov) == 1
-        and "CRV1" in vcov
-        and isinstance(vcov["CRV1"], str)
-    ):
-        names = parse_cluster(vcov["CRV1"])
-        if names is not None and 1 <= len(names) <= 2:
-            return "CRV1", names
+    if isinstance(vcov, Mapping) and len(vcov) == 1:
+        kind, value = next(iter(vcov.items()))
+        if kind in ("CR2", "CR3") and not small_sample:
+            raise EstimationError(
+                f"vcov={vcov!r}: {kind} is available in feols() and FeolsResult.with_vcov(); "
+                "this estimator computes 'iid', 'hetero' or {'CRV1': ...} standard errors"
+            )
+        if kind in CLUSTER_KINDS and isinstance(value, str):
+            names = parse_cluster(value)
+            if names is not None and 1 <= len(names) <= 2:
+                return kind, names
     raise EstimationError(f"vcov={vcov!r} is not supported; {_VCOV_HELP}")
 
 
@@ -163,26 +179,47 @@ def _one_cluster(
 
 
 def _vcov_fields(state: FitState, kind: str, cluster: tuple[str, ...], fml: str) -> dict[str, Any]:
-    clusters = (
-        cluster_codes(state.data, cluster, state.rows, fml, state.fe) if kind == "CRV1" else None
-    )
+    clustered = kind in CLUSTER_KINDS
+    clusters = cluster_codes(state.data, cluster, state.rows, fml, state.fe) if clustered else None
     n_obs = state.x.shape[0]
-    out = compute_vcov(kind, state.bread, state.x, state.we, state.ssr, n_obs, state.fe, clusters)
+    out = compute_vcov(
+        "CRV1" if clustered else kind,
+        state.bread,
+        state.x,
+        state.we,
+        state.ssr,
+        n_obs,
+        state.fe,
+        clusters,
+    )
+    matrix = out.matrix
+    if kind in ("CR2", "CR3") and clusters is not None:
+        matrix = _small_sample_matrix(state, kind, clusters, n_obs, out.df_k)
     if not np.isfinite(out.df_t) or out.df_t <= 0:
         raise EstimationError(
             f"{fml!r} has no residual degrees of freedom ({n_obs} rows, {out.df_k} parameters)"
         )
     return {
-        "vcov_matrix": out.matrix,
+        "vcov_matrix": matrix,
         "vcov_type": kind,
-        "cluster": cluster if kind == "CRV1" else (),
+        "cluster": cluster if clustered else (),
         "df_t": float(out.df_t),
         "df_k": out.df_k,
         "cluster_sizes": out.n_clusters,
     }
 
 
+def _small_sample_matrix(
+    state: FitState, kind: str, clusters: ClusterCodes, n_obs: int, df_k: int
+) -> np.ndarray:
+    """CR2 (no factor, as clubSandwich) or CR3 (fixest's CRV1 factor, as pyfixest's CRV3)."""
+    if kind == "CR2":
+        return cr2_vcov(state.x, state.we, state.bread, clusters, state.weights)
+    jack = cr3_jackknife(state.x, state.we, clusters, state.weights, state.fe)
+    return jack * cluster_factor(min(clusters.n_levels), n_obs, df_k)
+
+
 def recompute_vcov(state: FitState, vcov: VcovSpec, fml: str) -> dict[str, Any]:
     """Variance fields of a result under another vcov (used by ``FeolsResult.with_vcov``)."""
-    kind, cluster = parse_vcov(vcov, state.fe.names if state.fe else (), fml)
+    kind, cluster = parse_vcov(vcov, state.fe.names if state.fe else (), fml, small_sample=True)
     return _vcov_fields(state, kind, cluster, fml)
