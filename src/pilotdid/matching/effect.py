@@ -70,13 +70,33 @@ def _metric(res: MatchResult, treated: np.ndarray) -> tuple[np.ndarray, float]:
     return (p / s)[:, None], s
 
 
+def _adjust_columns(res: MatchResult, names: tuple[str, ...]) -> np.ndarray:
+    """Bias-correction covariates, from the matched frame or (pooled) the matched data."""
+    f = res.frame
+    cols = []
+    for c in names:
+        if c in f.columns:
+            cols.append(f[c].to_numpy(dtype=float))
+        elif res.panel == "pooled" and c in res.data.columns:
+            cols.append(res.data[c].to_numpy(dtype=float)[f["_id"].to_numpy()])
+        else:
+            raise MatchingError(
+                f"bias_adjust: {c!r} is not a column of the matched sample "
+                f"(the matching covariates are {', '.join(map(str, res.covariates))})."
+            )
+    Z = np.column_stack(cols)
+    if np.isnan(Z).any():
+        raise MatchingError("bias_adjust: the adjustment covariates have missing values.")
+    return Z
+
+
 def _engine_pairs(res: MatchResult) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The match's own treated-control pairs as frame positions."""
     pr, f = res.pairs, res.frame
     if res.panel == "pooled":
         key, t_col, c_col = f["_id"].to_numpy(), "treated_id", "control_id"
     else:
-        key, t_col, c_col = f[res.unit].to_numpy(), f"treated_{res.unit}", f"control_{res.unit}"
+        key, t_col, c_col = f[res.unit].to_numpy(), "treated_unit", "control_unit"
     pos = pd.Series(np.arange(len(f)), index=key)
     qi = pos.reindex(pr[t_col].to_numpy()).to_numpy(dtype=np.int64)
     pj = pos.reindex(pr[c_col].to_numpy()).to_numpy(dtype=np.int64)
@@ -227,13 +247,7 @@ def matching_effect(
     Zb = None
     if bias_adjust is not False:
         names = tuple(result.covariates) if bias_adjust is True else tuple(bias_adjust)
-        missing = [c for c in names if c not in f.columns]
-        if missing:
-            raise MatchingError(
-                f"bias_adjust: {missing[0]!r} is not a column of the matched frame "
-                f"(available: {', '.join(map(str, result.covariates))})."
-            )
-        Zb = f[list(names)].to_numpy(dtype=float)
+        Zb = _adjust_columns(result, names)
     parts = ai_estimate(y, treated, qi, pj, w, Zb)
     v_std = parts.var_standard()
     if se == "standard":

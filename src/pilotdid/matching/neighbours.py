@@ -127,12 +127,17 @@ def neighbour_sets(
         sp = None if self_pos is None else self_pos[pending]
         d, j = _query_round(tree, Zq[pending], kk, sp)
         dk = d[:, k - 1 : k]
+        finite = np.isfinite(d)
         if tolerance > 0:
             inside = d * d <= dk * dk + tolerance
         else:
             inside = d <= dk + slack
-        inside &= np.isfinite(d)
-        done = ~inside[:, -1] | (kk >= n_p)
+        inside &= finite
+        # the set may go on past the returned neighbours when the farthest one (self, moved
+        # to the end as inf, aside) is still inside it
+        last = np.where(finite, d, -np.inf).max(axis=1)
+        last_inside = last * last <= dk[:, 0] ** 2 + tolerance if tolerance > 0 else last <= dk[:, 0] + slack
+        done = ~last_inside | (kk >= n_p)
         rows, cols = np.nonzero(inside[done])
         out_q.append(pending[done][rows])
         out_p.append(j[done][rows, cols])
