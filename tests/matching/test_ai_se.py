@@ -36,7 +36,9 @@ def lalonde() -> pd.DataFrame:
 @pytest.mark.parametrize(
     "row",
     _ref_rows(),
-    ids=lambda r: f"{r['estimand']}-M{r['M']}-tol{r['tolerance']}-ba{r['bias_adjust']}-J{r['var_calc']}",
+    ids=lambda r: (
+        f"{r['estimand']}-M{r['M']}-tol{r['tolerance']}-ba{r['bias_adjust']}-J{r['var_calc']}"
+    ),
 )
 def test_matches_r_matching(lalonde: pd.DataFrame, row: dict[str, object]) -> None:
     m = pdid.match(lalonde, "treat", LALONDE_COVS, pscore="ps", k=int(row["M"]), ties=True)
@@ -79,7 +81,7 @@ def _brute_effect(y, t, z, k, ties, J, estimand, Zb=None):
         sets.update(_brute_sets(z, co, tr, k, ties))
     K = np.zeros(n)
     KK = np.zeros(n)
-    for i, s in sets.items():
+    for s in sets.values():
         for j in s:
             K[j] += 1 / len(s)
             KK[j] += 1 / len(s) ** 2
@@ -273,22 +275,25 @@ def test_ate_between_att_and_atc(simple: pd.DataFrame) -> None:
 
 @pytest.mark.slow
 def test_ai_se_covers_where_standard_undercovers() -> None:
-    """Coverage of the 95 % interval of the ATT over 400 samples (true ATT = 1)."""
+    """Coverage of the 95 % interval of the ATT over 600 samples (true ATT = 1).
+
+    Heteroskedastic outcome, controls reused; measured: AI (J = 2) 0.933, standard 0.693.
+    """
     rng = np.random.default_rng(2024)
     hit_ai = hit_std = 0
-    reps = 400
+    reps = 600
     for _ in range(reps):
         n = 400
         x = rng.normal(size=n)
         d = (rng.uniform(size=n) < 1 / (1 + np.exp(-(1.2 * x - 0.3)))).astype(int)
-        y = x + x**2 + d + rng.normal(size=n) * (1 + 0.5 * np.abs(x))
+        y = 1 + 2 * x + d + rng.normal(size=n) * (1 + 0.5 * np.abs(x))
         df = pd.DataFrame({"x": x, "d": d, "y": y})
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            m = pdid.match(df, "d", ["x"], pscore=None, model="logit")
+            m = pdid.match(df, "d", ["x"])
             ai = m.effect("y", bias_adjust=True, J=2)
             std = m.effect("y", bias_adjust=True, se="standard")
         hit_ai += abs(ai.estimate - 1.0) <= 1.96 * ai.se
         hit_std += abs(std.estimate - 1.0) <= 1.96 * std.se
-    assert 0.92 <= hit_ai / reps <= 0.98
-    assert hit_std / reps < hit_ai / reps - 0.03
+    assert 0.92 <= hit_ai / reps <= 0.975
+    assert hit_std / reps < 0.85

@@ -79,7 +79,7 @@ class AiParts:
         return float((np.sum(r * r) + np.sum(sigma2 * extra)) / self.n_focal**2)
 
     def homoskedastic_sigma2(self) -> float:
-        """``Matching``'s ``Var.calc = 0``: half the weighted mean squared pair deviation."""
+        """Return ``Matching``'s ``Var.calc = 0`` pooled variance (half the mean squared pair deviation)."""
         r = self.pair_tau - self.estimate
         return float(0.5 * np.sum(self.pair_weight * r * r) / np.sum(self.pair_weight))
 
@@ -112,7 +112,7 @@ def ai_estimate(
     w: np.ndarray,
     Z: np.ndarray | None = None,
 ) -> AiParts:
-    """Matching estimate and the K counts from pairs (focal unit ``qi``, match ``pj``, weight).
+    """Compute the matching estimate and the K counts from pairs (focal unit ``qi``, match ``pj``, weight).
 
     ``Z`` (n, q), when given, turns on the bias correction.
     """
@@ -142,18 +142,12 @@ def ai_estimate(
 
 
 def arm_variances(
-    y: np.ndarray,
-    treated: np.ndarray,
-    Z: np.ndarray,
-    J: int,
-    tolerance: float,
-    form: str = "matching",
+    y: np.ndarray, treated: np.ndarray, Z: np.ndarray, J: int, tolerance: float
 ) -> np.ndarray:
     """Conditional outcome variances by matching each unit to its J nearest same-arm units.
 
-    ``form="matching"``: sample variance of the unit and its matches (R ``Matching``);
-    ``form="ai"``: :math:`\\tfrac{M}{M+1}(Y_i - \\bar Y_{set})^2` with M the set size
-    (Abadie & Imbens 2006, eq. 14). They agree for sets of one.
+    The sample variance (divisor n - 1) of the unit's outcome and those of its matches, ties
+    included (R ``Matching``'s ``Var.calc = J``).
     """
     n = len(y)
     sigma2 = np.zeros(n)
@@ -161,17 +155,11 @@ def arm_variances(
         idx = np.flatnonzero(treated == arm)
         if len(idx) < 2:
             continue
-        s = neighbour_sets(
-            Z[idx], Z[idx], J, tolerance=tolerance, self_pos=np.arange(len(idx))
-        )
+        s = neighbour_sets(Z[idx], Z[idx], J, tolerance=tolerance, self_pos=np.arange(len(idx)))
         m = s.sizes.astype(float)
         ys = y[idx]
-        mean_set = np.bincount(s.query, weights=ys[s.pool], minlength=len(idx)) / m
-        if form == "ai":
-            sigma2[idx] = m / (m + 1.0) * (ys - mean_set) ** 2
-        else:
-            tot = m + 1.0
-            mean_all = (ys + mean_set * m) / tot
-            ss = np.bincount(s.query, weights=(ys[s.pool] - mean_all[s.query]) ** 2, minlength=len(idx))
-            sigma2[idx] = (ss + (ys - mean_all) ** 2) / (tot - 1.0)
+        mean_all = (ys + np.bincount(s.query, weights=ys[s.pool], minlength=len(idx))) / (m + 1)
+        dev = (ys[s.pool] - mean_all[s.query]) ** 2
+        ss = np.bincount(s.query, weights=dev, minlength=len(idx)) + (ys - mean_all) ** 2
+        sigma2[idx] = ss / m
     return sigma2

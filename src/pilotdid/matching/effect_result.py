@@ -188,4 +188,3 @@ class MatchEffect:
             )
         title = text("table.match_effect.title", language, estimand=self.estimand)
         return Table(body, title=title, notes=tuple(notes), key="match_effect")
-

@@ -108,7 +108,7 @@ def _score(
 
 
 def _row_exact_score(Xc: np.ndarray, fit: PropensityFit) -> np.ndarray:
-    """The fitted score, summed column by column so that equal rows get equal scores.
+    """Return the fitted score, summed column by column so that equal rows get equal scores.
 
     ``X @ beta`` (BLAS) may round rows differently by their position in memory; units with
     the same covariates would then differ in the last bit and lose their exact ties (psmatch2

@@ -76,7 +76,7 @@ def neighbour_sets(
     self_pos: np.ndarray | None = None,
     caliper: float = np.inf,
 ) -> NeighbourSets:
-    """The k nearest pool units of every query unit (Euclidean distance), with ties.
+    """Find the k nearest pool units of every query unit (Euclidean distance), with ties.
 
     Parameters
     ----------
@@ -136,7 +136,9 @@ def neighbour_sets(
         # the set may go on past the returned neighbours when the farthest one (self, moved
         # to the end as inf, aside) is still inside it
         last = np.where(finite, d, -np.inf).max(axis=1)
-        last_inside = last * last <= dk[:, 0] ** 2 + tolerance if tolerance > 0 else last <= dk[:, 0] + slack
+        last_inside = (
+            last * last <= dk[:, 0] ** 2 + tolerance if tolerance > 0 else last <= dk[:, 0] + slack
+        )
         done = ~last_inside | (kk >= n_p)
         rows, cols = np.nonzero(inside[done])
         out_q.append(pending[done][rows])

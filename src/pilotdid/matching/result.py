@@ -165,7 +165,7 @@ class MatchResult:
         *,
         estimand: MatchEstimand = "ATT",
         se: MatchSE = "ai",
-        J: int = 1,
+        J: int = 2,
         bias_adjust: bool | Sequence[str] = False,
         ties: bool | None = None,
         tolerance: float = 0.0,
