@@ -36,6 +36,9 @@ _EXPORTS: dict[str, str] = {
     # matching
     "match": "pilotdid.matching.api",
     "MatchResult": "pilotdid.matching.result",
+    "matching_effect": "pilotdid.matching.effect",
+    "MatchEffect": "pilotdid.matching.effect_result",
+    "BootstrapMatchingWarning": "pilotdid.matching.effect_result",
     "fit_propensity": "pilotdid.matching.propensity",
     "PropensityFit": "pilotdid.matching.propensity",
     # results protocol

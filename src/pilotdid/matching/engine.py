@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from scipy import special
 
 from pilotdid.errors import MatchingError
 from pilotdid.matching.kernel import kernel_match
@@ -103,7 +104,22 @@ def _score(
     check_covariates(X, names, where)
     Xc = np.column_stack([X, np.ones(len(X))])
     fit = fit_binary(Xc, treat.astype(float), (*names, "_cons"), spec.model)
-    return fit.pscore, fit
+    return _row_exact_score(Xc, fit), fit
+
+
+def _row_exact_score(Xc: np.ndarray, fit: PropensityFit) -> np.ndarray:
+    """Return the fitted score, summed column by column so that equal rows get equal scores.
+
+    ``X @ beta`` (BLAS) may round rows differently by their position in memory; units with
+    the same covariates would then differ in the last bit and lose their exact ties (psmatch2
+    ``ties``, and the tie sets of the Abadie-Imbens variance).
+    """
+    xb = np.zeros(len(Xc))
+    for j in range(Xc.shape[1]):
+        xb = xb + Xc[:, j] * fit.params[j]
+    if fit.model == "logit":
+        return np.asarray(special.expit(xb))
+    return np.asarray(special.ndtr(xb))
 
 
 def _support(

@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 
     from pilotdid.did.psm_did import PsmDid
     from pilotdid.matching.balance import BalanceTable
+    from pilotdid.matching.effect import MatchEstimand, MatchSE
+    from pilotdid.matching.effect_result import MatchEffect
 
 __all__ = ["MatchResult"]
 
@@ -156,6 +158,27 @@ class MatchResult:
         return psm_did(
             self, outcome, treatment, controls=controls, unit=unit, time=time, how=how, vcov=vcov
         )
+
+    def effect(
+        self,
+        outcome: str,
+        *,
+        estimand: MatchEstimand = "ATT",
+        se: MatchSE = "ai",
+        J: int = 2,
+        bias_adjust: bool | Sequence[str] = False,
+        ties: bool | None = None,
+        tolerance: float = 0.0,
+        period: Any = None,
+        level: float = 0.95,
+    ) -> MatchEffect:
+        """ATT/ATE/ATC of ``outcome`` with an Abadie-Imbens SE (see :func:`matching_effect`)."""
+        from pilotdid.matching.effect import matching_effect
+
+        return matching_effect(
+            self, outcome, estimand=estimand, se=se, J=J, bias_adjust=bias_adjust, ties=ties,
+            tolerance=tolerance, period=period, level=level,
+        )  # fmt: skip
 
     def summary(self) -> str:
         """Return a short text summary: method, counts and notes."""

@@ -246,4 +246,27 @@ TABLE_STRINGS: Mapping[str, tuple[str, str]] = {
         "units observed in every period.",
         "面板为非平衡面板：分解基于在所有时期均有观测的{units}个个体构成的平衡子面板。",
     ),
+    # matching estimators (pilotdid.matching.effect)
+    "table.match_effect.title": ("Matching estimate of the {estimand}", "匹配估计：{estimand}"),
+    "table.match_effect.estimate": ("Estimate", "估计值"),
+    "table.match_effect.se": ("Std. Err.", "标准误"),
+    "table.match_effect.ci": ("{level:.0%} CI", "{level:.0%}置信区间"),
+    "table.match_effect.n": ("Units averaged", "平均的单位数"),
+    "table.match_effect.se.ai": (
+        "Abadie-Imbens (2006) standard error, conditional variances from {J} same-arm matches.",
+        "Abadie-Imbens（2006）标准误，条件方差由同组{J}个近邻估计。",
+    ),
+    "table.match_effect.se.ai0": (
+        "Abadie-Imbens (2006) standard error, homoskedastic conditional variance.",
+        "Abadie-Imbens（2006）标准误，假定条件方差同方差。",
+    ),
+    "table.match_effect.se.standard": (
+        "Standard error that treats the matching weights as fixed (psmatch2's default; "
+        "understates uncertainty when controls are reused).",
+        "将匹配权重视为固定的标准误（psmatch2默认；对照被重复使用时低估不确定性）。",
+    ),
+    "table.match_effect.bias": (
+        "Bias-corrected (Abadie-Imbens 2011) on: {covariates}.",
+        "偏差校正（Abadie-Imbens 2011），校正变量：{covariates}。",
+    ),
 }
