@@ -170,6 +170,11 @@ class FeolsResult:
         return {"iid": "iid", "hetero": "heteroskedasticity-robust (HC1)"}[self.vcov_type]
 
     # --- derived results -------------------------------------------------------------------
+    @property
+    def sample_positions(self) -> np.ndarray | None:
+        """Positions (``iloc``) of the rows the regression used in the frame it was given."""
+        return None if self._state is None else self._state.rows
+
     def with_vcov(self, vcov: str | Mapping[str, str]) -> FeolsResult:
         """Return a copy with another variance estimator, without refitting.
 

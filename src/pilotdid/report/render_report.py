@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from pilotdid.report import readings
 from pilotdid.report.narrative import Reading
+from pilotdid.report.readings_inference import read_inference
 from pilotdid.report.readings_sensitivity import read_sensitivity
 from pilotdid.report.readings_staggered import read_staggered
 from pilotdid.tables.render_html import TABLE_CSS, render_html
@@ -95,7 +96,7 @@ def report_sections(result: StudyResult, messages: Sequence[str] = ()) -> list[S
                 ["balance", "balance_overall"], ["figure_pscore", "figure_support", "figure_bias"],
                 "" if matching else _why(result, False, True)),
         Section("table3", h("sec_table3" if result.matching.result is not None else "sec_table3_did"),
-                [readings.read_table3(result)], ["table3"]),
+                [readings.read_table3(result), *read_inference(result)], ["table3"]),
         Section("placebo", h("sec_placebo"), [placebo] if placebo else [], (), ["figure1"],
                 "" if placebo else _why(result, False, True)),
         Section("event", h("sec_event"), ([event] if event else []) + read_sensitivity(result),

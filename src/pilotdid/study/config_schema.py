@@ -42,6 +42,7 @@ from pilotdid.options import (
     StaggeredAuto,
     StaggeredEstimator,
     StudyVcov,
+    WildWeights,
 )
 
 __all__ = [
@@ -51,6 +52,7 @@ __all__ = [
     "ExclusionConfig",
     "FilterConfig",
     "HeterogeneityConfig",
+    "InferenceConfig",
     "LabelsConfig",
     "MatchingConfig",
     "MechanismsConfig",
@@ -184,6 +186,21 @@ class MatchingConfig(_Section):
     seed: NonNegativeInt | None = None
 
 
+class InferenceConfig(_Section):
+    """``[inference]``: the wild cluster bootstrap for Table 3 when clusters are few.
+
+    ``wild_bootstrap = "auto"`` runs it when the regression has fewer than ``min_clusters``
+    clusters or fewer than ``min_treated_clusters`` treated ones (where CRV1 over-rejects).
+    """
+
+    wild_bootstrap: bool | StaggeredAuto = "auto"
+    B: PositiveInt = 9999
+    weights: WildWeights = "rademacher"
+    min_clusters: PositiveInt = 50
+    min_treated_clusters: PositiveInt = 10
+    seed: NonNegativeInt | None = None
+
+
 class PlaceboConfig(_Section):
     """``[placebo]``: random fake treatment groups (the paper's Figure 1)."""
 
@@ -311,6 +328,7 @@ class StudyConfig(_Section):
     treatment: TreatmentConfig
     model: ModelConfig
     matching: MatchingConfig = MatchingConfig()
+    inference: InferenceConfig = InferenceConfig()
     placebo: PlaceboConfig = PlaceboConfig()
     event_study: EventStudyConfig = EventStudyConfig()
     sensitivity: SensitivityConfig = SensitivityConfig()

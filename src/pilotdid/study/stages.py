@@ -18,6 +18,7 @@ import pandas as pd
 from pilotdid.errors import PilotdidWarning, StaggeredAdoptionWarning
 from pilotdid.estimation.formula import build_formula, cluster_argument
 from pilotdid.study.config import StudyConfig
+from pilotdid.study.inference import WildColumn, wild_columns, wild_notes
 from pilotdid.study.prepare import DropRecord, PreparedPanel
 from pilotdid.tables.labels import Labels
 from pilotdid.tables.strings import text
@@ -220,6 +221,10 @@ class BaselineStage:
     drops : tuple of DropRecord
         Rows each regression left out (missing values, singletons, exclusions).
     table : Table
+    main_title : str
+        Title of the headline column.
+    wild : tuple of WildColumn
+        The wild cluster bootstrap of the columns with few (treated) clusters (``[inference]``).
     """
 
     models: Mapping[str, FeolsResult]
@@ -227,6 +232,7 @@ class BaselineStage:
     drops: tuple[DropRecord, ...]
     table: Table
     main_title: str
+    wild: tuple[WildColumn, ...] = ()
 
     @property
     def main(self) -> FeolsResult:
@@ -304,12 +310,14 @@ def baseline_models(cfg: StudyConfig, matching: MatchingStage) -> BaselineStage:
     if controls:
         main_title = text("with_controls", lang)
         models[main_title] = feols(formula(cfg, y, [did, *controls]), sample, vcov=vcov, weights=w)
+    frames = dict.fromkeys(models, sample)
     exclusions = []
     for spec in cfg.exclusions:
         sub = exclude(sample, spec.column, spec.values, unit=cfg.unit,
                       treatment=cfg.treatment.names.treat, label=spec.name)  # fmt: skip
         exclusions.append(sub)
         models[spec.name] = feols(formula(cfg, y, [did, *controls]), sub.data, vcov=vcov, weights=w)
+        frames[spec.name] = sub.data
     drops = [
         d
         for i, (title, fit) in enumerate(models.items())
@@ -320,9 +328,10 @@ def baseline_models(cfg: StudyConfig, matching: MatchingStage) -> BaselineStage:
         cause = f"exclusion: {sub.label} ({sub.by} in {list(sub.values)})"
         drops.append(DropRecord(f"Table 3 ({offset + i + 1})", cause, sub.dropped_rows))
     title = text("table3" if matching.result is not None else "table3_did", lang)
-    table = etable(models, labels=make_labels(cfg), language=lang, title=title,
-                   notes=_sample_note(cfg, matching))  # fmt: skip
-    return BaselineStage(models, tuple(exclusions), tuple(drops), table, main_title)
+    wild = wild_columns(cfg, models, frames)
+    notes = [*_sample_note(cfg, matching), *wild_notes(wild, list(models), lang)]
+    table = etable(models, labels=make_labels(cfg), language=lang, title=title, notes=notes)
+    return BaselineStage(models, tuple(exclusions), tuple(drops), table, main_title, wild)
 
 
 def _sample_note(cfg: StudyConfig, matching: MatchingStage) -> list[str]:

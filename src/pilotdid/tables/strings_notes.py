@@ -93,4 +93,17 @@ NOTE_STRINGS: Mapping[str, tuple[str, str]] = {
         "有{n}个字符无法绘制：未找到含中文字形的字体，图中的中文显示为方框；"
         "请运行 `pip install pilotdid[zh]`（mplfonts）或安装系统中文字体（如 fonts-noto-cjk）",
     ),
+    # few-cluster inference (study/inference.py)
+    "note.wild": (
+        "Wild cluster bootstrap (WCR, null imposed; {draws}) p-values of the DID coefficient, "
+        "because clusters or treated clusters are few: {columns}.",
+        "由于聚类数或处理组聚类数较少，报告DID系数的野聚类自助法（WCR，施加原假设；{draws}）p值："
+        "{columns}。",
+    ),
+    "note.wild_column": (
+        "({col}) p = {p}, {g} clusters ({gt} treated), 95% CI [{lo}, {hi}]",
+        "第({col})列 p = {p}，{g}个聚类（{gt}个处理组聚类），95%置信区间[{lo}, {hi}]",
+    ),
+    "note.wild_enumerated": ("all {n} sign patterns enumerated", "穷举全部{n}种符号组合"),
+    "note.wild_draws": ("{n} {weights} draws", "{n}次{weights}权重抽样"),
 }

@@ -314,4 +314,22 @@ READING_STRINGS: Mapping[str, tuple[str, str]] = {
         "[{lo}, {hi}].",
         "当政策后偏离与政策前最大偏离相当（Mbar = 1）时，稳健置信集为[{lo}, {hi}]。",
     ),
+    # few-cluster inference (report/readings_inference.py)
+    "reading.wild": (
+        "Column ({col}) of Table 3 has {clusters} clusters, {treated} of them treated: few enough "
+        "for conventional clustered (CRV1) p-values to be too small. The wild cluster bootstrap "
+        "(WCR) gives {p_wcr} for the DID coefficient (CRV1: {p_crv1}); the report relies on the "
+        "bootstrap p-value, {verdict}.",
+        "表3第({col})列共有{clusters}个聚类，其中{treated}个为处理组：聚类较少时，常规聚类稳健（CRV1）"
+        "p值会偏小。野聚类自助法（WCR）给出的DID系数p值为{p_wcr}（CRV1：{p_crv1}）；本报告以自助法p值为准，"
+        "{verdict}。",
+    ),
+    "word.wild_agrees": (
+        "which agrees with CRV1 on significance at the 5% level",
+        "其与CRV1在5%水平上的显著性结论一致",
+    ),
+    "word.wild_differs": (
+        "which changes the conclusion at the 5% level",
+        "其改变了5%水平上的显著性结论",
+    ),
 }
