@@ -22,12 +22,13 @@ from pilotdid.measures.build import ExpyInputs, build_expy
 from pilotdid.measures.expy import city_esf
 from pilotdid.measures.prody import prody, rca
 
-__all__ = ["MEASURES", "measure_command"]
+__all__ = ["MEASURES", "measure_command", "spark_session"]
 
 MEASURES = ("prody", "expy", "rca")
 
 
-def _spark(engine: str) -> Any:
+def spark_session(engine: str) -> Any:
+    """Return ``SparkSession.builder.getOrCreate()`` for ``engine="spark"``, else ``None``."""
     if engine != "spark":
         return None
     try:
@@ -71,7 +72,7 @@ def measure_command(options: Mapping[str, Any], say: Callable[[str], None]) -> M
         stage[0] += 1
         say(f"  [{stage[0]}] {time.perf_counter() - start:7.1f} s  {text}")
 
-    spark = _spark(o["engine"])
+    spark = spark_session(o["engine"])
     trade = o["trade"] if len(o["trade"]) > 1 else o["trade"][0]
     columns = {k: o[k] for k in ("year", "exporter", "product", "value")}
     if o["measure"] == "rca":

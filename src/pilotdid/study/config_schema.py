@@ -37,6 +37,7 @@ from pilotdid.options import (
     SplitMeasured,
     StudyVcov,
 )
+from pilotdid.study.config_measures import MeasuresConfig
 
 __all__ = [
     "ALL_FORMATS",
@@ -280,6 +281,7 @@ class StudyConfig(_Section):
     heterogeneity: HeterogeneityConfig = HeterogeneityConfig()
     moderation: ModerationConfig = ModerationConfig()
     report: ReportConfig = ReportConfig()
+    measures: MeasuresConfig | None = None  # [measures]: the outcome built from trade records
 
     @property
     def unit(self) -> str:
