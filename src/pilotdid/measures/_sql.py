@@ -89,26 +89,40 @@ def aggregate_sql(
     revision_col = _text(q(revision)) if revision else "CAST(NULL AS STRING)"
     where = ""
     if years:
-        where = "WHERE t IN (" + ", ".join(str(int(y)) for y in years) + ")"
-    good = "v IS NOT NULL AND v >= 0"
-    with_q = f"{good} AND v > 0 AND qv IS NOT NULL AND qv > 0"
+        where = "WHERE y IN (" + ", ".join(str(int(y)) for y in years) + ")"
+    good = "v >= 0"  # false for a missing value too
+    if quantity:
+        with_q = f"{good} AND v > 0 AND qv > 0"
+        vq = f"SUM(CASE WHEN {with_q} THEN v ELSE 0.0 END) AS vq"
+        qq = f"SUM(CASE WHEN {with_q} THEN qv ELSE 0.0 END) AS qq"
+    else:  # nothing to sum per record
+        vq, qq = "0.0 AS vq", "0.0 AS qq"
+    if revision:
+        revs = "MIN(rev) AS rev_lo, MAX(rev) AS rev_hi"
+    else:
+        revs = "CAST(NULL AS STRING) AS rev_lo, CAST(NULL AS STRING) AS rev_hi"
+    # inner: sum by the raw keys (no text function per record); outer: normalise the keys of
+    # the (far fewer) groups and sum again (10121 and 010121 are one product)
     return f"""
-SELECT t, c, k,
-  SUM(CASE WHEN {good} THEN v ELSE 0.0 END) AS x,
-  SUM(CASE WHEN {with_q} THEN v ELSE 0.0 END) AS vq,
-  SUM(CASE WHEN {with_q} THEN qv ELSE 0.0 END) AS qq,
-  COUNT(*) AS n_rows,
-  SUM(CASE WHEN {good} THEN 0 ELSE 1 END) AS n_bad,
-  MIN(rev) AS rev_lo, MAX(rev) AS rev_hi, MIN(LENGTH(kfull)) AS len_lo,
-  MAX(LENGTH(kfull)) AS len_hi
+SELECT t, c, k, SUM(x) AS x, SUM(vq) AS vq, SUM(qq) AS qq, SUM(n_rows) AS n_rows,
+  SUM(n_bad) AS n_bad, MIN(rev_lo) AS rev_lo, MAX(rev_hi) AS rev_hi,
+  MIN(LENGTH(kfull)) AS len_lo, MAX(LENGTH(kfull)) AS len_hi
 FROM (
-  SELECT CAST({q(year)} AS BIGINT) AS t, {_text(q(unit))} AS c,
-    {product_code(q(product), digits, keep)} AS k, {product_code(q(product), digits)} AS kfull,
-    CAST({q(value)} AS DOUBLE) AS v,
-    {quantity_col} AS qv, {revision_col} AS rev
-  FROM {source}
-) b
-{where}
+  SELECT y AS t, {_text("c0")} AS c, {product_code("k0", digits, keep)} AS k,
+    {product_code("k0", digits)} AS kfull, x, vq, qq, n_rows, n_bad, rev_lo, rev_hi
+  FROM (
+    SELECT y, c0, k0,
+      SUM(CASE WHEN {good} THEN v ELSE 0.0 END) AS x, {vq}, {qq}, COUNT(*) AS n_rows,
+      SUM(CASE WHEN {good} THEN 0 ELSE 1 END) AS n_bad, {revs}
+    FROM (
+      SELECT CAST({q(year)} AS BIGINT) AS y, {q(unit)} AS c0, {q(product)} AS k0,
+        CAST({q(value)} AS DOUBLE) AS v, {quantity_col} AS qv, {revision_col} AS rev
+      FROM {source}
+    ) b
+    {where}
+    GROUP BY y, c0, k0
+  ) a
+) n
 GROUP BY t, c, k"""
 
 
