@@ -73,7 +73,9 @@ def generate(folder: Path, rows: int, years: int, seed: int) -> None:
     pq.write_table(pa.table(gdp), folder / "gdp.parquet")
     n = N_CITIES * 2000 * years  # each city exports ~2,000 HS8 lines a year
     city = rng.integers(0, N_CITIES, n)
-    hs8 = pa.array([f"{(7 * i) % 97 + 1:02d}{i:04d}{s:02d}" for i in range(N_PRODUCTS) for s in (10, 90)])
+    hs8 = pa.array(
+        [f"{(7 * i) % 97 + 1:02d}{i:04d}{s:02d}" for i in range(N_PRODUCTS) for s in (10, 90)]
+    )
     customs = pa.table({
         "year": np.repeat(np.arange(first, first + years), N_CITIES * 2000),
         "city": city, "province": city % N_PROVINCES,
@@ -97,7 +99,9 @@ def run_pilotdid(folder: Path, engine: str) -> dict:
         )  # fmt: skip
         spark.sparkContext.setLogLevel("ERROR")
     start = time.perf_counter()
-    p = prody(str(folder / "trade" / "*.parquet"), folder / "gdp.parquet", engine=engine, spark=spark)
+    p = prody(
+        str(folder / "trade" / "*.parquet"), folder / "gdp.parquet", engine=engine, spark=spark
+    )
     out = {"prody_s": time.perf_counter() - start}
     e = {}
     for level in ("province", "city"):
@@ -216,7 +220,9 @@ def main() -> None:
               f"{time.perf_counter() - start:.0f} s: {folder}")  # fmt: skip
     runs = [measure(folder, e, args.timeout) for e in args.engines]
     base = next((r for r in runs if r["engine"] == "duckdb" and "failed" not in r), None)
-    print(f"\n{'engine':<8} {'PRODY s':>8} {'total s':>8} {'peak GB':>8} {'x DuckDB':>9}  agreement")
+    print(
+        f"\n{'engine':<8} {'PRODY s':>8} {'total s':>8} {'peak GB':>8} {'x DuckDB':>9}  agreement"
+    )
     for r in runs:
         if "failed" in r:
             print(f"{r['engine']:<8} failed ({r['failed']}) after {r['wall']:.0f} s, "

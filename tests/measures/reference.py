@@ -6,8 +6,15 @@ import numpy as np
 import pandas as pd
 
 
-def random_trade(seed=0, n_countries=8, n_products=15, years=(2017, 2018, 2019), n_importers=3,
-                 density=0.6, with_q=True):
+def random_trade(
+    seed=0,
+    n_countries=8,
+    n_products=15,
+    years=(2017, 2018, 2019),
+    n_importers=3,
+    density=0.6,
+    with_q=True,
+):
     rng = np.random.default_rng(seed)
     countries = [f"C{i}" for i in range(n_countries)]
     # codes with leading zeros, as HS6 chapters 01-09 have
@@ -19,7 +26,11 @@ def random_trade(seed=0, n_countries=8, n_products=15, years=(2017, 2018, 2019),
                 for j in range(n_importers):
                     if rng.random() < density:
                         v = float(rng.lognormal(3, 1.5))
-                        q = float(v / rng.lognormal(0, 0.5)) if with_q and rng.random() > 0.1 else np.nan
+                        q = (
+                            float(v / rng.lognormal(0, 0.5))
+                            if with_q and rng.random() > 0.1
+                            else np.nan
+                        )
                         rows.append((t, c, f"M{j}", k, v, q))
     trade = pd.DataFrame(rows, columns=["t", "i", "j", "k", "v", "q"])
     gdp = pd.DataFrame(

@@ -39,7 +39,9 @@ def test_min_exports_drops_small_exporters(data):
     cut = float(totals.quantile(0.4))
     r = prody(trade, gdp, min_exports=cut)
     want = prody_yearly(trade, gdp, min_exports=cut).sort_index()
-    np.testing.assert_allclose(_series(r, "prody", ["t", "k"]).to_numpy(), want.to_numpy(), rtol=1e-12)
+    np.testing.assert_allclose(
+        _series(r, "prody", ["t", "k"]).to_numpy(), want.to_numpy(), rtol=1e-12
+    )
     assert any("below min_exports" in n for n in r.notes)
     dropped = int((totals < cut).sum())
     assert any(f"{dropped:,} exporter-years with total exports below" in n for n in r.notes)
@@ -70,8 +72,10 @@ def test_quality_adjusted_prody_matches_numpy(data):
     trade, gdp = data
     r = prody(trade, gdp, quantity="q", quality_adjusted=True, theta=0.3)
     got = r.data.set_index(["t", "i", "k"])["prody"].sort_index()
-    want = pd.concat({t: quality_prody_year(trade, gdp, t, 0.3) for t in (2017, 2018, 2019)},
-                     names=["t", "i", "k"]).sort_index()
+    want = pd.concat(
+        {t: quality_prody_year(trade, gdp, t, 0.3) for t in (2017, 2018, 2019)},
+        names=["t", "i", "k"],
+    ).sort_index()
     pd.testing.assert_index_equal(got.index, want.index)
     np.testing.assert_allclose(got.to_numpy(), want.to_numpy(), rtol=1e-12)
     # the unadjusted column is the HHR PRODY
@@ -141,7 +145,9 @@ def test_hand_computed_prody_and_expy():
     # shares: A .5 .5 0 0, B .25 .25 .5 0, C 0 0 .5 .5 ; Y = 10, 20, 40
     p = prody(HAND, HAND_GDP)
     got = dict(zip(p.data.k, p.data.prody, strict=True))
-    assert got == pytest.approx({"010100": 40 / 3, "010200": 40 / 3, "020300": 30.0, "090400": 40.0})
+    assert got == pytest.approx(
+        {"010100": 40 / 3, "010200": 40 / 3, "020300": 30.0, "090400": 40.0}
+    )
     e = expy(HAND, p, level="i")
     assert dict(zip(e.data.i, e.data.expy, strict=True)) == pytest.approx(
         {"A": 40 / 3, "B": 65 / 3, "C": 35.0}
@@ -159,7 +165,9 @@ def test_a_region_exporting_one_product_has_that_products_prody(data):
     trade, gdp = data
     p = prody(trade, gdp)
     k = p.data.k.iloc[3]
-    region = pd.DataFrame({"t": [2018, 2018], "city": ["only", "only"], "k": [k, k], "v": [5.0, 7.0]})
+    region = pd.DataFrame(
+        {"t": [2018, 2018], "city": ["only", "only"], "k": [k, k], "v": [5.0, 7.0]}
+    )
     e = expy(region, p, level="city")
     want = p.data.set_index(["t", "k"]).prody.loc[(2018, k)]
     assert e.data.expy.iloc[0] == pytest.approx(want, rel=1e-14)

@@ -76,7 +76,10 @@ def test_expy_refuses_regional_records_in_another_revision(data, tmp_path):
     [
         (lambda t, g: prody("nowhere/*.parquet", g), "no file matches 'nowhere/"),
         (lambda t, g: prody(t, g, value="value"), r"value='value'"),
-        (lambda t, g: prody(t, g, gdp_value="gdp_pc"), r"gdp_value='gdp_pc' \(did you mean 'gdppc'"),
+        (
+            lambda t, g: prody(t, g, gdp_value="gdp_pc"),
+            r"gdp_value='gdp_pc' \(did you mean 'gdppc'",
+        ),
         (lambda t, g: prody(t, pd.concat([g, g])), "appear more than once"),
         (lambda t, g: prody(t, g.assign(i="X" + g.i)), "check that the exporter codes"),
         (lambda t, g: prody(t, g, years=[2010]), r"no record in the years \[2010\]"),
@@ -102,7 +105,9 @@ def test_dropped_records_are_counted(data):
     r = prody(bad, gdp[gdp.i != "C0"])
     assert any("5 records without a usable value" in n for n in r.notes)
     n_c0 = int((bad.i == "C0").sum())
-    assert any(f"2 exporter-years without GDP per capita left out ({n_c0:,} records" in n for n in r.notes)
+    assert any(
+        f"2 exporter-years without GDP per capita left out ({n_c0:,} records" in n for n in r.notes
+    )
 
 
 def test_importing_pilotdid_does_not_import_duckdb():

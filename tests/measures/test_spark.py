@@ -57,7 +57,9 @@ def _same(a, b):
     assert list(a.columns) == list(b.columns) and len(a) == len(b)
     for col in a.columns:
         if pd.api.types.is_numeric_dtype(a[col]):
-            np.testing.assert_allclose(b[col].to_numpy(float), a[col].to_numpy(float), rtol=1e-9, atol=1e-12)
+            np.testing.assert_allclose(
+                b[col].to_numpy(float), a[col].to_numpy(float), rtol=1e-9, atol=1e-12
+            )
         else:
             assert list(a[col].astype(str)) == list(b[col].astype(str))
 

@@ -1,7 +1,6 @@
 """The study file's [measures] section builds the outcome before the analysis runs."""
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from pilotdid.errors import StudyFileError
@@ -56,7 +55,10 @@ def test_a_bad_measures_key_names_itself(project):
     folder = project[0]
     path = folder / "study.toml"
     path.write_text(path.read_text().replace('level = "prov"', 'level = "provnce"'))
-    with pytest.raises(StudyFileError, match=r"measures: regional trade: column\(s\) not found: level='provnce' \(did you mean 'prov'"):
+    with pytest.raises(
+        StudyFileError,
+        match=r"measures: regional trade: column\(s\) not found: level='provnce' \(did you mean 'prov'",
+    ):
         prepare_panel(load_study(path))
     path.write_text(path.read_text().replace('tertiary = "tertiary"', 'tertiary = "tertiery"'))
     with pytest.raises(StudyFileError, match="measures.tertiary: column 'tertiery'"):
