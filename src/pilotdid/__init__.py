@@ -98,7 +98,7 @@ _EXPORTS: dict[str, str] = {
 }
 
 # submodules reachable as attributes without their own import (``pilotdid.datasets.demo_panel()``)
-_SUBMODULES: frozenset[str] = frozenset({"datasets"})
+_SUBMODULES: frozenset[str] = frozenset({"datasets", "measures"})
 
 __all__ = sorted([*_EXPORTS, *_SUBMODULES])
 

@@ -6,6 +6,9 @@ Commands::
     pilotdid validate study.toml          check the study file against its data, run nothing
     pilotdid run study.toml [--out DIR]   run every stage and write the report
     pilotdid demo [--out demo_out]        the paper's study on the built-in demo panel
+    pilotdid measure expy --trade 'baci/*.parquet' --gdp gdp.csv --regional customs.parquet
+                          --level province --out expy.parquet
+                                          PRODY/EXPY/RCA from trade records (pilotdid.measures)
 
 Exit codes: 0 success; 2 bad input (an invalid study file, unusable data, an output folder that
 cannot be written, a design that cannot be estimated, wrong command-line arguments) with a
@@ -84,7 +87,47 @@ def _parser() -> argparse.ArgumentParser:
                        metavar="KEY=VALUE", help="override a study-file value, e.g. placebo.draws=100")  # fmt: skip
     for p in (p_run, p_demo):
         p.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
+    _measure_parser(sub)
     return parser
+
+
+def _measure_parser(sub: Any) -> None:
+    p = sub.add_parser("measure", help="PRODY, EXPY (or the city index) or RCA from trade records")
+    p.add_argument("measure", choices=["prody", "expy", "rca"])
+    p.add_argument(
+        "--trade",
+        action="append",
+        required=True,
+        metavar="PATH",
+        help="world trade records: Parquet/CSV files or glob patterns (repeatable)",
+    )
+    p.add_argument("--gdp", help="GDP per capita by exporter and year (Parquet/CSV)")
+    p.add_argument(
+        "--regional",
+        action="append",
+        metavar="PATH",
+        help="expy: the regions' export records (default: --trade, country EXPY)",
+    )
+    p.add_argument("--level", help="expy: region column of --regional (province, city ...)")
+    p.add_argument("--out", required=True, help="output file (.parquet or .csv)")
+    p.add_argument("--engine", choices=["duckdb", "spark"], default="duckdb")
+    p.add_argument("--years", type=int, nargs="+", help="fixed base: mean PRODY over these years")
+    p.add_argument("--window", type=int, help="rolling base: mean PRODY over the last N years")
+    p.add_argument("--min-exports", type=float, default=0.0, help="drop smaller exporter-years")
+    p.add_argument("--quality-adjusted", action="store_true", help="Xu (2010); needs --quantity")
+    for name, default in (("year", "t"), ("exporter", "i"), ("product", "k"), ("value", "v")):
+        p.add_argument(f"--{name}", default=default, help=f"trade column (default {default})")
+    p.add_argument("--quantity", help="trade (and regional) quantity column (BACI: q)")
+    p.add_argument("--gdp-value", default="gdppc", help="GDP per capita column (default gdppc)")
+    for name in ("year", "product", "value"):
+        p.add_argument(f"--regional-{name}", help=f"regional {name} column (default: --{name})")
+    p.add_argument("--regional-digits", type=int, default=6, help="regional code length (8: HS8)")
+    p.add_argument("--tertiary", help="expy: city tertiary shares -> the city index (Chao 2022)")
+    p.add_argument("--city", default="city", help="--tertiary: city column")
+    p.add_argument("--province", default="province", help="--tertiary: province column")
+    p.add_argument("--share", default="tertiary_share", help="--tertiary: share column")
+    p.add_argument("--log-name", default="lnEXPY", help="name of the log column written")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
 
 
 def _say(message: str) -> None:
@@ -214,7 +257,22 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-_COMMANDS = {"init": _cmd_init, "validate": _cmd_validate, "run": _cmd_run, "demo": _cmd_demo}
+def _cmd_measure(args: argparse.Namespace) -> int:
+    from pilotdid.measures.command import measure_command
+
+    if not args.quiet:
+        _say(f"pilotdid: measure {args.measure} ({args.engine})")
+    measure_command(vars(args), (lambda _line: None) if args.quiet else _say)
+    return EXIT_OK
+
+
+_COMMANDS = {
+    "init": _cmd_init,
+    "validate": _cmd_validate,
+    "run": _cmd_run,
+    "demo": _cmd_demo,
+    "measure": _cmd_measure,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 __all__ = [
     "EstimationError",
     "MatchingError",
+    "MeasureError",
     "PanelError",
     "PilotdidError",
     "PilotdidWarning",
@@ -39,6 +40,10 @@ class MatchingError(PilotdidError):
 
 class EstimationError(PilotdidError):
     """A regression cannot be estimated as specified (empty sample, bad formula, bad vcov ...)."""
+
+
+class MeasureError(PilotdidError):
+    """Trade records cannot be turned into a measure (missing file or column, mixed HS revisions ...)."""
 
 
 class PilotdidWarning(UserWarning):

@@ -43,6 +43,7 @@ __all__ = [
     "MatchDistance",
     "MatchMethod",
     "MatchOrder",
+    "MeasureEngine",
     "MechanismMethod",
     "Monotonicity",
     "PanelMode",
@@ -122,6 +123,10 @@ RosterDefinition = Literal["provinces", "cities"]
 LaterZonesYear = Literal[2017, 2016]
 RosterName = Literal["bigdata"]
 DataSource = Literal["file", "demo"]
+
+
+# --- measures (export sophistication from trade records) -------------------------------------
+MeasureEngine = Literal["duckdb", "spark"]
 
 
 # --- report (tables) and describe --------------------------------------------------------------

@@ -44,6 +44,7 @@ from pilotdid.options import (
     StudyVcov,
     WildWeights,
 )
+from pilotdid.study.config_measures import MeasuresConfig
 
 __all__ = [
     "ALL_FORMATS",
@@ -338,6 +339,7 @@ class StudyConfig(_Section):
     heterogeneity: HeterogeneityConfig = HeterogeneityConfig()
     moderation: ModerationConfig = ModerationConfig()
     report: ReportConfig = ReportConfig()
+    measures: MeasuresConfig | None = None  # [measures]: the outcome built from trade records
 
     @property
     def unit(self) -> str:

@@ -433,6 +433,11 @@ def prepare_panel(study: Study) -> PreparedPanel:
     problems: list[str] = []
     notes: list[str] = []
     frame, source, demo = _load(study, problems)
+    if frame is not None and cfg.measures is not None:  # [measures]: the outcome column
+        from pilotdid.study.outcome import build_outcome
+
+        frame, built = build_outcome(study, frame)
+        notes += built
     adoption = _roster(study, problems)
     if frame is not None:
         problems += _missing_columns(cfg, frame.columns)
