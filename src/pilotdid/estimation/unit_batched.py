@@ -47,7 +47,7 @@ __all__ = ["UnitLevelModel", "prepare_unit_level", "unit_level_fit"]
 #: Largest number of partialled-out columns (other fixed-effect levels + controls) handled here.
 MAX_COLUMNS = 64
 #: Cells of the per-draw × per-cluster blocks (bounds memory on panels with many clusters).
-BLOCK_CELLS = 1 << 22
+BLOCK_CELLS = 1 << 24
 
 
 @dataclass(frozen=True, eq=False)
@@ -65,14 +65,16 @@ class UnitLevelModel:
         treatment indicator (the scale of the collinearity test, as in :func:`pilotdid.feols`).
     q : numpy.ndarray, shape (N, T + 1, p)
         :math:`q_{i,g}`.
+    table : numpy.ndarray, shape (N, T + 1, 3 + p)
+        ``a``, ``kappa``, ``mass`` and ``q`` side by side (the others are views of it), so one
+        sparse product sums all four over a draw's fake-treated units.
     g_inv : numpy.ndarray, shape (p, p)
         A generalised inverse of :math:`G`.
     cluster_of_unit : numpy.ndarray of int, shape (N,)
         Cluster of each unit (iid: unused).
-    p_cluster : numpy.ndarray, shape (Gc, p)
-        :math:`P` summed within clusters.
-    h_cluster : numpy.ndarray, shape (Gc, p (p + 1) / 2)
-        :math:`H` summed within clusters, upper triangle with off-diagonal entries doubled.
+    ph_cluster : numpy.ndarray, shape (Gc, p + p (p + 1) / 2)
+        :math:`P` and :math:`H` summed within clusters, side by side; :math:`H` as its upper
+        triangle with off-diagonal entries doubled.
     ssr_y : float
         :math:`\tilde y' W \tilde y`.
     kind : str
@@ -86,10 +88,10 @@ class UnitLevelModel:
     kappa: np.ndarray
     mass: np.ndarray
     q: np.ndarray
+    table: np.ndarray
     g_inv: np.ndarray
     cluster_of_unit: np.ndarray
-    p_cluster: np.ndarray
-    h_cluster: np.ndarray
+    ph_cluster: np.ndarray
     ssr_y: float
     kind: str
     correction: float
@@ -214,16 +216,25 @@ def _tabulate(
         design, int(keep[n_dummies:].sum()) + 1, kind, clusters
     )
     mass = _from_period_on(grid_w)
+    table = np.concatenate(
+        [
+            _from_period_on(grid_w * y)[..., None],
+            _kappa(mass, weight)[..., None],
+            mass[..., None],
+            _from_period_on(z * grid_w[..., None]),
+        ],
+        axis=2,
+    )
     return UnitLevelModel(
         periods=periods,
-        a=_from_period_on(grid_w * y),
-        kappa=_kappa(mass, weight),
-        mass=mass,
-        q=_from_period_on(z * grid_w[..., None]),
+        a=table[..., 0],
+        kappa=table[..., 1],
+        mass=table[..., 2],
+        q=table[..., 3:],
+        table=table,
         g_inv=g_inv,
         cluster_of_unit=cluster_of_unit,
-        p_cluster=np.asarray(to_cluster @ per_unit_p),
-        h_cluster=np.asarray(to_cluster @ per_unit_h),
+        ph_cluster=np.asarray(to_cluster @ np.hstack([per_unit_p, per_unit_h])),
         ssr_y=float(np.sum(y_w**2)),
         kind=kind,
         correction=correction,
@@ -259,44 +270,50 @@ def _kappa(weight_from: np.ndarray, weight: np.ndarray) -> np.ndarray:
     return np.asarray(weight_from - weight_from**2 / weight[:, None])
 
 
-def unit_level_fit(model: UnitLevelModel, assignments: np.ndarray) -> BatchedFit:
+def unit_level_fit(model: UnitLevelModel, unit: np.ndarray, period: np.ndarray) -> BatchedFit:
     """Coefficient and standard error of every unit-level assignment.
 
     Parameters
     ----------
     model : UnitLevelModel
         From :func:`prepare_unit_level`.
-    assignments : numpy.ndarray, shape (R, N)
-        Adoption period per draw and unit (``inf`` = untreated).
+    unit : numpy.ndarray of int, shape (R, k)
+        Fake-treated units of each draw (distinct within a draw).
+    period : numpy.ndarray, shape (R, k)
+        Their adoption periods (``inf`` or after the last period = not treated).
 
     Returns
     -------
     BatchedFit
         One coefficient and standard error per draw.
     """
-    total = assignments.shape[0]
-    step = max(1, BLOCK_CELLS // max(model.p_cluster.shape[0], 1))
+    total = unit.shape[0]
+    step = max(1, BLOCK_CELLS // max(model.ph_cluster.shape[0], model.a.shape[0], 1))
     coef, se = np.empty(total), np.empty(total)
     for start in range(0, total, step):
         block = slice(start, min(start + step, total))
-        coef[block], se[block] = _fit_block(model, assignments[block])
+        coef[block], se[block] = _fit_block(model, unit[block], period[block])
     return BatchedFit(coef, se, model.df_t)
 
 
-def _fit_block(model: UnitLevelModel, block: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    n_draws = block.shape[0]
-    slot = np.searchsorted(model.periods, block, side="left")  # first period >= adoption
-    draw, unit = np.nonzero(np.isfinite(block) & (slot < model.periods.size))
-    slot = slot[draw, unit]
+def _fit_block(
+    model: UnitLevelModel, units: np.ndarray, periods: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    n_draws, n_slots = units.shape[0], model.a.shape[1]
+    slot = np.searchsorted(model.periods, periods, side="left")  # first period >= adoption
+    valid = slot < model.periods.size  # adoption after the last period: never treated
+    draw = np.broadcast_to(np.arange(n_draws)[:, None], units.shape)[valid]
+    unit, slot = units[valid], slot[valid]
     pick = sp.csr_matrix(
-        (np.ones(draw.size), (draw, unit * model.a.shape[1] + slot)), shape=(n_draws, model.a.size)
+        (np.ones(draw.size), (draw, unit * n_slots + slot)),
+        shape=(n_draws, model.table.shape[0] * n_slots),
     )
-    num = pick @ model.a.ravel()
-    q = np.asarray(pick @ model.q.reshape(-1, model.q.shape[-1]))
+    sums = np.asarray(pick @ model.table.reshape(-1, model.table.shape[-1]))  # [a, κ, mass, q]
+    num, kappa, mass, q = sums[:, 0], sums[:, 1], sums[:, 2], sums[:, 3:]
     theta = q @ model.g_inv
-    den = pick @ model.kappa.ravel() - np.einsum("rp,rp->r", q, theta)
+    den = kappa - np.einsum("rp,rp->r", q, theta)
     # feols's collinearity rule: variation left below a share of the raw sum of squares
-    floor = np.maximum(COLLINEAR_TOL * (pick @ model.mass.ravel()), 1e-300)
+    floor = np.maximum(COLLINEAR_TOL * mass, 1e-300)
     with np.errstate(invalid="ignore", divide="ignore"):
         coef = np.where(den > floor, num / den, np.nan)
         if model.kind == "iid":
@@ -314,22 +331,34 @@ def _cluster_meat(
     theta: np.ndarray,
     coef: np.ndarray,
 ) -> np.ndarray:
-    r"""Return :math:`\sum_c S_{cr}^2` for every draw (rows) from the per-cluster tables."""
-    n_draws, groups = theta.shape[0], model.p_cluster.shape[0]
-    cluster = model.cluster_of_unit[unit]
+    r"""Return :math:`\sum_c S_{cr}^2` for every draw (rows) from the per-cluster tables.
 
-    def scatter(values: np.ndarray) -> np.ndarray:
-        return np.asarray(
-            sp.csr_matrix((values, (draw, cluster)), shape=(n_draws, groups)).toarray()
-        )
+    Split each cluster sum into a part every cluster has and a part only the clusters of the
+    draw's fake-treated units have: :math:`S_{cr} = c_{cr} + \sum_{j \in c \cap S_r} e_{jr}` with
 
+    .. math::
+
+        c_{cr} = -P_c'\theta_r - \hat\beta_r\,\theta_r' H_c \theta_r
+               = -[P_c, h_c]'[\theta_r, \hat\beta_r o_r],\qquad
+        e_{jr} = a_{j,g_j} - \hat\beta_r(\kappa_{j,g_j} - 2 q_{j,g_j}'\theta_r),
+
+    where :math:`h_c` is the upper triangle of :math:`H_c` (off-diagonal entries doubled) and
+    :math:`o_r` the matching products :math:`\theta_{ra}\theta_{rb}`. All :math:`c_{cr}` of a
+    block of draws are one matrix product (``R × (p + p(p+1)/2)`` by ``(p + p(p+1)/2) × G``);
+    :math:`e_{jr}` is computed only for the ``R × k`` fake-treated pairs and added to its cluster,
+    and :math:`q_{j,g}'\theta_r` is one ``R × p`` by ``p × N`` product per adoption period used.
+    """
+    n_draws, groups = theta.shape[0], model.ph_cluster.shape[0]
+    upper = np.triu_indices(theta.shape[1])
+    lhs = np.hstack([theta, coef[:, None] * (theta[:, upper[0]] * theta[:, upper[1]])])
+    scores = lhs @ model.ph_cluster.T
+    np.negative(scores, out=scores)
     own = np.empty(draw.size)  # q_{j,g}'θ_r for every treated (draw, unit) pair
     for period in np.unique(slot):  # one product per adoption period: no (pairs × p) array
         pairs = slot == period
-        own[pairs] = (model.q[:, period, :] @ theta.T)[unit[pairs], draw[pairs]]
-    upper = np.triu_indices(theta.shape[1])
-    outer = theta[:, upper[0]] * theta[:, upper[1]]
-    score_y = scatter(model.a[unit, slot]) - theta @ model.p_cluster.T
-    score_d = scatter(model.kappa[unit, slot] - 2 * own) + outer @ model.h_cluster.T
-    sums = score_y - coef[:, None] * score_d
-    return np.asarray(np.einsum("rc,rc->r", sums, sums))
+        own[pairs] = (theta @ model.q[:, period, :].T)[draw[pairs], unit[pairs]]
+    beta = coef[draw]
+    extra = model.a[unit, slot] - beta * (model.kappa[unit, slot] - 2 * own)
+    cell = draw * groups + model.cluster_of_unit[unit]
+    scores += np.bincount(cell, extra, minlength=n_draws * groups).reshape(n_draws, groups)
+    return np.asarray(np.einsum("rc,rc->r", scores, scores))
