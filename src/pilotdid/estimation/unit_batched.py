@@ -70,8 +70,9 @@ class UnitLevelModel:
         sparse product sums all four over a draw's fake-treated units.
     g_inv : numpy.ndarray, shape (p, p)
         A generalised inverse of :math:`G`.
-    cluster_of_unit : numpy.ndarray of int, shape (N,)
-        Cluster of each unit (iid: unused).
+    cluster_of_unit : numpy.ndarray of int, shape (N,) or None
+        Cluster of each unit (iid: unused); ``None`` when every unit is its own cluster (the
+        clusters are numbered as the units).
     ph_cluster : numpy.ndarray, shape (Gc, p + p (p + 1) / 2)
         :math:`P` and :math:`H` summed within clusters, side by side; :math:`H` as its upper
         triangle with off-diagonal entries doubled.
@@ -90,7 +91,7 @@ class UnitLevelModel:
     q: np.ndarray
     table: np.ndarray
     g_inv: np.ndarray
-    cluster_of_unit: np.ndarray
+    cluster_of_unit: np.ndarray | None
     ph_cluster: np.ndarray
     ssr_y: float
     kind: str
@@ -233,7 +234,11 @@ def _tabulate(
         q=table[..., 3:],
         table=table,
         g_inv=g_inv,
-        cluster_of_unit=cluster_of_unit,
+        cluster_of_unit=(
+            None
+            if groups == n_units and np.array_equal(cluster_of_unit, np.arange(n_units))
+            else cluster_of_unit
+        ),
         ph_cluster=np.asarray(to_cluster @ np.hstack([per_unit_p, per_unit_h])),
         ssr_y=float(np.sum(y_w**2)),
         kind=kind,
@@ -288,7 +293,8 @@ def unit_level_fit(model: UnitLevelModel, unit: np.ndarray, period: np.ndarray) 
         One coefficient and standard error per draw.
     """
     total = unit.shape[0]
-    step = max(1, BLOCK_CELLS // max(model.ph_cluster.shape[0], model.a.shape[0], 1))
+    width = unit.shape[1] * model.table.shape[-1]
+    step = max(1, BLOCK_CELLS // max(model.ph_cluster.shape[0], width, 1))
     coef, se = np.empty(total), np.empty(total)
     for start in range(0, total, step):
         block = slice(start, min(start + step, total))
@@ -299,16 +305,12 @@ def unit_level_fit(model: UnitLevelModel, unit: np.ndarray, period: np.ndarray) 
 def _fit_block(
     model: UnitLevelModel, units: np.ndarray, periods: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    n_draws, n_slots = units.shape[0], model.a.shape[1]
-    slot = np.searchsorted(model.periods, periods, side="left")  # first period >= adoption
-    valid = slot < model.periods.size  # adoption after the last period: never treated
-    draw = np.broadcast_to(np.arange(n_draws)[:, None], units.shape)[valid]
-    unit, slot = units[valid], slot[valid]
-    pick = sp.csr_matrix(
-        (np.ones(draw.size), (draw, unit * n_slots + slot)),
-        shape=(n_draws, model.table.shape[0] * n_slots),
-    )
-    sums = np.asarray(pick @ model.table.reshape(-1, model.table.shape[-1]))  # [a, κ, mass, q]
+    n_slots = model.table.shape[1]
+    # first period >= adoption; after the last period (or inf) it is the all-zero 'never' slot
+    rows = units * n_slots + np.searchsorted(model.periods, periods, side="left")
+    # the fake-treated units' table rows, [a, κ, mass, q] at their adoption slot: O(k) per draw
+    picked = np.take(model.table.reshape(-1, model.table.shape[-1]), rows, axis=0)
+    sums = picked.sum(axis=1)
     num, kappa, mass, q = sums[:, 0], sums[:, 1], sums[:, 2], sums[:, 3:]
     theta = q @ model.g_inv
     den = kappa - np.einsum("rp,rp->r", q, theta)
@@ -319,15 +321,14 @@ def _fit_block(
         if model.kind == "iid":
             variance = (model.ssr_y - coef**2 * den) / model.df_resid / den
         else:
-            variance = _cluster_meat(model, draw, unit, slot, theta, coef) / den**2
+            variance = _cluster_meat(model, units, picked, theta, coef) / den**2
     return coef, np.sqrt(variance * model.correction)
 
 
 def _cluster_meat(
     model: UnitLevelModel,
-    draw: np.ndarray,
-    unit: np.ndarray,
-    slot: np.ndarray,
+    units: np.ndarray,
+    picked: np.ndarray,
     theta: np.ndarray,
     coef: np.ndarray,
 ) -> np.ndarray:
@@ -340,25 +341,30 @@ def _cluster_meat(
 
         c_{cr} = -P_c'\theta_r - \hat\beta_r\,\theta_r' H_c \theta_r
                = -[P_c, h_c]'[\theta_r, \hat\beta_r o_r],\qquad
-        e_{jr} = a_{j,g_j} - \hat\beta_r(\kappa_{j,g_j} - 2 q_{j,g_j}'\theta_r),
+        e_{jr} = a_{j,g_j} - \hat\beta_r(\kappa_{j,g_j} - 2 q_{j,g_j}'\theta_r)
+               = [a, \kappa, \text{mass}, q]_{j,g_j}'\,[1, -\hat\beta_r, 0, 2\hat\beta_r\theta_r],
 
     where :math:`h_c` is the upper triangle of :math:`H_c` (off-diagonal entries doubled) and
     :math:`o_r` the matching products :math:`\theta_{ra}\theta_{rb}`. All :math:`c_{cr}` of a
-    block of draws are one matrix product (``R × (p + p(p+1)/2)`` by ``(p + p(p+1)/2) × G``);
-    :math:`e_{jr}` is computed only for the ``R × k`` fake-treated pairs and added to its cluster,
-    and :math:`q_{j,g}'\theta_r` is one ``R × p`` by ``p × N`` product per adoption period used.
+    block of draws are one matrix product (``R × (p + p(p+1)/2)`` by ``(p + p(p+1)/2) × G``, the
+    shared term); :math:`e_{jr}` is one matrix-vector product over the draw's ``k`` table rows
+    (``O(k p)``), added to the clusters of the fake-treated units only.
     """
     n_draws, groups = theta.shape[0], model.ph_cluster.shape[0]
     upper = np.triu_indices(theta.shape[1])
     lhs = np.hstack([theta, coef[:, None] * (theta[:, upper[0]] * theta[:, upper[1]])])
     scores = lhs @ model.ph_cluster.T
     np.negative(scores, out=scores)
-    own = np.empty(draw.size)  # q_{j,g}'θ_r for every treated (draw, unit) pair
-    for period in np.unique(slot):  # one product per adoption period: no (pairs × p) array
-        pairs = slot == period
-        own[pairs] = (theta @ model.q[:, period, :].T)[draw[pairs], unit[pairs]]
-    beta = coef[draw]
-    extra = model.a[unit, slot] - beta * (model.kappa[unit, slot] - 2 * own)
-    cell = draw * groups + model.cluster_of_unit[unit]
-    scores += np.bincount(cell, extra, minlength=n_draws * groups).reshape(n_draws, groups)
+    weights = np.zeros((n_draws, picked.shape[-1]))
+    weights[:, 0], weights[:, 1], weights[:, 3:] = 1.0, -coef, 2 * coef[:, None] * theta
+    extra = np.einsum("rkw,rw->rk", picked, weights)  # e_{jr} of the k treated pairs
+    if model.cluster_of_unit is None:  # clusters are the units, distinct within a draw
+        np.put_along_axis(
+            scores, units, np.take_along_axis(scores, units, axis=1) + extra, axis=1
+        )
+    else:
+        cells = np.arange(n_draws)[:, None] * groups + model.cluster_of_unit[units]
+        scores += np.bincount(cells.ravel(), extra.ravel(), minlength=scores.size).reshape(
+            scores.shape
+        )
     return np.asarray(np.einsum("rc,rc->r", scores, scores))

@@ -77,9 +77,10 @@ def draw_units(cohorts: np.ndarray, draws: int, rng: np.random.Generator) -> Dra
     Returns
     -------
     Draws
-        Per draw, ``k`` units drawn without replacement (``k`` = number truly treated) in random
-        order, given the true adoption periods: the same distribution as shuffling the cohort
-        vector across units, without drawing ``R × N`` numbers.
+        Per draw, ``k`` units drawn without replacement (``k`` = number truly treated, listed in
+        ascending order) and a random permutation of the true adoption periods over them: the
+        same distribution as shuffling the cohort vector across units, without drawing
+        ``R × N`` numbers.
 
     Examples
     --------
@@ -91,9 +92,14 @@ def draw_units(cohorts: np.ndarray, draws: int, rng: np.random.Generator) -> Dra
     # count and the distribution of adoption periods are kept, the identity of the units is not
     periods = cohorts[np.isfinite(cohorts)]
     unit = np.empty((draws, periods.size), dtype=np.int64)
+    period = np.empty(unit.shape)
+    chosen = np.zeros(cohorts.size, dtype=bool)
     for row in range(draws):
-        unit[row] = rng.choice(cohorts.size, periods.size, replace=False)
-    return Draws(unit, np.broadcast_to(periods, unit.shape).copy(), cohorts.size)
+        chosen[rng.choice(cohorts.size, periods.size, replace=False)] = True
+        unit[row] = np.flatnonzero(chosen)  # sorted: the estimation reads the tables in order
+        chosen[unit[row]] = False
+        period[row] = rng.permutation(periods)
+    return Draws(unit, period, cohorts.size)
 
 
 def draw_timing(
