@@ -217,7 +217,8 @@ def _tabulate(
         design, int(keep[n_dummies:].sum()) + 1, kind, clusters
     )
     mass = _from_period_on(grid_w)
-    table = np.concatenate(
+    table = np.empty((*mass.shape, 3 + z.shape[-1]))  # C order: a draw reads whole rows
+    np.concatenate(
         [
             _from_period_on(grid_w * y)[..., None],
             _kappa(mass, weight)[..., None],
@@ -225,6 +226,7 @@ def _tabulate(
             _from_period_on(z * grid_w[..., None]),
         ],
         axis=2,
+        out=table,
     )
     return UnitLevelModel(
         periods=periods,
