@@ -361,9 +361,7 @@ def _cluster_meat(
     weights[:, 0], weights[:, 1], weights[:, 3:] = 1.0, -coef, 2 * coef[:, None] * theta
     extra = np.einsum("rkw,rw->rk", picked, weights)  # e_{jr} of the k treated pairs
     if model.cluster_of_unit is None:  # clusters are the units, distinct within a draw
-        np.put_along_axis(
-            scores, units, np.take_along_axis(scores, units, axis=1) + extra, axis=1
-        )
+        np.put_along_axis(scores, units, np.take_along_axis(scores, units, axis=1) + extra, axis=1)
     else:
         cells = np.arange(n_draws)[:, None] * groups + model.cluster_of_unit[units]
         scores += np.bincount(cells.ravel(), extra.ravel(), minlength=scores.size).reshape(

@@ -56,7 +56,9 @@ class Draws:
 
     def dense(self, rows: slice | None = None) -> np.ndarray:
         """Adoption period per draw and unit (``inf`` = not treated), for ``rows`` of the draws."""
-        unit, period = (self.unit, self.period) if rows is None else (self.unit[rows], self.period[rows])
+        unit, period = (
+            (self.unit, self.period) if rows is None else (self.unit[rows], self.period[rows])
+        )
         out = np.full((unit.shape[0], self.n_units), np.inf)
         np.put_along_axis(out, unit, period, axis=1)
         return out
