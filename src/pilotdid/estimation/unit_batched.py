@@ -206,9 +206,7 @@ def _tabulate(
     y_w = y * root
     n_units = shape[0]
     groups = int(cluster_of_unit.max()) + 1
-    to_cluster = sp.csr_matrix(
-        (np.ones(n_units), (cluster_of_unit, np.arange(n_units))), shape=(groups, n_units)
-    )
+    own_cluster = groups == n_units and np.array_equal(cluster_of_unit, np.arange(n_units))
     upper = np.triu_indices(z_w.shape[-1])
     doubled = np.where(upper[0] == upper[1], 1.0, 2.0)  # θ'Hθ from the upper triangle only
     per_unit_h = np.matmul(z_w.transpose(0, 2, 1), z_w)[:, upper[0], upper[1]] * doubled
@@ -216,18 +214,18 @@ def _tabulate(
     correction, df_t, df_resid = small_sample(
         design, int(keep[n_dummies:].sum()) + 1, kind, clusters
     )
-    mass = _from_period_on(grid_w)
-    table = np.empty((*mass.shape, 3 + z.shape[-1]))  # C order: a draw reads whole rows
-    np.concatenate(
-        [
-            _from_period_on(grid_w * y)[..., None],
-            _kappa(mass, weight)[..., None],
-            mass[..., None],
-            _from_period_on(z * grid_w[..., None]),
-        ],
-        axis=2,
-        out=table,
-    )
+    table = np.zeros((n_units, shape[1] + 1, 3 + z.shape[-1]))  # C order: draws read rows
+    _from_period_on(grid_w * y, table[..., 0])
+    _from_period_on(grid_w, table[..., 2])
+    table[..., 1] = _kappa(table[..., 2], weight)
+    np.multiply(z, grid_w[..., None], out=z)  # z is not needed any more
+    _from_period_on(z, table[..., 3:])
+    ph = np.hstack([per_unit_p, per_unit_h])
+    if not own_cluster:
+        to_cluster = sp.csr_matrix(
+            (np.ones(n_units), (cluster_of_unit, np.arange(n_units))), shape=(groups, n_units)
+        )
+        ph = np.asarray(to_cluster @ ph)
     return UnitLevelModel(
         periods=periods,
         a=table[..., 0],
@@ -236,12 +234,8 @@ def _tabulate(
         q=table[..., 3:],
         table=table,
         g_inv=g_inv,
-        cluster_of_unit=(
-            None
-            if groups == n_units and np.array_equal(cluster_of_unit, np.arange(n_units))
-            else cluster_of_unit
-        ),
-        ph_cluster=np.asarray(to_cluster @ np.hstack([per_unit_p, per_unit_h])),
+        cluster_of_unit=None if own_cluster else cluster_of_unit,
+        ph_cluster=ph,
         ssr_y=float(np.sum(y_w**2)),
         kind=kind,
         correction=correction,
@@ -265,11 +259,13 @@ def _within_unit(grid: np.ndarray, grid_w: np.ndarray, weight: np.ndarray) -> np
     return np.asarray((grid - means[:, None, :]) * (grid_w > 0)[..., None])
 
 
-def _from_period_on(grid: np.ndarray) -> np.ndarray:
-    """Sum from each period to the last (reverse cumulative), plus a zero slot for 'never'."""
-    tail = np.flip(np.cumsum(np.flip(grid, axis=1), axis=1), axis=1)
-    pad = np.zeros((grid.shape[0], 1, *grid.shape[2:]))
-    return np.concatenate([tail, pad], axis=1)
+def _from_period_on(grid: np.ndarray, out: np.ndarray) -> None:
+    """Write the sums from each period to the last (reverse cumulative) into ``out``.
+
+    ``out`` has one more period than ``grid``: the 'never' slot, left as it is (zero).
+    """
+    periods = grid.shape[1]
+    np.cumsum(grid[:, ::-1], axis=1, out=out[:, periods - 1 :: -1])
 
 
 def _kappa(weight_from: np.ndarray, weight: np.ndarray) -> np.ndarray:
