@@ -25,9 +25,14 @@ from :math:`g` on (of :math:`w\tilde y`, of the within-unit variance of :math:`u
              + \theta_r' H_j \theta_r\big),\qquad \theta_r = G^{-} q_r,
 
 with :math:`P_j = \sum_t w\tilde y Z` and :math:`H_j = \sum_t wZZ'` per unit (summed within clusters
-when units are nested in coarser clusters). A draw therefore costs :math:`O(|S_r| p + G_c p^2)`
-instead of :math:`O(n)`, and all draws of a block are a few matrix products. The numbers equal the
-row-level batched path (:mod:`pilotdid.estimation.batched`) and separate ``feols`` calls.
+when units are nested in coarser clusters). Draws arrive in sparse form (the ``k`` fake-treated
+units of each draw and their periods), and :math:`a, \kappa, q` sit side by side in one table,
+so the per-draw sums are one gather of ``k`` table rows; the cluster sums split into a part shared
+by every cluster (one matrix product for a block of draws) and a part only the fake-treated units'
+clusters have (``O(k p)``, see :func:`_cluster_meat`). A draw therefore costs
+:math:`O(k p + G_c p^2)` multiply-adds, the :math:`G_c p^2` part inside one BLAS product per
+block, instead of :math:`O(n)` passes over the rows. The numbers equal the row-level batched path
+(:mod:`pilotdid.estimation.batched`) and separate ``feols`` calls.
 """
 
 from __future__ import annotations

@@ -129,9 +129,12 @@ def placebo(
 
     Notes
     -----
-    Draws are estimated together: the outcome and the controls are partialled out once and
-    each block of placebo treatments is demeaned and projected in one pass (see
-    :mod:`pilotdid.estimation.batched`). Each draw's numbers equal a separate
+    Draws are stored sparsely (the fake-treated units of each draw; ``PlaceboResult.assigned``)
+    and estimated together: with the unit among the fixed effects and iid or unit-nested
+    clustered errors, from per-unit tables, touching only each draw's fake-treated units plus one
+    matrix product shared by a block of draws (see :mod:`pilotdid.estimation.unit_batched`);
+    otherwise the outcome and the controls are partialled out once and each block of placebo
+    treatments is demeaned and projected in one pass (see :mod:`pilotdid.estimation.batched`). Each draw's numbers equal a separate
     :func:`pilotdid.feols` call with that fake treatment.
 
     Examples
