@@ -199,7 +199,7 @@ def placebo(
         true_fit=true_fit,
         fits=fits,
         assigned=assignments,
-        units=pd.Index(sample.units, name=unit),
+        unit_labels=pd.Index(sample.units, name=unit),
         kind=kind,
         seed=seed if isinstance(seed, int | None) else None,
         treatment=spec.treatment,

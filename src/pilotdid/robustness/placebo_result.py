@@ -36,7 +36,7 @@ class PlaceboResult:
         first access from ``assigned`` (``R × N`` floats: 400 MB for 500 draws of 100,000 units).
     assigned : Draws
         The same draws in sparse form: the fake-treated units of each draw and their periods.
-    units : pandas.Index
+    unit_labels : pandas.Index
         Unit labels (the columns of ``assignments``), named after the unit column.
     p_ri_coef, p_ri_t : float
         Two-sided randomization-inference p-values: the share of draws at least as extreme as
@@ -65,7 +65,7 @@ class PlaceboResult:
     draws: pd.DataFrame
     estimate: pd.Series
     assigned: Draws
-    units: pd.Index
+    unit_labels: pd.Index
     p_ri_coef: float
     p_ri_t: float
     kind: str
@@ -113,7 +113,7 @@ class PlaceboResult:
     @cached_property
     def assignments(self) -> pd.DataFrame:
         """Fake adoption period per draw (rows) and unit (columns); ``inf`` = not treated."""
-        return pd.DataFrame(self.assigned.dense(), columns=self.units)
+        return pd.DataFrame(self.assigned.dense(), columns=self.unit_labels)
 
     @property
     def n_draws(self) -> int:
