@@ -336,3 +336,20 @@ def test_one_million_rows_spot_check_against_feols():
         coefs, ses = brute_force(result, data, fml, "unit", "year")
         np.testing.assert_allclose(result.draws["coef"], coefs, rtol=TOL, atol=TOL * 1e-2)
         np.testing.assert_allclose(result.draws["se"], ses, rtol=TOL, atol=TOL * 1e-2)
+
+
+@pytest.mark.parametrize("n_units", [50, 3_000])  # one shuffle for all draws / a loop of draws
+def test_draw_units_keeps_count_and_periods(n_units):
+    from pilotdid.robustness.assignments import draw_units
+
+    cohorts = np.full(n_units, np.inf)
+    cohorts[: n_units // 4] = 5.0
+    cohorts[n_units // 4 : n_units // 3] = 6.0
+    drawn = draw_units(cohorts, 200, np.random.default_rng(0))
+    dense = drawn.dense()
+    assert (np.diff(drawn.unit, axis=1) > 0).all()
+    for row in dense:
+        np.testing.assert_array_equal(np.sort(row), np.sort(cohorts))
+    share = np.isfinite(dense).mean(axis=0)  # every unit is treated a third of the time
+    assert abs(share.mean() - (n_units // 3) / n_units) < 1e-12
+    assert share.std() < 0.1

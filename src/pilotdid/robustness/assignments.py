@@ -19,6 +19,10 @@ from pilotdid.errors import PilotdidError
 
 __all__ = ["Draws", "draw_both", "draw_timing", "draw_units", "enumerate_units"]
 
+#: Up to this many units, :func:`draw_units` shuffles all draws in one call; above, it draws
+#: each draw's ``k`` units without replacement (no ``R × N`` array).
+SMALL_PANEL = 2_000
+
 
 @dataclass(frozen=True, eq=False)
 class Draws:
@@ -93,6 +97,11 @@ def draw_units(cohorts: np.ndarray, draws: int, rng: np.random.Generator) -> Dra
     # a uniform k-subset in uniform random order, paired with the true periods: the treated
     # count and the distribution of adoption periods are kept, the identity of the units is not
     periods = cohorts[np.isfinite(cohorts)]
+    if cohorts.size <= SMALL_PANEL:  # few units: shuffle all draws at once (no Python loop)
+        order = rng.permuted(np.tile(np.arange(cohorts.size), (draws, 1)), axis=1)
+        unit = np.sort(order[:, : periods.size], axis=1)
+        period = rng.permuted(np.tile(periods, (draws, 1)), axis=1)
+        return Draws(unit, period, cohorts.size)
     unit = np.empty((draws, periods.size), dtype=np.int64)
     period = np.empty(unit.shape)
     chosen = np.zeros(cohorts.size, dtype=bool)
