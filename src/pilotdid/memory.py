@@ -57,9 +57,10 @@ def total_memory() -> int | None:
 def placebo_bytes(draws: int, n_units: int, kind: str = "units") -> int:
     """Peak memory of :func:`pilotdid.placebo` with ``draws`` draws over ``n_units`` units.
 
-    The ``R × N`` table of fake adoption dates is drawn up front (one copy for ``"units"``; the
-    mixed placebo also draws an ``R × N`` table of dates and combines the two) and kept in the
-    result; the draws are then estimated in bounded chunks.
+    The draws are stored sparsely (``R × k`` units and dates, ``k ≤ N`` fake-treated units per
+    draw) and kept in the result; the bound counts them as ``R × N`` (the result's
+    ``assignments`` frame, built on first access, is one more ``R × N`` table). The draws are
+    estimated in bounded chunks.
 
     Examples
     --------

@@ -291,3 +291,65 @@ def test_exhaustive_limits():
             cohort="cohort",
             exhaustive=True,
         )
+
+
+def test_sparse_draws_match_the_assignments_frame():
+    """The sparse draws and the (lazily built) R × N frame describe the same assignments."""
+    data = did_panel(seed=11, cohorts=(4, 5, 6))
+    result = pdid.placebo(
+        data, "y ~ did + x1 | unit + year", unit="unit", time="year", cohort="cohort", draws=30
+    )
+    dense = result.assignments.to_numpy()
+    drawn = result.assigned
+    assert dense.shape == (30, data["unit"].nunique())
+    assert (np.diff(drawn.unit, axis=1) > 0).all()  # distinct, in ascending order
+    np.testing.assert_array_equal(np.take_along_axis(dense, drawn.unit, axis=1), drawn.period)
+    assert (np.isfinite(dense).sum(axis=1) == drawn.unit.shape[1]).all()
+    assert list(result.assignments.columns) == sorted(data["unit"].unique())
+    assert result.assignments.columns.name == "unit"
+
+
+@pytest.mark.slow
+def test_one_million_rows_spot_check_against_feols():
+    """500 draws' engine on 100,000 units × 10 years: a few draws equal separate feols fits."""
+    rng = np.random.default_rng(5)
+    n_units, n_periods = 100_000, 10
+    data = pd.DataFrame(
+        {
+            "unit": np.repeat(np.arange(n_units), n_periods),
+            "year": np.tile(np.arange(n_periods), n_units),
+        }
+    )
+    cohort = np.where(rng.random(n_units) < 0.29, rng.choice([5, 6], n_units), np.nan)
+    data["cohort"] = cohort[data["unit"]]
+    data["did"] = (data["year"] >= data["cohort"]).astype(float)
+    for name in ("x1", "x2", "x3"):
+        data[name] = rng.normal(size=len(data))
+    data["y"] = (
+        0.1 * data["x1"] + rng.normal(size=n_units)[data["unit"]] + rng.normal(size=len(data))
+    )
+    fml = "y ~ did + x1 + x2 + x3 | unit + year"
+    for kind in ("units", "both"):
+        result = pdid.placebo(
+            data, fml, unit="unit", time="year", cohort="cohort", draws=3, seed=2, kind=kind
+        )
+        coefs, ses = brute_force(result, data, fml, "unit", "year")
+        np.testing.assert_allclose(result.draws["coef"], coefs, rtol=TOL, atol=TOL * 1e-2)
+        np.testing.assert_allclose(result.draws["se"], ses, rtol=TOL, atol=TOL * 1e-2)
+
+
+@pytest.mark.parametrize("n_units", [50, 3_000])  # one shuffle for all draws / a loop of draws
+def test_draw_units_keeps_count_and_periods(n_units):
+    from pilotdid.robustness.assignments import draw_units
+
+    cohorts = np.full(n_units, np.inf)
+    cohorts[: n_units // 4] = 5.0
+    cohorts[n_units // 4 : n_units // 3] = 6.0
+    drawn = draw_units(cohorts, 200, np.random.default_rng(0))
+    dense = drawn.dense()
+    assert (np.diff(drawn.unit, axis=1) > 0).all()
+    for row in dense:
+        np.testing.assert_array_equal(np.sort(row), np.sort(cohorts))
+    share = np.isfinite(dense).mean(axis=0)  # every unit is treated a third of the time
+    assert abs(share.mean() - (n_units // 3) / n_units) < 1e-12
+    assert share.std() < 0.1

@@ -25,9 +25,14 @@ from :math:`g` on (of :math:`w\tilde y`, of the within-unit variance of :math:`u
              + \theta_r' H_j \theta_r\big),\qquad \theta_r = G^{-} q_r,
 
 with :math:`P_j = \sum_t w\tilde y Z` and :math:`H_j = \sum_t wZZ'` per unit (summed within clusters
-when units are nested in coarser clusters). A draw therefore costs :math:`O(|S_r| p + G_c p^2)`
-instead of :math:`O(n)`, and all draws of a block are a few matrix products. The numbers equal the
-row-level batched path (:mod:`pilotdid.estimation.batched`) and separate ``feols`` calls.
+when units are nested in coarser clusters). Draws arrive in sparse form (the ``k`` fake-treated
+units of each draw and their periods), and :math:`a, \kappa, q` sit side by side in one table,
+so the per-draw sums are one gather of ``k`` table rows; the cluster sums split into a part shared
+by every cluster (one matrix product for a block of draws) and a part only the fake-treated units'
+clusters have (``O(k p)``, see :func:`_cluster_meat`). A draw therefore costs
+:math:`O(k p + G_c p^2)` multiply-adds, the :math:`G_c p^2` part inside one BLAS product per
+block, instead of :math:`O(n)` passes over the rows. The numbers equal the row-level batched path
+(:mod:`pilotdid.estimation.batched`) and separate ``feols`` calls.
 """
 
 from __future__ import annotations
@@ -47,7 +52,7 @@ __all__ = ["UnitLevelModel", "prepare_unit_level", "unit_level_fit"]
 #: Largest number of partialled-out columns (other fixed-effect levels + controls) handled here.
 MAX_COLUMNS = 64
 #: Cells of the per-draw × per-cluster blocks (bounds memory on panels with many clusters).
-BLOCK_CELLS = 1 << 22
+BLOCK_CELLS = 1 << 24
 
 
 @dataclass(frozen=True, eq=False)
@@ -65,14 +70,17 @@ class UnitLevelModel:
         treatment indicator (the scale of the collinearity test, as in :func:`pilotdid.feols`).
     q : numpy.ndarray, shape (N, T + 1, p)
         :math:`q_{i,g}`.
+    table : numpy.ndarray, shape (N, T + 1, 3 + p)
+        ``a``, ``kappa``, ``mass`` and ``q`` side by side (the others are views of it), so one
+        sparse product sums all four over a draw's fake-treated units.
     g_inv : numpy.ndarray, shape (p, p)
         A generalised inverse of :math:`G`.
-    cluster_of_unit : numpy.ndarray of int, shape (N,)
-        Cluster of each unit (iid: unused).
-    p_cluster : numpy.ndarray, shape (Gc, p)
-        :math:`P` summed within clusters.
-    h_cluster : numpy.ndarray, shape (Gc, p (p + 1) / 2)
-        :math:`H` summed within clusters, upper triangle with off-diagonal entries doubled.
+    cluster_of_unit : numpy.ndarray of int, shape (N,) or None
+        Cluster of each unit (iid: unused); ``None`` when every unit is its own cluster (the
+        clusters are numbered as the units).
+    ph_cluster : numpy.ndarray, shape (Gc, p + p (p + 1) / 2)
+        :math:`P` and :math:`H` summed within clusters, side by side; :math:`H` as its upper
+        triangle with off-diagonal entries doubled.
     ssr_y : float
         :math:`\tilde y' W \tilde y`.
     kind : str
@@ -86,10 +94,10 @@ class UnitLevelModel:
     kappa: np.ndarray
     mass: np.ndarray
     q: np.ndarray
+    table: np.ndarray
     g_inv: np.ndarray
-    cluster_of_unit: np.ndarray
-    p_cluster: np.ndarray
-    h_cluster: np.ndarray
+    cluster_of_unit: np.ndarray | None
+    ph_cluster: np.ndarray
     ssr_y: float
     kind: str
     correction: float
@@ -203,9 +211,7 @@ def _tabulate(
     y_w = y * root
     n_units = shape[0]
     groups = int(cluster_of_unit.max()) + 1
-    to_cluster = sp.csr_matrix(
-        (np.ones(n_units), (cluster_of_unit, np.arange(n_units))), shape=(groups, n_units)
-    )
+    own_cluster = groups == n_units and np.array_equal(cluster_of_unit, np.arange(n_units))
     upper = np.triu_indices(z_w.shape[-1])
     doubled = np.where(upper[0] == upper[1], 1.0, 2.0)  # θ'Hθ from the upper triangle only
     per_unit_h = np.matmul(z_w.transpose(0, 2, 1), z_w)[:, upper[0], upper[1]] * doubled
@@ -213,17 +219,28 @@ def _tabulate(
     correction, df_t, df_resid = small_sample(
         design, int(keep[n_dummies:].sum()) + 1, kind, clusters
     )
-    mass = _from_period_on(grid_w)
+    table = np.zeros((n_units, shape[1] + 1, 3 + z.shape[-1]))  # C order: draws read rows
+    _from_period_on(grid_w * y, table[..., 0])
+    _from_period_on(grid_w, table[..., 2])
+    table[..., 1] = _kappa(table[..., 2], weight)
+    np.multiply(z, grid_w[..., None], out=z)  # z is not needed any more
+    _from_period_on(z, table[..., 3:])
+    ph = np.hstack([per_unit_p, per_unit_h])
+    if not own_cluster:
+        to_cluster = sp.csr_matrix(
+            (np.ones(n_units), (cluster_of_unit, np.arange(n_units))), shape=(groups, n_units)
+        )
+        ph = np.asarray(to_cluster @ ph)
     return UnitLevelModel(
         periods=periods,
-        a=_from_period_on(grid_w * y),
-        kappa=_kappa(mass, weight),
-        mass=mass,
-        q=_from_period_on(z * grid_w[..., None]),
+        a=table[..., 0],
+        kappa=table[..., 1],
+        mass=table[..., 2],
+        q=table[..., 3:],
+        table=table,
         g_inv=g_inv,
-        cluster_of_unit=cluster_of_unit,
-        p_cluster=np.asarray(to_cluster @ per_unit_p),
-        h_cluster=np.asarray(to_cluster @ per_unit_h),
+        cluster_of_unit=None if own_cluster else cluster_of_unit,
+        ph_cluster=ph,
         ssr_y=float(np.sum(y_w**2)),
         kind=kind,
         correction=correction,
@@ -247,11 +264,13 @@ def _within_unit(grid: np.ndarray, grid_w: np.ndarray, weight: np.ndarray) -> np
     return np.asarray((grid - means[:, None, :]) * (grid_w > 0)[..., None])
 
 
-def _from_period_on(grid: np.ndarray) -> np.ndarray:
-    """Sum from each period to the last (reverse cumulative), plus a zero slot for 'never'."""
-    tail = np.flip(np.cumsum(np.flip(grid, axis=1), axis=1), axis=1)
-    pad = np.zeros((grid.shape[0], 1, *grid.shape[2:]))
-    return np.concatenate([tail, pad], axis=1)
+def _from_period_on(grid: np.ndarray, out: np.ndarray) -> None:
+    """Write the sums from each period to the last (reverse cumulative) into ``out``.
+
+    ``out`` has one more period than ``grid``: the 'never' slot, left as it is (zero).
+    """
+    periods = grid.shape[1]
+    np.cumsum(grid[:, ::-1], axis=1, out=out[:, periods - 1 :: -1])
 
 
 def _kappa(weight_from: np.ndarray, weight: np.ndarray) -> np.ndarray:
@@ -259,77 +278,94 @@ def _kappa(weight_from: np.ndarray, weight: np.ndarray) -> np.ndarray:
     return np.asarray(weight_from - weight_from**2 / weight[:, None])
 
 
-def unit_level_fit(model: UnitLevelModel, assignments: np.ndarray) -> BatchedFit:
+def unit_level_fit(model: UnitLevelModel, unit: np.ndarray, period: np.ndarray) -> BatchedFit:
     """Coefficient and standard error of every unit-level assignment.
 
     Parameters
     ----------
     model : UnitLevelModel
         From :func:`prepare_unit_level`.
-    assignments : numpy.ndarray, shape (R, N)
-        Adoption period per draw and unit (``inf`` = untreated).
+    unit : numpy.ndarray of int, shape (R, k)
+        Fake-treated units of each draw (distinct within a draw).
+    period : numpy.ndarray, shape (R, k)
+        Their adoption periods (``inf`` or after the last period = not treated).
 
     Returns
     -------
     BatchedFit
         One coefficient and standard error per draw.
     """
-    total = assignments.shape[0]
-    step = max(1, BLOCK_CELLS // max(model.p_cluster.shape[0], 1))
+    total = unit.shape[0]
+    width = unit.shape[1] * model.table.shape[-1]
+    step = max(1, BLOCK_CELLS // max(model.ph_cluster.shape[0], width, 1))
     coef, se = np.empty(total), np.empty(total)
     for start in range(0, total, step):
         block = slice(start, min(start + step, total))
-        coef[block], se[block] = _fit_block(model, assignments[block])
+        coef[block], se[block] = _fit_block(model, unit[block], period[block])
     return BatchedFit(coef, se, model.df_t)
 
 
-def _fit_block(model: UnitLevelModel, block: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    n_draws = block.shape[0]
-    slot = np.searchsorted(model.periods, block, side="left")  # first period >= adoption
-    draw, unit = np.nonzero(np.isfinite(block) & (slot < model.periods.size))
-    slot = slot[draw, unit]
-    pick = sp.csr_matrix(
-        (np.ones(draw.size), (draw, unit * model.a.shape[1] + slot)), shape=(n_draws, model.a.size)
-    )
-    num = pick @ model.a.ravel()
-    q = np.asarray(pick @ model.q.reshape(-1, model.q.shape[-1]))
+def _fit_block(
+    model: UnitLevelModel, units: np.ndarray, periods: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    n_slots = model.table.shape[1]
+    # first period >= adoption; after the last period (or inf) it is the all-zero 'never' slot
+    rows = units * n_slots + np.searchsorted(model.periods, periods, side="left")
+    # the fake-treated units' table rows, [a, κ, mass, q] at their adoption slot: O(k) per draw
+    picked = np.take(model.table.reshape(-1, model.table.shape[-1]), rows, axis=0)
+    sums = picked.sum(axis=1)
+    num, kappa, mass, q = sums[:, 0], sums[:, 1], sums[:, 2], sums[:, 3:]
     theta = q @ model.g_inv
-    den = pick @ model.kappa.ravel() - np.einsum("rp,rp->r", q, theta)
+    den = kappa - np.einsum("rp,rp->r", q, theta)
     # feols's collinearity rule: variation left below a share of the raw sum of squares
-    floor = np.maximum(COLLINEAR_TOL * (pick @ model.mass.ravel()), 1e-300)
+    floor = np.maximum(COLLINEAR_TOL * mass, 1e-300)
     with np.errstate(invalid="ignore", divide="ignore"):
         coef = np.where(den > floor, num / den, np.nan)
         if model.kind == "iid":
             variance = (model.ssr_y - coef**2 * den) / model.df_resid / den
         else:
-            variance = _cluster_meat(model, draw, unit, slot, theta, coef) / den**2
+            variance = _cluster_meat(model, units, picked, theta, coef) / den**2
     return coef, np.sqrt(variance * model.correction)
 
 
 def _cluster_meat(
     model: UnitLevelModel,
-    draw: np.ndarray,
-    unit: np.ndarray,
-    slot: np.ndarray,
+    units: np.ndarray,
+    picked: np.ndarray,
     theta: np.ndarray,
     coef: np.ndarray,
 ) -> np.ndarray:
-    r"""Return :math:`\sum_c S_{cr}^2` for every draw (rows) from the per-cluster tables."""
-    n_draws, groups = theta.shape[0], model.p_cluster.shape[0]
-    cluster = model.cluster_of_unit[unit]
+    r"""Return :math:`\sum_c S_{cr}^2` for every draw (rows) from the per-cluster tables.
 
-    def scatter(values: np.ndarray) -> np.ndarray:
-        return np.asarray(
-            sp.csr_matrix((values, (draw, cluster)), shape=(n_draws, groups)).toarray()
-        )
+    Split each cluster sum into a part every cluster has and a part only the clusters of the
+    draw's fake-treated units have: :math:`S_{cr} = c_{cr} + \sum_{j \in c \cap S_r} e_{jr}` with
 
-    own = np.empty(draw.size)  # q_{j,g}'θ_r for every treated (draw, unit) pair
-    for period in np.unique(slot):  # one product per adoption period: no (pairs × p) array
-        pairs = slot == period
-        own[pairs] = (model.q[:, period, :] @ theta.T)[unit[pairs], draw[pairs]]
+    .. math::
+
+        c_{cr} = -P_c'\theta_r - \hat\beta_r\,\theta_r' H_c \theta_r
+               = -[P_c, h_c]'[\theta_r, \hat\beta_r o_r],\qquad
+        e_{jr} = a_{j,g_j} - \hat\beta_r(\kappa_{j,g_j} - 2 q_{j,g_j}'\theta_r)
+               = [a, \kappa, \text{mass}, q]_{j,g_j}'\,[1, -\hat\beta_r, 0, 2\hat\beta_r\theta_r],
+
+    where :math:`h_c` is the upper triangle of :math:`H_c` (off-diagonal entries doubled) and
+    :math:`o_r` the matching products :math:`\theta_{ra}\theta_{rb}`. All :math:`c_{cr}` of a
+    block of draws are one matrix product (``R × (p + p(p+1)/2)`` by ``(p + p(p+1)/2) × G``, the
+    shared term); :math:`e_{jr}` is one matrix-vector product over the draw's ``k`` table rows
+    (``O(k p)``), added to the clusters of the fake-treated units only.
+    """
+    n_draws, groups = theta.shape[0], model.ph_cluster.shape[0]
     upper = np.triu_indices(theta.shape[1])
-    outer = theta[:, upper[0]] * theta[:, upper[1]]
-    score_y = scatter(model.a[unit, slot]) - theta @ model.p_cluster.T
-    score_d = scatter(model.kappa[unit, slot] - 2 * own) + outer @ model.h_cluster.T
-    sums = score_y - coef[:, None] * score_d
-    return np.asarray(np.einsum("rc,rc->r", sums, sums))
+    lhs = np.hstack([theta, coef[:, None] * (theta[:, upper[0]] * theta[:, upper[1]])])
+    scores = lhs @ model.ph_cluster.T
+    np.negative(scores, out=scores)
+    weights = np.zeros((n_draws, picked.shape[-1]))
+    weights[:, 0], weights[:, 1], weights[:, 3:] = 1.0, -coef, 2 * coef[:, None] * theta
+    extra = np.einsum("rkw,rw->rk", picked, weights)  # e_{jr} of the k treated pairs
+    if model.cluster_of_unit is None:  # clusters are the units, distinct within a draw
+        np.put_along_axis(scores, units, np.take_along_axis(scores, units, axis=1) + extra, axis=1)
+    else:
+        cells = np.arange(n_draws)[:, None] * groups + model.cluster_of_unit[units]
+        scores += np.bincount(cells.ravel(), extra.ravel(), minlength=scores.size).reshape(
+            scores.shape
+        )
+    return np.asarray(np.einsum("rc,rc->r", scores, scores))

@@ -22,7 +22,13 @@ from pilotdid.options import PlaceboKind, deprecated_arguments, validate_option
 from pilotdid.panel.adoption import adoption_cohorts
 from pilotdid.panel.frames import check_frame, show
 from pilotdid.panel.identification import did_design_problem
-from pilotdid.robustness.assignments import draw_both, draw_timing, draw_units, enumerate_units
+from pilotdid.robustness.assignments import (
+    Draws,
+    draw_both,
+    draw_timing,
+    draw_units,
+    enumerate_units,
+)
 from pilotdid.robustness.placebo_result import PlaceboResult
 
 __all__ = ["placebo"]
@@ -123,9 +129,12 @@ def placebo(
 
     Notes
     -----
-    Draws are estimated together: the outcome and the controls are partialled out once and
-    each block of placebo treatments is demeaned and projected in one pass (see
-    :mod:`pilotdid.estimation.batched`). Each draw's numbers equal a separate
+    Draws are stored sparsely (the fake-treated units of each draw; ``PlaceboResult.assigned``)
+    and estimated together: with the unit among the fixed effects and iid or unit-nested
+    clustered errors, from per-unit tables, touching only each draw's fake-treated units plus one
+    matrix product shared by a block of draws (see :mod:`pilotdid.estimation.unit_batched`);
+    otherwise the outcome and the controls are partialled out once and each block of placebo
+    treatments is demeaned and projected in one pass (see :mod:`pilotdid.estimation.batched`). Each draw's numbers equal a separate
     :func:`pilotdid.feols` call with that fake treatment.
 
     Examples
@@ -172,7 +181,7 @@ def placebo(
             EstimationError,
         )
     fit_full = _fitter(spec, full)
-    true_fit = fit_full(full.cohorts[None, :], False)
+    true_fit = fit_full(Draws.from_dense(full.cohorts[None, :]), False)
     if not np.isfinite(true_fit.coef[0]):
         raise EstimationError(
             f"the observed {spec.treatment!r} coefficient of {fml!r} cannot be estimated: "
@@ -189,7 +198,8 @@ def placebo(
     return PlaceboResult.from_fits(
         true_fit=true_fit,
         fits=fits,
-        assignments=pd.DataFrame(assignments, columns=pd.Index(sample.units, name=unit)),
+        assigned=assignments,
+        unit_labels=pd.Index(sample.units, name=unit),
         kind=kind,
         seed=seed if isinstance(seed, int | None) else None,
         treatment=spec.treatment,
@@ -229,8 +239,8 @@ def _placebo_cohorts(
 
 def _draws(
     spec: _Spec, full: _Sample, kind: str, draws: int, exhaustive: bool, rng: np.random.Generator
-) -> tuple[_Sample, np.ndarray]:
-    """Return the sample the draws are estimated on and the drawn adoption periods (R × N)."""
+) -> tuple[_Sample, Draws]:
+    """Return the sample the draws are estimated on and the drawn adoption periods."""
     periods = np.unique(full.time)
     if exhaustive:
         if kind != "units":
@@ -352,8 +362,8 @@ def _check_draws(fits: BatchedFit, treatment: str, kind: str) -> None:
         )
 
 
-def _fitter(spec: _Spec, sample: _Sample) -> Callable[[np.ndarray, bool | None], BatchedFit]:
-    """Prepare the sample once; return a function estimating the DID for R × N assignments."""
+def _fitter(spec: _Spec, sample: _Sample) -> Callable[[Draws, bool | None], BatchedFit]:
+    """Prepare the sample once; return a function estimating the DID for every draw."""
     design = sample.design
     controls = np.array(
         [j for j, name in enumerate(design.names) if name != spec.treatment], dtype=int
@@ -368,22 +378,22 @@ def _fitter(spec: _Spec, sample: _Sample) -> Callable[[np.ndarray, bool | None],
             design, controls, spec.unit, sample.unit_index, sample.time, spec.vcov_kind, clusters
         )
         if shortcut is not None:  # per-unit tables: no pass over the rows per draw
-            return lambda assignments, progress: unit_level_fit(shortcut, assignments)
+            return lambda draws, progress: unit_level_fit(shortcut, draws.unit, draws.period)
     model = partial_out(design, controls, spec.vcov_kind, clusters)
     return lambda assignments, progress: _row_level(model, sample, assignments, progress)
 
 
 def _row_level(
-    model: PartialledModel, sample: _Sample, assignments: np.ndarray, progress: bool | None
+    model: PartialledModel, sample: _Sample, assignments: Draws, progress: bool | None
 ) -> BatchedFit:
     """Demean blocks of placebo treatment columns together (any fixed effects and vcov)."""
-    n, total = model.n_obs, assignments.shape[0]
+    n, total = model.n_obs, assignments.n_draws
     width = max(1, min(total, BLOCK_ELEMENTS // max(n, 1)))
     coef, se = np.empty(total), np.empty(total)
     show = progress if progress is not None else n * total > 5e8
     with _progress(show, total) as advance:
         for start in range(0, total, width):
-            block = assignments[start : start + width]
+            block = assignments.dense(slice(start, start + width))
             fit = _fit_block(model, sample, block)
             coef[start : start + len(block)], se[start : start + len(block)] = fit.coef, fit.se
             advance(len(block))

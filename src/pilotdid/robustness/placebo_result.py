@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from pilotdid.estimation.randomization import ri_pvalue
+from pilotdid.robustness.assignments import Draws
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -30,7 +32,12 @@ class PlaceboResult:
     estimate : pandas.Series
         The true DID estimate: ``coef``, ``se``, ``t``, ``p``.
     assignments : pandas.DataFrame
-        Fake adoption period per draw (rows) and unit (columns); ``inf`` = not treated.
+        Fake adoption period per draw (rows) and unit (columns); ``inf`` = not treated. Built on
+        first access from ``assigned`` (``R × N`` floats: 400 MB for 500 draws of 100,000 units).
+    assigned : Draws
+        The same draws in sparse form: the fake-treated units of each draw and their periods.
+    unit_labels : pandas.Index
+        Unit labels (the columns of ``assignments``), named after the unit column.
     p_ri_coef, p_ri_t : float
         Two-sided randomization-inference p-values: the share of draws at least as extreme as
         the true estimate in absolute coefficient or absolute t, counting the observed
@@ -57,7 +64,8 @@ class PlaceboResult:
 
     draws: pd.DataFrame
     estimate: pd.Series
-    assignments: pd.DataFrame
+    assigned: Draws
+    unit_labels: pd.Index
     p_ri_coef: float
     p_ri_t: float
     kind: str
@@ -101,6 +109,11 @@ class PlaceboResult:
             n_failed=int((~np.isfinite(draws["coef"]) | ~np.isfinite(draws["se"])).sum()),
             **fields,
         )
+
+    @cached_property
+    def assignments(self) -> pd.DataFrame:
+        """Fake adoption period per draw (rows) and unit (columns); ``inf`` = not treated."""
+        return pd.DataFrame(self.assigned.dense(), columns=self.unit_labels)
 
     @property
     def n_draws(self) -> int:
