@@ -22,6 +22,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from pilotdid.estimation.blas import one_blas_thread
+
 __all__ = [
     "AggregateMap",
     "aggregate_map",
@@ -96,12 +98,14 @@ def bootstrap_draws(
     step = min(draws, max(1, chunk_bytes // (12 * n_clusters)))
     pick = np.empty((step, n_clusters))
     out = np.empty((draws, sums.shape[1]))
-    for start in range(0, draws, step):
-        stop = min(draws, start + step)
-        block = pick[: stop - start]
-        # U = low + (high - low) * 1{u < p}: one product with the 0/1 indicators
-        np.less(bits.take(block.size).reshape(block.shape), below, out=block, casting="unsafe")
-        out[start:stop] = (base + (high - low) * (block @ sums)) / n
+    with one_blas_thread(2.0 * draws * sums.size):
+        for start in range(0, draws, step):
+            stop = min(draws, start + step)
+            block = pick[: stop - start]
+            # U = low + (high - low) * 1{u < p}: one product with the 0/1 indicators
+            words = bits.take(block.size).reshape(block.shape)
+            np.less(words, below, out=block, casting="unsafe")
+            out[start:stop] = (base + (high - low) * (block @ sums)) / n
     return out
 
 
