@@ -124,10 +124,16 @@ class Absorber:
         weighted = (
             column if self.weights is None else np.multiply(column, self.weights, out=scratch)
         )
-        big_sum = np.bincount(codes[big], weights=weighted, minlength=levels[big])
+        summed = list(codes)
+        rows = np.flatnonzero(weighted)
+        if 4 * rows.size < weighted.size:  # a sparse column (a cell dummy): sum its nonzeros
+            # skipping exact zeros leaves every group sum bitwise the same
+            weighted = weighted[rows]
+            summed = [c[rows] for c in codes]
+        big_sum = np.bincount(summed[big], weights=weighted, minlength=levels[big])
         if self._small:
             small_sum = np.concatenate(
-                [np.bincount(codes[j], weights=weighted, minlength=levels[j]) for j in self._small]
+                [np.bincount(summed[j], weights=weighted, minlength=levels[j]) for j in self._small]
             )
             gamma = self._solve((small_sum - self._cross.T @ (big_sum / self._big_weight))[:, None])
             big_sum = big_sum - self._cross @ gamma[:, 0]
