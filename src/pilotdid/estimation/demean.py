@@ -30,6 +30,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from pilotdid.errors import EstimationError, did_you_mean
+from pilotdid.estimation.blas import one_blas_thread
 from pilotdid.estimation.fixef import FixedEffects, encode_factors
 from pilotdid.options import DemeanMethod, deprecated_arguments, validate_option
 
@@ -115,8 +116,10 @@ class Absorber:
                 self._demean_wide(out)
             else:
                 scratch = np.empty(out.shape[0])  # reused: fresh n-sized temporaries page-fault
-                for col in range(out.shape[1]):
-                    self._demean_column(out[:, col], scratch)
+                # many small products with the (levels x levels) cross table: one BLAS thread
+                with one_blas_thread(2.0 * out.size):
+                    for col in range(out.shape[1]):
+                        self._demean_column(out[:, col], scratch)
         return out.ravel() if arr.ndim == 1 else out
 
     def _demean_column(self, column: np.ndarray, scratch: np.ndarray) -> None:
