@@ -10,7 +10,7 @@ Cells (each in a fresh process, both libraries in the same run):
 - ``SA``: Sun-Abraham interaction-weighted event study, clustered by unit;
 - ``BJS``: Borusyak-Jaravel-Spiess imputation, event-study horizons, clustered by unit.
 
-The time is the median of ``--repeat`` fits (with the dynamic aggregation) after building the
+The time is the median (and the best) of ``--repeat`` fits (with the dynamic aggregation) after building the
 panel and a warm-up fit on a small panel (imports, first-call setup); the peak memory (VmHWM) is reset after the panel is
 built, so it is what the fit adds on top of the panel (plus the interpreter). The dynamic point
 estimates of the two libraries are compared in the same run.
@@ -20,6 +20,7 @@ Usage::
     python benchmarks/bench_staggered.py                     # 1M rows, every cell
     python benchmarks/bench_staggered.py --units 20000       # quicker
     python benchmarks/bench_staggered.py --cells CS SA       # some cells
+    python benchmarks/bench_staggered.py --rows 10000000 --libraries pilotdid   # 10M rows
 """
 
 from __future__ import annotations
@@ -129,6 +130,8 @@ def run_one(library: str, cell: str, n_units: int, repeat: int = 3) -> dict[str,
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--units", type=int, default=100_000)
+    parser.add_argument("--rows", type=int, default=None, help="rows (units = rows / 10)")
+    parser.add_argument("--libraries", nargs="+", choices=LIBRARIES, default=list(LIBRARIES))
     parser.add_argument("--cells", nargs="+", choices=CELLS, default=list(CELLS))
     parser.add_argument("--repeat", type=int, default=3, help="fits per cell (median reported)")
     parser.add_argument("--one", nargs=2, metavar=("LIBRARY", "CELL"))
@@ -137,6 +140,8 @@ def main() -> None:
         help="OPENBLAS/OMP/MKL threads of both libraries (1 avoids oversubscription on a busy machine)",
     )  # fmt: skip
     args = parser.parse_args()
+    if args.rows:
+        args.units = args.rows // 10
     if args.one:
         print(json.dumps(run_one(args.one[0], args.one[1], args.units, args.repeat)))
         return
@@ -146,7 +151,7 @@ def main() -> None:
             env[name] = str(args.blas_threads)
     rows: dict[tuple[str, str], dict[str, Any]] = {}
     for cell in args.cells:
-        for library in LIBRARIES:
+        for library in args.libraries:
             out = subprocess.run(
                 [sys.executable, __file__, "--units", str(args.units), "--repeat", str(args.repeat),
                  "--one", library, cell],
@@ -164,21 +169,23 @@ def main() -> None:
     print(
         f"{args.units:,} units x 10 periods ({args.units * 10:,} rows), 4 cohorts + never{threads}"
     )
-    print(f"{'cell':<9}{'pilotdid s':>11}{'diff-diff s':>12}{'ratio':>7}"
-          f"{'pilotdid GB':>12}{'diff-diff GB':>13}{'max |diff|':>11}")  # fmt: skip
+    print(f"{'cell':<9}{'library':<10}{'median s':>9}{'best s':>8}{'peak GB':>8}"
+          f"{'ratio':>7}{'max |diff|':>11}")  # fmt: skip
     for cell in args.cells:
-        ours, theirs = rows[(cell, "pilotdid")], rows[(cell, "diff-diff")]
-        if "error" in ours or "error" in theirs:
-            print(f"{cell:<9} failed: {ours.get('error', '')} | {theirs.get('error', '')}")
-            continue
-        common = set(ours["est"]) & set(theirs["est"])
-        gap = max(abs(ours["est"][k] - theirs["est"][k]) for k in common) if common else np.nan
-        print(
-            f"{cell:<9}{ours['seconds']:>11.2f}{theirs['seconds']:>12.2f}"
-            f"{ours['seconds'] / theirs['seconds']:>7.2f}{ours['peak_gb']:>12.2f}"
-            f"{theirs['peak_gb']:>13.2f}{gap:>11.1e}"
-        )
-
+        ours = rows[(cell, "pilotdid")] if "pilotdid" in args.libraries else None
+        for library in args.libraries:
+            row = rows[(cell, library)]
+            if "error" in row:
+                print(f"{cell:<9}{library:<10} failed: {row['error']}")
+                continue
+            ratio, gap = "", ""
+            if library != "pilotdid" and ours is not None and "error" not in ours:
+                common = set(ours["est"]) & set(row["est"])
+                diffs = [abs(ours["est"][k] - row["est"][k]) for k in common]
+                ratio = f"{ours['seconds'] / row['seconds']:.2f}"
+                gap = f"{max(diffs):.1e}" if diffs else "nan"
+            print(f"{cell:<9}{library:<10}{row['seconds']:>9.2f}{row['min']:>8.2f}"
+                  f"{row['peak_gb']:>8.2f}{ratio:>7}{gap:>11}")  # fmt: skip
 
 if __name__ == "__main__":
     main()

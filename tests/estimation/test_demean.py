@@ -86,3 +86,18 @@ def test_fixed_effects_subset_recodes_densely():
     sub = fe.subset(np.array([True, False, True, True]))
     assert sub.n_levels == (2,)
     np.testing.assert_array_equal(sub.codes[0], [0, 1, 1])
+
+
+@pytest.mark.parametrize("levels", [(30,), (30, 6), (25, 6, 4)])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_sparse_indicator_columns_match_projection(levels, weighted):
+    # cell dummies (few nonzeros) take the sparse group-sum path; a dense column the full one
+    rng = np.random.default_rng(7)
+    fe = random_fe(rng, 400, levels)
+    w = rng.uniform(0.5, 2.0, 400) if weighted else None
+    values = np.zeros((400, 3), order="F")
+    values[rng.choice(400, 20, replace=False), 0] = 1.0
+    values[rng.choice(400, 90, replace=False), 1] = -2.5
+    values[:, 2] = rng.normal(size=400)
+    got = make_absorber(fe, weights=w, method="dense").demean(values)
+    np.testing.assert_allclose(got, projection_residual(values, fe, w), atol=1e-10)

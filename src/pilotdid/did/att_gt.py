@@ -12,6 +12,7 @@ from pilotdid.did.cs_data import CsPanel, cs_panel
 from pilotdid.did.cs_estimators import cell_att
 from pilotdid.did.cs_inference import bootstrap_draws, cluster_sums, share_influence
 from pilotdid.errors import EstimationError, PanelError, did_you_mean
+from pilotdid.estimation.blas import one_blas_thread
 from pilotdid.options import (
     BootstrapWeights,
     CsBasePeriod,
@@ -170,11 +171,13 @@ def att_gt(
     sums = cluster_sums(extended, panel.cluster)
     seed_used = int(np.random.SeedSequence(seed).entropy)  # type: ignore[arg-type]
     boot = bootstrap_draws(sums, n, draws, seed_used, bootstrap_weights) if draws else None
+    with one_blas_thread(float(sums.shape[0]) * sums.shape[1] ** 2):
+        vcov_extended = sums.T @ sums / n**2
     return AttGtResult(
         outcome=outcome,
         cells=cells,
         influence=psi,
-        vcov_extended=sums.T @ sums / n**2,
+        vcov_extended=vcov_extended,
         draws=boot,
         groups=groups,
         shares=np.array([np.mean(panel.weights * (panel.cohort == g)) for g in groups]),

@@ -22,6 +22,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from pilotdid.estimation.blas import one_blas_thread
+
 __all__ = [
     "AggregateMap",
     "aggregate_map",
@@ -88,18 +90,53 @@ def bootstrap_draws(
     >>> d.shape, bool(np.all(np.isin(d, [-1, -0.5, 0, 0.5, 1])))
     ((3, 1), True)
     """
-    rng = np.random.default_rng(seed)
+    bits = _UniformBits(np.random.default_rng(seed))
     n_clusters = sums.shape[0]
     low, high, p_high = _MAMMEN if kind == "mammen" else (-1.0, 1.0, 0.5)
     base = low * sums.sum(axis=0)
-    step = max(1, chunk_bytes // (12 * n_clusters))
+    below = _float32_threshold(p_high)
+    step = min(draws, max(1, chunk_bytes // (12 * n_clusters)))
+    pick = np.empty((step, n_clusters))
     out = np.empty((draws, sums.shape[1]))
-    for start in range(0, draws, step):
-        stop = min(draws, start + step)
-        # U = low + (high - low) * 1{u < p}: one product with the 0/1 indicators
-        pick = (rng.random((stop - start, n_clusters), dtype=np.float32) < p_high).astype(float)
-        out[start:stop] = (base + (high - low) * (pick @ sums)) / n
+    with one_blas_thread(2.0 * draws * sums.size):
+        for start in range(0, draws, step):
+            stop = min(draws, start + step)
+            block = pick[: stop - start]
+            # U = low + (high - low) * 1{u < p}: one product with the 0/1 indicators
+            words = bits.take(block.size).reshape(block.shape)
+            np.less(words, below, out=block, casting="unsafe")
+            out[start:stop] = (base + (high - low) * (block @ sums)) / n
     return out
+
+
+def _float32_threshold(p: float) -> np.uint32:
+    """``t`` with ``u32 < t`` exactly when numpy's float32 uniform ``(u32 >> 8) / 2**24 < p``.
+
+    ``Generator.random(dtype=float32)`` turns each 32-bit output ``u32`` of the bit generator
+    into ``(u32 >> 8) * 2**-24`` and the comparison with the Python float ``p`` runs in float32,
+    so the indicator is ``u32 >> 8 < ceil(float32(p) * 2**24)``.
+    """
+    return np.uint32(int(np.ceil(float(np.float32(p)) * 2**24)) << 8)
+
+
+class _UniformBits:
+    """The 32-bit outputs of a PCG64 generator in the order ``random(dtype=float32)`` uses them.
+
+    numpy's ``next_uint32`` splits each 64-bit output into its low, then its high half; reading
+    the raw 64-bit stream and viewing it as little-endian 32-bit words gives the same sequence
+    without converting to floats (the spare half carries over between calls).
+    """
+
+    def __init__(self, rng: np.random.Generator) -> None:
+        self._bitgen = rng.bit_generator
+        self._spare: np.ndarray = np.empty(0, dtype=np.uint32)
+
+    def take(self, count: int) -> np.ndarray:
+        need = count - self._spare.size
+        raw = np.asarray(self._bitgen.random_raw((need + 1) // 2), dtype="<u8").view("<u4")
+        words = np.concatenate([self._spare, raw]) if self._spare.size else raw
+        self._spare = words[count:].copy()
+        return words[:count]
 
 
 def draw_summary(draws: np.ndarray, level: float) -> tuple[np.ndarray, float]:

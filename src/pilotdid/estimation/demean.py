@@ -30,6 +30,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from pilotdid.errors import EstimationError, did_you_mean
+from pilotdid.estimation.blas import one_blas_thread
 from pilotdid.estimation.fixef import FixedEffects, encode_factors
 from pilotdid.options import DemeanMethod, deprecated_arguments, validate_option
 
@@ -115,8 +116,10 @@ class Absorber:
                 self._demean_wide(out)
             else:
                 scratch = np.empty(out.shape[0])  # reused: fresh n-sized temporaries page-fault
-                for col in range(out.shape[1]):
-                    self._demean_column(out[:, col], scratch)
+                # many small products with the (levels x levels) cross table: one BLAS thread
+                with one_blas_thread(2.0 * out.size):
+                    for col in range(out.shape[1]):
+                        self._demean_column(out[:, col], scratch)
         return out.ravel() if arr.ndim == 1 else out
 
     def _demean_column(self, column: np.ndarray, scratch: np.ndarray) -> None:
@@ -124,10 +127,16 @@ class Absorber:
         weighted = (
             column if self.weights is None else np.multiply(column, self.weights, out=scratch)
         )
-        big_sum = np.bincount(codes[big], weights=weighted, minlength=levels[big])
+        summed = list(codes)
+        rows = np.flatnonzero(weighted)
+        if 4 * rows.size < weighted.size:  # a sparse column (a cell dummy): sum its nonzeros
+            # skipping exact zeros leaves every group sum bitwise the same
+            weighted = weighted[rows]
+            summed = [c[rows] for c in codes]
+        big_sum = np.bincount(summed[big], weights=weighted, minlength=levels[big])
         if self._small:
             small_sum = np.concatenate(
-                [np.bincount(codes[j], weights=weighted, minlength=levels[j]) for j in self._small]
+                [np.bincount(summed[j], weights=weighted, minlength=levels[j]) for j in self._small]
             )
             gamma = self._solve((small_sum - self._cross.T @ (big_sum / self._big_weight))[:, None])
             big_sum = big_sum - self._cross @ gamma[:, 0]

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.linalg as sla
 
+from pilotdid.estimation.blas import one_blas_thread
+
 __all__ = ["OlsFit", "find_collinear", "fit_ols", "scaled_inverse", "weighted_gram"]
 
 #: A column whose variation left after the fixed effects and earlier columns is below this share
@@ -42,12 +44,13 @@ class OlsFit:
 def weighted_gram(
     x: np.ndarray, y: np.ndarray, weights: np.ndarray | None
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Return ``X' W X`` and ``X' W y``."""
-    if weights is None:
-        return x.T @ x, x.T @ y
-    root = np.sqrt(weights)
-    xw = x * root[:, None]
-    return xw.T @ xw, xw.T @ (y * root)
+    """Return ``X' W X`` and ``X' W y`` (one BLAS thread for a large ``X``, see ``blas``)."""
+    with one_blas_thread(float(x.shape[0]) * x.shape[1] ** 2):
+        if weights is None:
+            return x.T @ x, x.T @ y
+        root = np.sqrt(weights)
+        xw = x * root[:, None]
+        return xw.T @ xw, xw.T @ (y * root)
 
 
 def scaled_inverse(gram: np.ndarray) -> np.ndarray:

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from pilotdid.estimation.blas import one_blas_thread
 from pilotdid.estimation.fixef import FixedEffects
 
 __all__ = [
@@ -127,7 +128,8 @@ def cluster_meat(x: np.ndarray, we: np.ndarray, codes: np.ndarray, n_levels: int
     for col in range(x.shape[1]):
         np.multiply(x[:, col], we, out=scratch)
         summed[:, col] = np.bincount(codes, weights=scratch, minlength=n_levels)
-    return summed.T @ summed
+    with one_blas_thread(float(n_levels) * x.shape[1] ** 2):
+        return summed.T @ summed
 
 
 def sandwich(bread: np.ndarray, meat: np.ndarray) -> np.ndarray:
