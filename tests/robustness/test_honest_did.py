@@ -346,3 +346,20 @@ def test_coverage_under_a_violation_inside_the_restriction(restriction):
         res = pdid.honest_did(beta, sigma=sigma, num_pre=2, restriction=restriction, **kw)
         covered += res.conf_low[0] <= 0.2 <= res.conf_high[0]
     assert covered / len(draws) >= 0.93  # nominal 0.95; 300 draws: MC se 0.013
+
+
+def test_estimates_without_a_reference_period_name_the_fix():
+    import warnings
+
+    from pilotdid.errors import EstimationError
+    from tests.robustness.conftest import did_panel
+
+    data = did_panel(n_units=60, n_periods=8, cohorts=(4, 5), seed=7)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        cs = pdid.att_gt(data, "y", unit="unit", time="year", cohort="cohort", bootstrap=0)
+        bjs = pdid.did_imputation(data, "y", unit="unit", time="year", cohort="cohort")
+    with pytest.raises(EstimationError, match="base_period='universal'"):
+        pdid.honest_did(cs.aggregate("dynamic"))
+    with pytest.raises(EstimationError, match="sun_abraham"):
+        pdid.honest_did(bjs)

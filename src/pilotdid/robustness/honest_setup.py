@@ -89,10 +89,15 @@ def layout_from(
                 "study carries its own covariance and reference period"
             )
         if dyn.ref is None:
+            hint = {
+                "CS": "re-run att_gt(..., base_period='universal') and pass its dynamic aggregate",
+                "BJS": "use sun_abraham(...) or event_study(...) for the sensitivity analysis; the "
+                "imputation estimator's pre-trend coefficients are not normalised to one period",
+            }.get(dyn.estimator, "pass estimates normalised to one reference period")
             raise EstimationError(
                 f"honest_did: the {dyn.estimator} estimates have no common reference period "
                 "(pre-period estimates against varying comparisons); HonestDiD needs estimates "
-                "normalised to one reference period (e.g. a universal base period)"
+                f"normalised to one reference period: {hint}"
             )
         periods = np.asarray(dyn.periods, dtype=int)
         full = np.sort(np.append(periods, dyn.ref))
