@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from pilotdid.did.dynamic import DynamicEffects
+from pilotdid.did.dynamic import DynamicEffects, period_label
 from pilotdid.errors import PilotdidError
 from pilotdid.estimation.summary import ModelSummary
 from pilotdid.tables.strings import text
@@ -28,17 +28,6 @@ if TYPE_CHECKING:
     from pilotdid.tables.table import Table
 
 __all__ = ["DynamicComparison", "compare_dynamic", "period_label"]
-
-
-def period_label(k: int) -> str:
-    """Row label of a relative period, as in the event-study table (``t-2``, ``t=0``, ``t+1``).
-
-    Examples
-    --------
-    >>> [period_label(k) for k in (-2, 0, 3)]
-    ['t-2', 't=0', 't+3']
-    """
-    return f"t{k:+d}" if k else "t=0"
 
 
 def _p_values(effects: DynamicEffects) -> tuple[np.ndarray, np.ndarray, float]:

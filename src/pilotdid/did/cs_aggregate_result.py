@@ -11,7 +11,7 @@ import pandas as pd
 from scipy import stats
 
 from pilotdid.did.cs_inference import draw_summary
-from pilotdid.did.dynamic import DynamicEffects
+from pilotdid.did.dynamic import DynamicEffects, period_label
 from pilotdid.errors import EstimationError
 from pilotdid.estimation.summary import COEF_COLUMNS, ModelSummary
 from pilotdid.estimation.wald import WaldTest
@@ -186,7 +186,7 @@ class AttGtAggregate:
                 False,
             )  # fmt: skip
             one.index = pd.Index(["ATT"])
-            names = {"dynamic": _event_name, "group": "cohort {:d}".format,
+            names = {"dynamic": period_label, "group": "cohort {:d}".format,
                      "calendar": "period {:d}".format}[self.kind]  # fmt: skip
             rows = tidy.copy()
             rows.index = pd.Index([names(int(k)) for k in rows.index])
@@ -235,7 +235,3 @@ class AttGtAggregate:
         from pilotdid.did.cs_figures import aggregate_figure
 
         return aggregate_figure(self, language=language)
-
-
-def _event_name(k: int) -> str:
-    return f"t{k:+d}" if k else "t=0"

@@ -16,7 +16,18 @@ import pandas as pd
 from pilotdid.errors import EstimationError
 from pilotdid.estimation.wald import WaldTest, wald_test
 
-__all__ = ["DynamicEffects"]
+__all__ = ["DynamicEffects", "period_label"]
+
+
+def period_label(k: int) -> str:
+    """Row label of a relative period, as in the event-study table (``t-2``, ``t=0``, ``t+1``).
+
+    Examples
+    --------
+    >>> [period_label(k) for k in (-2, 0, 3)]
+    ['t-2', 't=0', 't+3']
+    """
+    return f"t{k:+d}" if k else "t=0"
 
 
 @dataclass(frozen=True, eq=False)

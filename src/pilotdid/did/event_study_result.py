@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from pilotdid.did.dynamic import DynamicEffects
+from pilotdid.did.dynamic import DynamicEffects, period_label
 from pilotdid.estimation.summary import ModelSummary
 from pilotdid.estimation.wald import WaldTest, wald_test
 
@@ -132,7 +132,7 @@ class EventStudyResult:
     def model_summary(self) -> ModelSummary:
         """Table-facing summary of the underlying regression, terms named by relative period."""
         summary = self.fit.model_summary()
-        rename = {name: f"t{k:+d}" if k else "t=0" for name, k in self.periods.items()}
+        rename = {name: period_label(k) for name, k in self.periods.items()}
         coefs = summary.coefs.rename(index=rename)
         return ModelSummary(
             coefs=coefs,

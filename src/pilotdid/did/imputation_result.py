@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from pilotdid.did._rollout import coef_table
-from pilotdid.did.dynamic import DynamicEffects
+from pilotdid.did.dynamic import DynamicEffects, period_label
 from pilotdid.estimation.summary import ModelSummary
 from pilotdid.estimation.wald import WaldTest, wald_test
 
@@ -173,7 +173,7 @@ class ImputationResult:
     def model_summary(self) -> ModelSummary:
         """Table-facing summary: effects named ``t=0``, ``t+1`` ... and ``ATT``."""
         tidy = self.tidy().query("~is_lead").drop(columns="is_lead")
-        tidy.index = [f"t{k:+d}" if k else "t=0" for k in tidy.index]
+        tidy.index = [period_label(int(k)) for k in tidy.index]
         return ModelSummary(
             coefs=pd.concat([tidy, self.att_table()]),
             depvar=self.outcome,

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from pilotdid.did._rollout import coef_table
-from pilotdid.did.dynamic import DynamicEffects
+from pilotdid.did.dynamic import DynamicEffects, period_label
 from pilotdid.estimation.summary import ModelSummary
 from pilotdid.estimation.wald import WaldTest
 
@@ -184,7 +184,7 @@ class SunAbrahamResult:
         """Table-facing summary: IW estimates named ``t-2``, ``t=0``, ``t+1`` ... and ``ATT``."""
         base = self.fit.model_summary()
         tidy = self.tidy().query("~is_ref").drop(columns="is_ref")
-        tidy.index = [f"t{k:+d}" if k else "t=0" for k in tidy.index]
+        tidy.index = [period_label(int(k)) for k in tidy.index]
         coefs = pd.concat([tidy, self.att_table()])
         return ModelSummary(
             coefs=coefs,

@@ -385,9 +385,10 @@ def run_event_study(cfg: StudyConfig, matching: MatchingStage) -> EventStudyResu
 
 def event_table(cfg: StudyConfig, result: EventStudyResult) -> Table:
     """Return the event-study coefficients as a one-column regression table."""
+    from pilotdid.did.dynamic import period_label
     from pilotdid.tables.etable import etable
 
     lang = cfg.report.language
-    terms = [f"t{k:+d}" if k else "t=0" for k in result.periods.values()]
+    terms = [period_label(k) for k in result.periods.values()]
     return etable([result], keep=terms, labels=make_labels(cfg), language=lang,
                   title=text("event_table", lang), titles=[text("figure2", lang).split(". ")[-1]])  # fmt: skip
