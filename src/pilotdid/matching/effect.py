@@ -18,6 +18,7 @@ import pandas as pd
 
 from pilotdid.errors import MatchingError
 from pilotdid.matching.ai_core import ai_estimate, arm_variances
+from pilotdid.matching.ai_pscore import pscore_c, score_density
 from pilotdid.matching.effect_result import BootstrapMatchingWarning, MatchEffect
 from pilotdid.matching.mahalanobis import whiten
 from pilotdid.matching.neighbours import neighbour_sets
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
 __all__ = ["MatchEstimand", "MatchSE", "matching_effect"]
 
 MatchEstimand = Literal["ATT", "ATE", "ATC"]
-MatchSE = Literal["ai", "standard", "bootstrap"]
+MatchSE = Literal["ai", "ai_pscore", "standard", "bootstrap"]
 
 
 def _outcome(res: MatchResult, outcome: str, period: Any) -> np.ndarray:
@@ -145,7 +146,49 @@ def _check_args(res: MatchResult, estimand: str, se: str, J: int, k: int) -> str
         raise MatchingError(f"J={J!r} must be a non-negative integer (0: homoskedastic).")
     if not isinstance(k, (int, np.integer)) or k < 1:
         raise MatchingError(f"k={k!r} must be a positive integer.")
+    if se == "ai_pscore":
+        _check_ai_pscore(res, estimand, J)
     return se
+
+
+def _check_ai_pscore(res: MatchResult, estimand: str, J: int) -> None:
+    if estimand != "ATE":
+        raise MatchingError(
+            f"se='ai_pscore' (Abadie & Imbens 2016) is available for estimand='ATE' only, not "
+            f"{estimand!r}: the ATT adjustment is not provided because it did not reproduce "
+            "Stata's published teffects psmatch ATET standard error. Use se='ai' (which treats "
+            "the score as known) for the ATT."
+        )
+    if res.spec.distance != "pscore" or res.fits.get(None) is None:
+        raise MatchingError(
+            "se='ai_pscore' adjusts for a propensity score estimated by pilotdid's logit or "
+            "probit; this match used a supplied score or the Mahalanobis distance (use se='ai')."
+        )
+    if J < 1:
+        raise MatchingError(
+            "se='ai_pscore' needs J >= 1 same-arm matches (the covariance sets have J + 1 "
+            "units); J=1 reproduces teffects psmatch's default vce(robust, nn(2))."
+        )
+
+
+def _pscore_adjustment(
+    res: MatchResult,
+    y: np.ndarray,
+    treated: np.ndarray,
+    idx: np.ndarray,
+    Z: np.ndarray,
+    J: int,
+    tol: float,
+) -> float:
+    """Return ``c' V c`` of Abadie & Imbens (2016) over the matched sample ``idx``."""
+    fit = res.fits[None]
+    assert fit is not None
+    f = res.frame
+    X = np.column_stack([f[c].to_numpy(dtype=float) for c in fit.names[:-1]] + [np.ones(len(f))])
+    p = f["_pscore"].to_numpy(dtype=float)
+    dens = score_density(fit.model, np.asarray(fit.xb, dtype=float))
+    c = pscore_c(y[idx], X[idx], p[idx], dens[idx], treated[idx], Z[idx], J, tol)
+    return float(c @ fit.cov @ c)
 
 
 def matching_effect(
@@ -173,9 +216,12 @@ def matching_effect(
     estimand : {"ATT", "ATE", "ATC"}, default "ATT"
         ATE and ATC need matching with replacement; they match controls to treated units with
         the same k, ties and caliper.
-    se : {"ai", "standard", "bootstrap"}, default "ai"
+    se : {"ai", "ai_pscore", "standard", "bootstrap"}, default "ai"
         ``"ai"``: Abadie & Imbens (2006), valid for matching with replacement (``Matching``'s
-        ``se``, ``teffects``' ``vce(robust)``). ``"standard"``: treats the weights as fixed
+        ``se``, ``teffects``' ``vce(robust)``). ``"ai_pscore"``: the ATE's Abadie & Imbens
+        (2016) variance for a score estimated by pilotdid's logit/probit (``teffects
+        psmatch``'s; with ``J=1`` it reproduces its default ``vce(robust, nn(2))``; ATE only,
+        no bias adjustment; see :mod:`pilotdid.matching.ai_pscore`). ``"standard"``: treats the weights as fixed
         (psmatch2's default line; too small when controls are reused). ``"bootstrap"`` warns
         (:class:`BootstrapMatchingWarning`, Abadie & Imbens 2008) and reports ``"ai"``.
     J : int, default 2
@@ -249,6 +295,11 @@ def matching_effect(
     names: tuple[str, ...] = ()
     Zb = None
     if bias_adjust is not False:
+        if se_type == "ai_pscore":
+            raise MatchingError(
+                "se='ai_pscore' is derived for the simple matching estimator (as teffects "
+                "psmatch); drop bias_adjust or use se='ai'."
+            )
         names = tuple(result.covariates) if bias_adjust is True else tuple(bias_adjust)
         Zb = _adjust_columns(result, names)
     parts = ai_estimate(y, treated, qi, pj, w, Zb)
@@ -262,12 +313,15 @@ def matching_effect(
         s2 = np.zeros(len(y))
         s2[idx] = arm_variances(y[idx], treated[idx], Z[idx], J, tol)
         v = parts.var_ai(s2, estimand == "ATE")
+        if se_type == "ai_pscore":
+            v -= _pscore_adjustment(result, y, treated, idx, Z, J, tol)
     if not result.spec.replace:
         notes.append("matching without replacement: every control is used at most once.")
     if result.fits.get(None) is not None and result.spec.distance == "pscore" and se_type == "ai":
         notes.append(
             "the score was estimated; this variance treats it as known (Abadie & Imbens 2016 "
-            "show the ATE variance is then conservative; for the ATT the error has either sign)."
+            "show the ATE variance is then conservative, see se='ai_pscore'; for the ATT the "
+            "error has either sign)."
         )
     return MatchEffect(
         outcome=outcome,

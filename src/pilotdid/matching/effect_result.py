@@ -26,6 +26,7 @@ class BootstrapMatchingWarning(PilotdidWarning):
 
 _SE_LABEL = {
     "ai": "Abadie-Imbens (2006)",
+    "ai_pscore": "Abadie-Imbens (2016), adjusted for the estimated propensity score",
     "standard": "standard (matching weights treated as fixed)",
 }
 
@@ -39,7 +40,7 @@ class MatchEffect:
     outcome : str
     estimand : {"ATT", "ATE", "ATC"}
     estimate, se : float
-    se_type : {"ai", "standard"}
+    se_type : {"ai", "ai_pscore", "standard"}
         Which standard error ``se`` is.
     J : int
         Same-arm matches for the conditional variances (``se="ai"``; 0: homoskedastic).
@@ -98,9 +99,9 @@ class MatchEffect:
     @property
     def se_label(self) -> str:
         """The standard error named in words."""
-        if self.se_type == "ai":
+        if self.se_type in ("ai", "ai_pscore"):
             var = f"J = {self.J} same-arm matches" if self.J else "homoskedastic"
-            return f"{_SE_LABEL['ai']}, conditional variances: {var}"
+            return f"{_SE_LABEL[self.se_type]}, conditional variances: {var}"
         return _SE_LABEL[self.se_type]
 
     def tidy(self) -> pd.DataFrame:
@@ -180,6 +181,8 @@ class MatchEffect:
         if self.se_type == "ai":
             key = "table.match_effect.se.ai" if self.J else "table.match_effect.se.ai0"
             notes = [text(key, language, J=self.J)]
+        elif self.se_type == "ai_pscore":
+            notes = [text("table.match_effect.se.ai_pscore", language, J=self.J)]
         else:
             notes = [text("table.match_effect.se.standard", language)]
         if self.bias_adjust:

@@ -256,6 +256,11 @@ TABLE_STRINGS: Mapping[str, tuple[str, str]] = {
         "Abadie-Imbens (2006) standard error, conditional variances from {J} same-arm matches.",
         "Abadie-Imbens（2006）标准误，条件方差由同组{J}个近邻估计。",
     ),
+    "table.match_effect.se.ai_pscore": (
+        "Abadie-Imbens (2016) standard error, adjusted for the estimated propensity score; "
+        "conditional variances from {J} same-arm matches.",
+        "Abadie-Imbens（2016）标准误，已校正倾向得分的估计误差；条件方差由同组{J}个近邻估计。",
+    ),
     "table.match_effect.se.ai0": (
         "Abadie-Imbens (2006) standard error, homoskedastic conditional variance.",
         "Abadie-Imbens（2006）标准误，假定条件方差同方差。",
