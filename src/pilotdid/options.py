@@ -58,6 +58,7 @@ __all__ = [
     "SplitRule",
     "StaggeredAuto",
     "StaggeredEstimator",
+    "StudyMatchSE",
     "StudyVcov",
     "TableBelow",
     "TableStat",
@@ -145,6 +146,8 @@ FigureFormat = Literal["png", "svg", "pdf"]
 
 # --- study file (options only the study file has) ---------------------------------------------
 StudyVcov = Literal["cluster", "hetero", "iid"]  # model.vcov: "cluster" = clustered by unit
+# matching.se: the SE of the matching ATT ("ai_pscore" is ATE-only, so not a study option)
+StudyMatchSE = Literal["ai", "standard", "bootstrap"]
 
 
 def validate_option(

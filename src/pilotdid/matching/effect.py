@@ -225,9 +225,10 @@ def matching_effect(
         (psmatch2's default line; too small when controls are reused). ``"bootstrap"`` warns
         (:class:`BootstrapMatchingWarning`, Abadie & Imbens 2008) and reports ``"ai"``.
     J : int, default 2
-        Same-arm matches for the conditional variances: ``teffects``' ``vce(robust, nn(2))``
-        default and ``Matching``'s ``Var.calc = J`` (whose own default, 0, assumes
-        homoskedasticity: ``J=0``). In simulations J = 2 covers better than J = 1.
+        Same-arm matches for the conditional variances: ``Matching``'s ``Var.calc = J`` (whose
+        own default, 0, assumes homoskedasticity: ``J=0``). ``teffects``' default
+        ``vce(robust, nn(2))`` is ``J=1`` here (its two units include the unit itself; shown on
+        ``teffects psmatch`` to 7 digits). In simulations J = 2 covers better than J = 1.
     bias_adjust : bool or sequence of str, default False
         Abadie & Imbens (2011) bias correction: ``True`` adjusts on the matching covariates,
         a list on those columns of the matched frame.

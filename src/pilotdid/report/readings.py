@@ -26,6 +26,7 @@ __all__ = [
     "read_event_study",
     "read_exclusions",
     "read_matching",
+    "read_matching_effect",
     "read_mechanisms",
     "read_moderation",
     "read_placebo",
@@ -404,3 +405,27 @@ def read_moderation(result: StudyResult) -> list[Reading]:
             values |= {k: v for k, v in at.values.items() if k != "m"}
         out.append(Reading(template, values))
     return out
+
+
+def read_matching_effect(result: StudyResult) -> Reading | None:
+    """Read the matching estimate of the ATT: the estimate and which standard error it carries."""
+    effect = getattr(result.matching, "effect", None)
+    if effect is None:
+        return None
+    cfg = result.study.config
+    lang = cfg.report.language
+    if effect.se_type == "standard":
+        se_name = _w("se_standard", lang)
+    else:
+        se_name = _w("se_ai" if effect.J else "se_ai0", lang, J=effect.J)
+    period = ""
+    if cfg.matching.mode == "base_year":
+        shown = cfg.matching.effect_period
+        if shown is None:
+            shown = result.matching.result.data[cfg.time].max()
+        period = text("word.match_period", lang, period=shown)
+    return reading("matching_effect", lang, outcome=_var(result, effect.outcome),
+        period=word(period), est=num(effect.estimate, "matching_effect.estimate"),
+        se=num(effect.se, "matching_effect.se"), se_name=se_name,
+        p=pval(effect.pvalue, "matching_effect.p"), n=count(effect.n_focal, "matching_effect.n"),
+    )  # fmt: skip

@@ -85,6 +85,7 @@ def report_sections(result: StudyResult, messages: Sequence[str] = ()) -> list[S
         return text(key, lang)
 
     matching = readings.read_matching(result)
+    match_effect = readings.read_matching_effect(result)
     placebo = readings.read_placebo(result)
     event = readings.read_event_study(result)
     out = [
@@ -92,8 +93,9 @@ def report_sections(result: StudyResult, messages: Sequence[str] = ()) -> list[S
                 extra_html=_notes_list(result.panel.notes + result.matching.notes, lang)),
         Section("table1", h("sec_table1"), [readings.read_table1(result)], ["table1"]),
         Section("table2", h("sec_table2"), [readings.read_table2(result)], ["table2", "vif"]),
-        Section("matching", h("sec_matching"), [matching] if matching else [],
-                ["balance", "balance_overall"], ["figure_pscore", "figure_support", "figure_bias"],
+        Section("matching", h("sec_matching"), [r for r in (matching, match_effect) if r],
+                ["balance", "balance_overall", "matching_effect"],
+                ["figure_pscore", "figure_support", "figure_bias"],
                 "" if matching else _why(result, False, True)),
         Section("table3", h("sec_table3" if result.matching.result is not None else "sec_table3_did"),
                 [readings.read_table3(result), *read_inference(result)], ["table3"]),

@@ -41,6 +41,7 @@ from pilotdid.options import (
     SplitMeasured,
     StaggeredAuto,
     StaggeredEstimator,
+    StudyMatchSE,
     StudyVcov,
     WildWeights,
 )
@@ -185,6 +186,10 @@ class MatchingConfig(_Section):
     trim: Annotated[float, Field(ge=0, lt=100)] | None = None
     sample: AnalysisHow = "matched"
     seed: NonNegativeInt | None = None
+    # the matching estimate of the ATT shown with the balance tables (nearest neighbour only)
+    se: StudyMatchSE = "ai"
+    se_matches: NonNegativeInt = 2
+    effect_period: int | None = None
 
 
 class InferenceConfig(_Section):

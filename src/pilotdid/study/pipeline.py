@@ -318,6 +318,8 @@ def run_study(
         tables["balance_overall"] = matching.balance.overall_table(
             title=_title("balance_overall", cfg), language=lang
         )
+    if matching.effect is not None:
+        tables["matching_effect"] = matching.effect.table(language=cfg.report.language)
     baseline = clock.run("baseline", lambda: stages.baseline_models(cfg, matching))
     tables["table3"] = baseline.table
     placebo = clock.run("placebo", lambda: stages.run_placebo(cfg, matching))

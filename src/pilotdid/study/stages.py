@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from pilotdid.did.event_study_result import EventStudyResult
     from pilotdid.estimation.result import FeolsResult
     from pilotdid.matching.balance import BalanceTable
+    from pilotdid.matching.effect_result import MatchEffect
     from pilotdid.matching.result import MatchResult
     from pilotdid.robustness.exclusion import Exclusion
     from pilotdid.robustness.placebo_result import PlaceboResult
@@ -146,6 +147,9 @@ class MatchingStage:
         Rows of the panel left out of the sample, by cause.
     notes : tuple of str
         Warnings raised while matching.
+    effect : MatchEffect or None
+        The matching estimate of the ATT of the outcome with the ``matching.se`` standard error
+        (nearest-neighbour matching, ``base_year`` or ``pooled``).
     """
 
     result: MatchResult | None
@@ -154,6 +158,7 @@ class MatchingStage:
     weights: str | None
     drops: tuple[DropRecord, ...]
     notes: tuple[str, ...] = ()
+    effect: MatchEffect | None = None
 
 
 def _match_kwargs(cfg: StudyConfig, panel: PreparedPanel) -> dict[str, Any]:
@@ -203,9 +208,13 @@ def run_matching(cfg: StudyConfig, panel: PreparedPanel) -> MatchingStage:
     sample = result.analysis_sample(cfg.matching.sample)
     notes = tuple(str(w.message) for w in caught if issubclass(w.category, PilotdidWarning))
     weights = "_weight" if cfg.matching.sample == "weights" else None
+    from pilotdid.study.match_effect import study_match_effect
+
+    effect, effect_notes = study_match_effect(cfg, result)
     return MatchingStage(
-        result, balance, sample, weights, _matching_drops(result, sample), notes + result.notes
-    )
+        result, balance, sample, weights, _matching_drops(result, sample),
+        notes + result.notes + effect_notes, effect,
+    )  # fmt: skip
 
 
 @dataclass(frozen=True, eq=False)

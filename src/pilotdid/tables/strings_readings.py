@@ -332,4 +332,25 @@ READING_STRINGS: Mapping[str, tuple[str, str]] = {
         "which changes the conclusion at the 5% level",
         "其改变了5%水平上的显著性结论",
     ),
+    "reading.matching_effect": (
+        "The matching estimate of the ATT on {outcome}{period} is {est} (standard error {se}: "
+        "{se_name}; {p}), averaged over {n} matched treated units. It compares the outcome "
+        "levels of matched units and complements the PSM-DID estimates below rather than "
+        "replacing them.",
+        "匹配估计的{outcome}处理组平均处理效应（ATT）{period}为{est}（标准误{se}：{se_name}；{p}），"
+        "基于{n}个匹配成功的处理组个体。该估计比较匹配个体的结果水平，是下文PSM-DID估计的补充而非替代。",
+    ),
+    "word.match_period": (" in {period}", "（{period}年）"),
+    "word.se_ai": (
+        "Abadie-Imbens (2006), conditional variances from {J} same-arm matches",
+        "Abadie-Imbens（2006），条件方差由同组{J}个近邻估计",
+    ),
+    "word.se_ai0": (
+        "Abadie-Imbens (2006), homoskedastic conditional variance",
+        "Abadie-Imbens（2006），假定条件方差同方差",
+    ),
+    "word.se_standard": (
+        "matching weights treated as fixed, too small when controls are reused",
+        "将匹配权重视为固定，对照被重复使用时偏小",
+    ),
 }

@@ -1,0 +1,58 @@
+"""The study's matching estimate of the ATT: matching.se, the table, the reading, the notes."""
+
+import re
+
+import pytest
+
+import pilotdid as pdid
+from pilotdid.errors import StudyFileError
+from pilotdid.study.config import load_study
+from pilotdid.study.pipeline import run_study
+
+QUICK = {"placebo.enabled": False, "event_study.enabled": False}
+
+
+def _run(project, **overrides):
+    return run_study(load_study(project / "study.toml", overrides={**QUICK, **overrides}))
+
+
+def test_the_matching_section_shows_the_att_with_its_se(project):
+    res = run_study(load_study(project / "study.toml", overrides={"placebo.draws": 5}))
+    eff = res.matching.effect
+    # base_year matching: the outcome of the last period, Abadie-Imbens SE with J = 2
+    direct = pdid.matching_effect(res.matching.result, "y", period=2019)
+    assert (eff.estimate, eff.se, eff.se_type, eff.J) == (direct.estimate, direct.se, "ai", 2)
+    assert "matching_effect" in res.tables
+    page = (res.write_report(project / "out") / "report.html").read_text(encoding="utf-8")
+    section = page.split('<section id="matching">')[1].split("</section>")[0]
+    text = re.sub("<[^>]+>", "", section)
+    assert "The matching estimate of the ATT on y in 2019 is" in text
+    assert "(standard error " in text
+    assert "Abadie-Imbens (2006), conditional variances from 2 same-arm matches" in text
+    assert "t-matching_effect" in section
+
+
+def test_the_se_named_is_the_one_asked(project):
+    res = _run(project, **{"matching.se": "standard", "matching.effect_period": 2017})
+    eff = res.matching.effect
+    assert eff.se_type == "standard" and eff.se == eff.se_standard
+    direct = pdid.matching_effect(res.matching.result, "y", period=2017, se="standard")
+    assert eff.estimate == direct.estimate
+    assert "fixed" in res.tables["matching_effect"].notes[0]
+
+
+def test_a_bootstrap_request_warns_and_reports_ai(project):
+    res = _run(project, **{"matching.se": "bootstrap", "matching.se_matches": 1})
+    assert res.matching.effect.se_type == "ai" and res.matching.effect.J == 1
+    assert any("Abadie & Imbens 2008" in n for n in res.matching.notes)
+
+
+def test_kernel_matching_has_no_estimate_and_says_why(project):
+    res = _run(project, **{"matching.method": "kernel"})
+    assert res.matching.effect is None and "matching_effect" not in res.tables
+    assert any("nearest-neighbour" in n for n in res.matching.notes)
+
+
+def test_ai_pscore_is_not_a_study_option(project):
+    with pytest.raises(StudyFileError, match="matching.se"):
+        load_study(project / "study.toml", overrides={"matching.se": "ai_pscore"})
