@@ -302,8 +302,14 @@ def _stack(blocks: list[Any]) -> Matrix:
 def _cooccurrence(
     rows: np.ndarray, n_rows: int, cols: np.ndarray, n_cols: int, w: np.ndarray | None
 ) -> Matrix:
-    """Sum the weights of each (row, col) code pair: dense when small, sparse otherwise."""
-    if n_rows * n_cols <= 1 << 25:  # a dense bincount is far faster than sorting pairs
+    """Sum the weights of each (row, col) code pair: dense when small, sparse otherwise.
+
+    Dense only when the table is both small and not much larger than the number of pairs: a
+    unit × 500-level table of a firm panel is mostly zeros, and every demeaned column multiplies
+    by it (and the dense system by its square), so sparse is far faster there.
+    """
+    cells = n_rows * n_cols
+    if cells <= 1 << 25 and cells <= 16 * rows.shape[0]:  # dense bincount beats sorting pairs
         key = rows * n_cols
         key += cols
         counts = np.bincount(key, weights=w, minlength=n_rows * n_cols)
