@@ -39,8 +39,11 @@ SUITE: dict[str, tuple[list[str], list[str]]] = {
     "mechanisms": ([], ["--units", "10000"]),
     "spec_curve": ([], ["--specs", "100"]),
     "study": ([], ["--rows", "1e5"]),
-    "measures": (["--rows", "2e7", "--engines", "duckdb", "pandas"],
-                 ["--rows", "1e6", "--engines", "duckdb", "pandas"]),  # fmt: skip
+    "scaling": ([], ["--sizes", "1e4", "1e5", "--repeat", "1"]),
+    "measures": (
+        ["--rows", "2e7", "--engines", "duckdb", "pandas"],
+        ["--rows", "1e6", "--engines", "duckdb", "pandas"],
+    ),
 }
 
 
