@@ -382,11 +382,11 @@ def make_absorber(
 
 
 def _dense_system(cross: Matrix, gram: Matrix, big_weight: np.ndarray) -> np.ndarray:
-    reduction = (
-        cross.T @ (cross / big_weight[:, None])
-        if isinstance(cross, np.ndarray)
-        else (cross.T @ sp.diags(1.0 / big_weight) @ cross).toarray()
-    )
+    if isinstance(cross, np.ndarray):
+        with one_blas_thread(2.0 * cross.shape[0] * cross.shape[1] ** 2):
+            reduction = cross.T @ (cross / big_weight[:, None])
+    else:
+        reduction = (cross.T @ sp.diags(1.0 / big_weight) @ cross).toarray()
     dense_gram = gram if isinstance(gram, np.ndarray) else gram.toarray()
     return np.asarray(dense_gram - reduction)
 
@@ -394,7 +394,10 @@ def _dense_system(cross: Matrix, gram: Matrix, big_weight: np.ndarray) -> np.nda
 def _psd_pinv(matrix: np.ndarray) -> np.ndarray:
     """Pseudo-inverse of a symmetric positive semi-definite matrix (singular by construction)."""
     sym = (matrix + matrix.T) / 2
-    values, vectors = np.linalg.eigh(sym)
+    # one thread: a 500 x 500 eigh took 1-2.5 s with two busy-waiting OpenBLAS threads on a
+    # loaded 2-core machine against 0.13 s with one (see estimation/blas.py)
+    with one_blas_thread(10.0 * sym.shape[0] ** 3):
+        values, vectors = np.linalg.eigh(sym)
     keep = values > values.max(initial=0.0) * 1e-12
     return np.asarray((vectors[:, keep] / values[keep]) @ vectors[:, keep].T)
 
