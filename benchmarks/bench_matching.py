@@ -27,6 +27,9 @@ import time
 import numpy as np
 import pandas as pd
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from _record import record, version
+
 COVS = [f"x{i}" for i in range(1, 8)]
 
 
@@ -41,14 +44,18 @@ def make_data(n: int, seed: int = 0) -> pd.DataFrame:
     return df
 
 
-def timed(fn, repeat: int) -> float:
+def run_times(fn, repeat: int) -> list[float]:
     fn()  # warm-up
     times = []
     for _ in range(repeat):
         t0 = time.perf_counter()
         fn()
         times.append(time.perf_counter() - t0)
-    return statistics.median(times)
+    return times
+
+
+def timed(fn, repeat: int) -> float:
+    return statistics.median(run_times(fn, repeat))
 
 
 PSMPY_SCRIPT = """
@@ -113,11 +120,24 @@ def main() -> None:
             ),
         }
         for i, (name, fn) in enumerate(variants.items()):
-            sec = timed(fn, args.repeat)
+            times = run_times(fn, args.repeat)
+            sec = statistics.median(times)
             peer = ""
             if i == 1:  # psmpy does 1:1 without replacement
                 peer = time_psmpy(n, args.psmpy_limit) if n <= args.psmpy_max else "not run"
             print(f"{n:>10,} {name:<34} {sec:>9.3f}s {peer:>22}", flush=True)
+            if i > 1:
+                continue
+            peer_s = float(peer[:-2]) if peer.endswith(" s") and peer[0].isdigit() else None
+            record(
+                "matching",
+                f"{n:,} units, {name}",
+                times=times,
+                peer=version("psmpy") if i == 1 else None,
+                peer_times=[peer_s] if peer_s else None,
+                peer_note=None if peer_s or i != 1 else peer,
+                data="cross-section, 7 covariates, logit score",
+            )
 
 
 if __name__ == "__main__":

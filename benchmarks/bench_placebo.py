@@ -37,6 +37,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).parent))
 from _panels import FML, synthetic_panel
+from _record import record, version
 from bench_feols import peak_gb, reset_peak
 
 import pilotdid
@@ -48,14 +49,19 @@ def with_cohorts(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(cohort=frame["unit"].map(first))
 
 
-def median_time(func, repeat: int) -> float:
+def run_times(func, repeat: int) -> list[float]:
+    """Seconds of ``repeat`` calls after one warm-up call."""
     func()  # warm-up
     times = []
     for _ in range(repeat):
         start = time.perf_counter()
         func()
         times.append(time.perf_counter() - start)
-    return statistics.median(times)
+    return times
+
+
+def median_time(func, repeat: int) -> float:
+    return statistics.median(run_times(func, repeat))
 
 
 def pyfixest_loop(data: pd.DataFrame, draws: int, seed: int = 0) -> None:
@@ -113,7 +119,24 @@ def large_child(kind: str, repeat: int) -> None:
     print(json.dumps({"first": first, "times": times, "peak": peak, "extra": peak - before}))
 
 
-def large(repeat: int) -> None:
+def loop_child(draws: int) -> None:
+    """pyfixest's feols loop for a few draws on the 1M-row panel (extrapolated to 500)."""
+    data = with_cohorts(synthetic_panel(1_000_000, n_periods=10, seed=4))
+    start = time.perf_counter()
+    pyfixest_loop(data, draws)
+    print(json.dumps({"seconds": time.perf_counter() - start}))
+
+
+def large(repeat: int, loop_draws: int) -> None:
+    peer_times = None
+    if loop_draws:
+        cmd = [sys.executable, __file__, "--loop-child", str(loop_draws)]
+        done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+        if done.returncode == 0:
+            seconds = json.loads(done.stdout.strip().splitlines()[-1])["seconds"]
+            peer_times = [seconds * 500 / loop_draws]
+            print(f"pyfixest feols loop: {seconds:.1f} s for {loop_draws} draws "
+                  f"(500 draws: about {peer_times[0]:.0f} s)")  # fmt: skip
     print(
         f"{'1M rows, 500 draws':<24} {'kind':<8} {'median s':>9} {'best s':>7} {'worst s':>8} "
         f"{'first s':>8} {'peak GB':>8} {'added GB':>9}"
@@ -128,6 +151,18 @@ def large(repeat: int) -> None:
             f"{min(times):>7.2f} {max(times):>8.2f} {res['first']:>8.2f} {res['peak']:>8.2f} "
             f"{res['extra']:>9.2f}",
             flush=True,
+        )
+        record(
+            "placebo",
+            f"1M rows, 500 clustered draws, kind={kind}",
+            times=times,
+            peak_gb=res["peak"],
+            peer=f"{version('pyfixest')} feols loop (x{500 // max(loop_draws, 1)} of {loop_draws})"
+            if peer_times
+            else None,
+            peer_times=peer_times,
+            data="100,000 units x 10 years, 7 controls",
+            target="<= 5 s, <= 2 GB",
         )
 
 
@@ -145,14 +180,22 @@ def main() -> None:
     parser.add_argument("--no-large", action="store_true")
     parser.add_argument("--no-small", action="store_true")
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--large-loop-draws", type=int, default=3,
+        help="pyfixest draws on the 1M-row panel (extrapolated to 500; 0: skip)",
+    )  # fmt: skip
+    parser.add_argument("--loop-child", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         large_child(args.child[0], int(args.child[1]))
         return
+    if args.loop_child:
+        loop_child(args.loop_child)
+        return
     if not args.no_small:
         small(args)
     if not args.no_large:
-        large(args.repeat)
+        large(args.repeat, args.large_loop_draws)
 
 
 def small(args: argparse.Namespace) -> None:
@@ -160,10 +203,21 @@ def small(args: argparse.Namespace) -> None:
     for label, unbalanced in (("280x13 balanced", 0.0), ("280x13 20% unbalanced", 0.2)):
         data = with_cohorts(synthetic_panel(280 * 13, n_periods=13, unbalanced=unbalanced, seed=3))
         rows = []
+        runs = {}
         for draws in (500, 10_000):
-            t = median_time(lambda d=draws, frame=data: ours(frame, d), args.repeat)
+            runs[draws] = run_times(lambda d=draws, frame=data: ours(frame, d), args.repeat)
+            t = statistics.median(runs[draws])
             rows.append((f"pilotdid placebo, {draws:,} draws", t, t / draws))
         t_loop = median_time(lambda frame=data: pyfixest_loop(frame, args.loop_draws), 1)
+        record(
+            "placebo",
+            f"{label}, 10,000 clustered draws",
+            times=runs[10_000],
+            peer=f"{version('pyfixest')} feols loop (x{10_000 // args.loop_draws} of "
+            f"{args.loop_draws} draws)",
+            peer_times=[t_loop * 10_000 / args.loop_draws],
+            data="280 units x 13 years, 7 controls, unit and year FE",
+        )
         rows.append(
             (f"pyfixest feols loop, {args.loop_draws} draws", t_loop, t_loop / args.loop_draws)
         )

@@ -124,7 +124,7 @@ def run_one(library: str, cell: str, n_units: int, repeat: int = 3) -> dict[str,
             est, att = fit(cell, data)
         times.append(time.perf_counter() - start)
     return {"seconds": float(np.median(times)), "min": min(times), "peak_gb": peak_gb(),
-            "att": att, "est": est}  # fmt: skip
+            "att": att, "est": est, "times": times}  # fmt: skip
 
 
 def main() -> None:
@@ -186,6 +186,18 @@ def main() -> None:
                 gap = f"{max(diffs):.1e}" if diffs else "nan"
             print(f"{cell:<9}{library:<10}{row['seconds']:>9.2f}{row['min']:>8.2f}"
                   f"{row['peak_gb']:>8.2f}{ratio:>7}{gap:>11}")  # fmt: skip
+        peer = rows.get((cell, "diff-diff"))
+        if ours is not None and "error" not in ours:
+            ok = peer is not None and "error" not in peer
+            sys.path.insert(0, str(Path(__file__).parent))
+            from _record import record, version
+
+            record("staggered", f"{cell}, {args.units * 10:,} rows", times=ours["times"],
+                   peak_gb=ours["peak_gb"], peer=version("diff-diff"),
+                   peer_times=peer["times"] if ok else None,
+                   peer_peak_gb=peer["peak_gb"] if ok else None,
+                   peer_note=None if ok else "failed or not run",
+                   data="10 periods, 4 cohorts + never treated")  # fmt: skip
 
 if __name__ == "__main__":
     main()

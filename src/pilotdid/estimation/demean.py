@@ -302,8 +302,14 @@ def _stack(blocks: list[Any]) -> Matrix:
 def _cooccurrence(
     rows: np.ndarray, n_rows: int, cols: np.ndarray, n_cols: int, w: np.ndarray | None
 ) -> Matrix:
-    """Sum the weights of each (row, col) code pair: dense when small, sparse otherwise."""
-    if n_rows * n_cols <= 1 << 25:  # a dense bincount is far faster than sorting pairs
+    """Sum the weights of each (row, col) code pair: dense when small, sparse otherwise.
+
+    Dense only when the table is both small and not much larger than the number of pairs: a
+    unit × 500-level table of a firm panel is mostly zeros, and every demeaned column multiplies
+    by it (and the dense system by its square), so sparse is far faster there.
+    """
+    cells = n_rows * n_cols
+    if cells <= 1 << 25 and cells <= 16 * rows.shape[0]:  # dense bincount beats sorting pairs
         key = rows * n_cols
         key += cols
         counts = np.bincount(key, weights=w, minlength=n_rows * n_cols)
@@ -376,11 +382,11 @@ def make_absorber(
 
 
 def _dense_system(cross: Matrix, gram: Matrix, big_weight: np.ndarray) -> np.ndarray:
-    reduction = (
-        cross.T @ (cross / big_weight[:, None])
-        if isinstance(cross, np.ndarray)
-        else (cross.T @ sp.diags(1.0 / big_weight) @ cross).toarray()
-    )
+    if isinstance(cross, np.ndarray):
+        with one_blas_thread(2.0 * cross.shape[0] * cross.shape[1] ** 2):
+            reduction = cross.T @ (cross / big_weight[:, None])
+    else:
+        reduction = (cross.T @ sp.diags(1.0 / big_weight) @ cross).toarray()
     dense_gram = gram if isinstance(gram, np.ndarray) else gram.toarray()
     return np.asarray(dense_gram - reduction)
 
@@ -388,7 +394,10 @@ def _dense_system(cross: Matrix, gram: Matrix, big_weight: np.ndarray) -> np.nda
 def _psd_pinv(matrix: np.ndarray) -> np.ndarray:
     """Pseudo-inverse of a symmetric positive semi-definite matrix (singular by construction)."""
     sym = (matrix + matrix.T) / 2
-    values, vectors = np.linalg.eigh(sym)
+    # one thread: a 500 x 500 eigh took 1-2.5 s with two busy-waiting OpenBLAS threads on a
+    # loaded 2-core machine against 0.13 s with one (see estimation/blas.py)
+    with one_blas_thread(10.0 * sym.shape[0] ** 3):
+        values, vectors = np.linalg.eigh(sym)
     keep = values > values.max(initial=0.0) * 1e-12
     return np.asarray((vectors[:, keep] / values[keep]) @ vectors[:, keep].T)
 

@@ -258,19 +258,20 @@ def _formulaic_arrays(
 
     try:
         # an intercept in the spec gives reduced-rank (treatment) coding of categoricals,
-        # then it is removed when fixed effects absorb it
-        mm = model_matrix(f"{spec.lhs} ~ {spec.rhs}", frame, na_action="ignore")
+        # then it is removed when fixed effects absorb it. Sparse output: a C() of hundreds of
+        # levels as a pandas frame has one block per dummy and is slow to build and convert
+        mm = model_matrix(f"{spec.lhs} ~ {spec.rhs}", frame, na_action="ignore", output="sparse")
     except Exception as exc:  # formulaic raises many types; report them as one user error
         raise EstimationError(f"cannot build the model matrix of {spec.text!r}: {exc}") from exc
     lhs, rhs = mm.lhs, mm.rhs
     if lhs.shape[1] != 1:
         raise EstimationError(f"the outcome of {spec.text!r} must be a single numeric column")
-    names = [str(c) for c in rhs.columns]
-    if not intercept and "Intercept" in names:
-        rhs = rhs.drop(columns="Intercept")
-        names.remove("Intercept")
-    x = np.asfortranarray(rhs.to_numpy(dtype=np.float64))
-    return lhs.to_numpy(dtype=np.float64)[:, 0], x, tuple(names)
+    names = [str(c) for c in rhs.model_spec.column_names]
+    keep = [j for j, name in enumerate(names) if intercept or name != "Intercept"]
+    x = np.asarray(rhs[:, keep].toarray(order="F"), dtype=np.float64, order="F")
+    names = [names[j] for j in keep]
+    y = np.asarray(lhs.toarray(), dtype=np.float64)[:, 0]
+    return y, x, tuple(names)
 
 
 def _sample_fixed_effects(

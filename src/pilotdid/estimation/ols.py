@@ -134,7 +134,8 @@ def fit_ols(
     gram, cross = weighted_gram(x, y, weights)
     dropped = find_collinear(gram, np.diag(gram) if scale is None else scale)
     keep = ~dropped
-    bread = scaled_inverse(gram[np.ix_(keep, keep)])
+    with one_blas_thread(10.0 * float(keep.sum()) ** 3):  # see estimation/blas.py
+        bread = scaled_inverse(gram[np.ix_(keep, keep)])
     coef = bread @ cross[keep]
     resid = y - x[:, keep] @ coef if dropped.any() else y - x @ coef
     ssr = float(resid @ resid if weights is None else (weights * resid) @ resid)
