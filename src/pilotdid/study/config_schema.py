@@ -188,7 +188,7 @@ class MatchingConfig(_Section):
     seed: NonNegativeInt | None = None
     # the matching estimate of the ATT shown with the balance tables (nearest neighbour only)
     se: StudyMatchSE = "ai"
-    se_matches: NonNegativeInt = 2
+    se_matches: NonNegativeInt = 1
     effect_period: int | None = None
 
 
