@@ -28,7 +28,7 @@ def test_the_matching_section_shows_the_att_with_its_se(project):
     text = re.sub("<[^>]+>", "", section)
     assert "The matching estimate of the ATT on y in 2019 is" in text
     assert "(standard error " in text
-    assert "Abadie-Imbens (2006), conditional variances from 2 same-arm matches" in text
+    assert "Abadie-Imbens (2006), conditional variances from J = 1 same-arm match(es)" in text
     assert "t-matching_effect" in section
 
 

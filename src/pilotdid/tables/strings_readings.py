@@ -342,7 +342,7 @@ READING_STRINGS: Mapping[str, tuple[str, str]] = {
     ),
     "word.match_period": (" in {period}", "（{period}年）"),
     "word.se_ai": (
-        "Abadie-Imbens (2006), conditional variances from {J} same-arm matches",
+        "Abadie-Imbens (2006), conditional variances from J = {J} same-arm match(es)",
         "Abadie-Imbens（2006），条件方差由同组{J}个近邻估计",
     ),
     "word.se_ai0": (

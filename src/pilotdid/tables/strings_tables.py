@@ -253,12 +253,12 @@ TABLE_STRINGS: Mapping[str, tuple[str, str]] = {
     "table.match_effect.ci": ("{level:.0%} CI", "{level:.0%}置信区间"),
     "table.match_effect.n": ("Units averaged", "平均的单位数"),
     "table.match_effect.se.ai": (
-        "Abadie-Imbens (2006) standard error, conditional variances from {J} same-arm matches.",
+        "Abadie-Imbens (2006) standard error, conditional variances from J = {J} same-arm match(es).",
         "Abadie-Imbens（2006）标准误，条件方差由同组{J}个近邻估计。",
     ),
     "table.match_effect.se.ai_pscore": (
         "Abadie-Imbens (2016) standard error, adjusted for the estimated propensity score; "
-        "conditional variances from {J} same-arm matches.",
+        "conditional variances from J = {J} same-arm match(es).",
         "Abadie-Imbens（2016）标准误，已校正倾向得分的估计误差；条件方差由同组{J}个近邻估计。",
     ),
     "table.match_effect.se.ai0": (
