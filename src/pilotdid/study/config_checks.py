@@ -45,8 +45,8 @@ def _check_treatment(cfg: StudyConfig) -> list[str]:
     sources = t.source_keys()
     if not sources:
         out.append(
-            "treatment: say who is treated with one of roster, roster_file, adoption or "
-            "adoption_column"
+            "treatment: say who is treated with one of roster, roster_file, adoption, "
+            "adoption_column or indicator"
         )
     elif len(sources) > 1:
         out.append(f"treatment.{sources[1]}: use only one of {', '.join(sources)}")
@@ -96,11 +96,13 @@ def _check_design(cfg: StudyConfig) -> list[str]:
             "staggered.bootstrap: the uniform bands need at least 100 draws; set 0 (analytic "
             f"standard errors only) or 100 or more, got {cfg.staggered.bootstrap}"
         )
-    if cfg.model.outcome in cfg.model.controls:
+    if cfg.model.outcome and cfg.model.outcome in cfg.model.controls:
         out.append(f"model.controls: contains the outcome {cfg.model.outcome!r}")
     return out
 
 
 def semantic_problems(cfg: StudyConfig) -> list[str]:
     """Cross-field problems of a schema-valid config, one line each with its key path."""
-    return [*_check_data(cfg), *_check_treatment(cfg), *_check_design(cfg)]
+    from pilotdid.study.config_model_checks import model_problems
+
+    return [*_check_data(cfg), *_check_treatment(cfg), *_check_design(cfg), *model_problems(cfg)]

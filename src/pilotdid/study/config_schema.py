@@ -140,10 +140,12 @@ class TreatmentConfig(_Section):
     post_common: int | None = None
     absent_units: AbsentUnits | None = None
     names: TreatmentNames = TreatmentNames()
+    indicator: str | None = None  # a 0/1 column: each unit adopts in its first period with 1
+    allow_switch_off: bool = False  # indicator: accept 1 -> 0 (the first adoption is kept)
 
     def source_keys(self) -> list[str]:
         """Return the roster keys that are set (exactly one must be)."""
-        keys = ("roster", "roster_file", "adoption", "adoption_column")
+        keys = ("roster", "roster_file", "adoption", "adoption_column", "indicator")
         return [k for k in keys if getattr(self, k) is not None]
 
     def absent_policy(self) -> str:
@@ -156,11 +158,18 @@ class TreatmentConfig(_Section):
 class ModelConfig(_Section):
     """``[model]``: the baseline DID regression (the paper's equation 1)."""
 
-    outcome: str
+    outcome: str = ""  # one outcome; or several in ``outcomes`` (then this is the first)
     controls: list[str] = []
-    fixed_effects: list[str] | None = None
+    fixed_effects: list[str] | None = None  # columns, "a^b" for interacted fixed effects
     cluster: str | None = None
     vcov: StudyVcov = "cluster"
+    outcomes: list[str] | None = None  # several outcomes: Table 3 and the event table per outcome
+    weights: str | None = None  # a column of analytic (regression) weights, e.g. population
+
+    @property
+    def outcome_list(self) -> list[str]:
+        """Every outcome of the study, the headline one (``outcome``) first."""
+        return list(self.outcomes) if self.outcomes else [self.outcome]
 
 
 class MatchingConfig(_Section):
@@ -376,6 +385,8 @@ def complete_defaults(raw: StudyConfig) -> StudyConfig:
             update={"unit": data.unit or DEMO_UNIT, "time": data.time or DEMO_TIME}
         )
     model = raw.model
+    if model.outcomes and not model.outcome:  # several outcomes: the first is the headline one
+        model = model.model_copy(update={"outcome": model.outcomes[0]})
     if data.unit and data.time:
         model = model.model_copy(
             update={
