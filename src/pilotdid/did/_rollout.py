@@ -49,7 +49,7 @@ def fixef_columns(fixef: Sequence[str]) -> list[str]:
 
 
 def fixef_terms(fixef: Sequence[str]) -> list[str | tuple[str, ...]]:
-    """Fixed effects for :func:`~pilotdid.estimation.formula.build_formula` (``"a^b"`` -> ``(a, b)``)."""
+    """Return fixed effects for ``build_formula``: ``"a^b"`` becomes ``(a, b)``."""
     return [tuple(p.strip() for p in str(f).split("^")) if "^" in str(f) else str(f) for f in fixef]
 
 
