@@ -96,7 +96,7 @@ def _check_design(cfg: StudyConfig) -> list[str]:
             "staggered.bootstrap: the uniform bands need at least 100 draws; set 0 (analytic "
             f"standard errors only) or 100 or more, got {cfg.staggered.bootstrap}"
         )
-    if cfg.model.outcome and cfg.model.outcome in cfg.model.controls:
+    if cfg.model.outcome in cfg.model.controls:
         out.append(f"model.controls: contains the outcome {cfg.model.outcome!r}")
     return out
 

@@ -27,13 +27,8 @@ def fixef_parts(entry: str) -> tuple[str, ...]:
 
 
 def _outcome_problems(cfg: StudyConfig) -> list[str]:
-    m, out = cfg.model, []
+    m, out = cfg.model, list[str]()
     if m.outcomes is None:
-        if not m.outcome:
-            out.append(
-                "model.outcome: required key is missing (the outcome column; or list several "
-                "in model.outcomes)"
-            )
         return out
     if not m.outcomes:
         out.append("model.outcomes: list at least one outcome column (or use model.outcome)")

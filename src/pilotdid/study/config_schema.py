@@ -8,9 +8,9 @@ value live in :mod:`pilotdid.study.config`.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from pilotdid.options import (
     AbsentUnits,
@@ -158,13 +158,22 @@ class TreatmentConfig(_Section):
 class ModelConfig(_Section):
     """``[model]``: the baseline DID regression (the paper's equation 1)."""
 
-    outcome: str = ""  # one outcome; or several in ``outcomes`` (then this is the first)
+    outcome: str  # one outcome; with ``outcomes`` it may be left out (then it is the first)
     controls: list[str] = []
     fixed_effects: list[str] | None = None  # columns, "a^b" for interacted fixed effects
     cluster: str | None = None
     vcov: StudyVcov = "cluster"
     outcomes: list[str] | None = None  # several outcomes: Table 3 and the event table per outcome
     weights: str | None = None  # a column of analytic (regression) weights, e.g. population
+
+    @model_validator(mode="before")
+    @classmethod
+    def _first_outcome(cls, raw: Any) -> Any:
+        """``outcome`` defaults to the first of ``outcomes`` (one headline outcome for every stage)."""
+        outcomes = raw.get("outcomes") if isinstance(raw, dict) else None
+        if "outcome" not in raw and isinstance(outcomes, list) and outcomes:
+            return {**raw, "outcome": outcomes[0]}
+        return raw
 
     @property
     def outcome_list(self) -> list[str]:
@@ -385,8 +394,6 @@ def complete_defaults(raw: StudyConfig) -> StudyConfig:
             update={"unit": data.unit or DEMO_UNIT, "time": data.time or DEMO_TIME}
         )
     model = raw.model
-    if model.outcomes and not model.outcome:  # several outcomes: the first is the headline one
-        model = model.model_copy(update={"outcome": model.outcomes[0]})
     if data.unit and data.time:
         model = model.model_copy(
             update={

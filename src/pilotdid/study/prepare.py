@@ -24,6 +24,7 @@ from pilotdid.panel.validate import ValidationReport, check_panel
 from pilotdid.study.config import FilterConfig, Study, StudyConfig
 from pilotdid.study.config_messages import show_value, study_error
 from pilotdid.study.config_model_checks import fixef_parts
+from pilotdid.study.model_spec import fixef_columns, weight_problems
 
 if TYPE_CHECKING:
     from pilotdid.datasets import DemoPanel
@@ -467,8 +468,6 @@ def prepare_panel(study: Study) -> PreparedPanel:
         _check_periods(cfg, frame, problems)
     if problems:
         raise study_error(study.name, problems)
-    from pilotdid.study.model_spec import fixef_columns, weight_problems
-
     required = [e.column for e in cfg.exclusions] + fixef_columns(cfg)
     required += [cfg.model.cluster] if cfg.model.cluster is not None else []
     report = check_panel(
@@ -481,8 +480,7 @@ def prepare_panel(study: Study) -> PreparedPanel:
     design = _design_problem(cfg, treatment)
     if design:
         raise study_error(study.name, [f"{_source_key(cfg)}: {design}"])
-    n_cohorts = int(treatment.cohorts().dropna().nunique())
-    weights = weight_problems(cfg, treatment.data, n_cohorts)
+    weights = weight_problems(cfg, treatment.data, int(treatment.cohorts().dropna().nunique()))
     if weights:
         raise study_error(study.name, weights)
     collinear = _collinear_controls(cfg, treatment.data)
