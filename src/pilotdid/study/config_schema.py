@@ -171,8 +171,8 @@ class ModelConfig(_Section):
     def _first_outcome(cls, raw: Any) -> Any:
         """``outcome`` defaults to the first of ``outcomes`` (one headline outcome for every stage)."""
         outcomes = raw.get("outcomes") if isinstance(raw, dict) else None
-        if "outcome" not in raw and isinstance(outcomes, list) and outcomes:
-            return {**raw, "outcome": outcomes[0]}
+        if "outcome" not in raw and isinstance(outcomes, list):  # [] is reported by the checks
+            return {**raw, "outcome": str(outcomes[0]) if outcomes else ""}
         return raw
 
     @property
