@@ -85,7 +85,9 @@ def test_table3_columns_match_pyfixest_with_weights_and_interacted_fixed_effects
 
 def test_weights_change_the_estimate(rich):
     main = rich.main
-    unweighted = _pyfixest("lnESF ~ did + lnHCL + FIN | code + year + region^year", rich.sample, None)
+    unweighted = _pyfixest(
+        "lnESF ~ did + lnHCL + FIN | code + year + region^year", rich.sample, None
+    )
     assert abs(main.coef()["did"] - unweighted.coef()["did"]) > 1e-6
     assert main.weights == "analytic"
 
@@ -129,3 +131,11 @@ def test_every_regression_stage_is_weighted(rich):
     assert "region^year" in moderation.fml
     assert rich.staggered is not None and "cs" not in rich.staggered.failed
     assert "model.weights (pop0) do not enter it" in rich.tables["bacon"].to_text()
+
+
+def test_the_report_is_written_with_the_outcome_columns(rich, tmp_path):
+    out = rich.write_report(tmp_path / "out")
+    tables = (out / "tables.md").read_text(encoding="utf-8")
+    assert "Regressions weighted by pop0." in tables
+    assert "One column per outcome (model.outcomes)" in tables
+    assert (out / "report.html").is_file()

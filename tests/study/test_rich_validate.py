@@ -25,16 +25,34 @@ def problems(text: str) -> str:
     ("model", "expected"),
     [
         ('outcomes = ["lnESF", "TFP", "lnESF"]', "model.outcomes: lists 'lnESF' twice"),
-        ('outcomes = []', "model.outcomes: list at least one outcome column"),
+        ("outcomes = []", "model.outcomes: list at least one outcome column"),
         ('outcome = "TFP"\noutcomes = ["lnESF", "TFP"]', "model.outcome: 'TFP' is not the first"),
-        ('outcomes = ["lnESF", "FIN"]\ncontrols = ["FIN"]', "model.controls: contains the outcome 'FIN'"),
+        (
+            'outcomes = ["lnESF", "FIN"]\ncontrols = ["FIN"]',
+            "model.controls: contains the outcome 'FIN'",
+        ),
         ('outcome = "lnESF"\nweights = "lnESF"', "model.weights: 'lnESF' is also model.outcome"),
-        ('outcome = "lnESF"\ncontrols = ["FIN"]\nweights = "FIN"', "model.weights: 'FIN' is also model.controls"),
+        (
+            'outcome = "lnESF"\ncontrols = ["FIN"]\nweights = "FIN"',
+            "model.weights: 'FIN' is also model.controls",
+        ),
         ('outcome = "lnESF"\nweights = ""', "model.weights: give the weight column's name"),
-        ('outcome = "lnESF"\nfixed_effects = ["code", "province^"]', "model.fixed_effects[1]: 'province^' has an empty name"),
-        ('outcome = "lnESF"\nfixed_effects = ["year^year"]', "model.fixed_effects[0]: 'year^year' interacts a column with itself"),
-        ('outcome = "lnESF"\nfixed_effects = ["province^year", "year^province"]', "model.fixed_effects[1]: 'year^province' is listed twice"),
-        ('outcome = "lnESF"\nweigths = "pop"', "model.weigths: unknown key (did you mean 'weights'?)"),
+        (
+            'outcome = "lnESF"\nfixed_effects = ["code", "province^"]',
+            "model.fixed_effects[1]: 'province^' has an empty name",
+        ),
+        (
+            'outcome = "lnESF"\nfixed_effects = ["year^year"]',
+            "model.fixed_effects[0]: 'year^year' interacts a column with itself",
+        ),
+        (
+            'outcome = "lnESF"\nfixed_effects = ["province^year", "year^province"]',
+            "model.fixed_effects[1]: 'year^province' is listed twice",
+        ),
+        (
+            'outcome = "lnESF"\nweigths = "pop"',
+            "model.weigths: unknown key (did you mean 'weights'?)",
+        ),
         ('outcome = "lnESF"\nweights = 3', "model.weights"),
         ('outcomes = "lnESF"', "model.outcomes"),
     ],
@@ -52,7 +70,9 @@ def test_outcomes_alone_set_the_headline_outcome():
 
 
 def test_indicator_keys():
-    text = '[data]\nsource = "demo"\n[treatment]\n{}\n[model]\noutcome = "lnESF"\ncontrols = ["FIN"]\n'
+    text = (
+        '[data]\nsource = "demo"\n[treatment]\n{}\n[model]\noutcome = "lnESF"\ncontrols = ["FIN"]\n'
+    )
     with pytest.raises(StudyFileError, match="treatment.indicator: use only one of roster"):
         parse_study(text.format('roster = "bigdata"\nindicator = "TP"'))
     with pytest.raises(StudyFileError, match="treatment.allow_switch_off: only applies with"):
@@ -89,7 +109,9 @@ def test_columns_named_by_the_new_keys_must_be_in_the_data(tmp_path):
     msg = str(err.value)
     assert "model.outcomes[1]: column 'TPF' is not in the data (did you mean" in msg
     assert "model.weights: column 'popp' is not in the data (did you mean 'pop'" in msg
-    assert "model.fixed_effects[1]: column 'regoin' is not in the data (did you mean 'region'" in msg
+    assert (
+        "model.fixed_effects[1]: column 'regoin' is not in the data (did you mean 'region'" in msg
+    )
 
 
 def test_negative_weights_are_refused(tmp_path):
@@ -126,7 +148,9 @@ def test_switch_off_is_refused_then_allowed(tmp_path):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         panel = prepare_panel(load_study(path))
-    assert any("allow_switch_off = true: each unit's first adoption is kept" in n for n in panel.notes)
+    assert any(
+        "allow_switch_off = true: each unit's first adoption is kept" in n for n in panel.notes
+    )
     did = panel.data.loc[panel.data["code"].isin(treated) & (panel.data["year"] == last), "did"]
     assert (did == 1).all()  # absorbing from the first adoption on
 
@@ -148,3 +172,19 @@ def test_model_weights_times_matching_weights(tmp_path):
     np.testing.assert_allclose(result.main.coef()["did"], ref.coef()["did"], rtol=1e-8)
     np.testing.assert_allclose(result.main.se()["did"], ref.se()["did"], rtol=1e-8)
     assert "weighted by pop0 times the matching weights" in result.tables["table3"].to_text()
+
+
+def test_rows_a_further_outcome_leaves_out_are_counted(tmp_path):
+    frame = rich_panel()
+    frame.loc[frame.index[::50], "TFP"] = np.nan
+    body = (
+        BASE.format(model='outcomes = ["lnESF", "TFP"]', staggered="false").replace(
+            'outcome = "lnESF"\n', ""
+        )
+        + "[placebo]\nenabled = false\n[sensitivity]\nenabled = false\n"
+    )
+    result = run_study(load_study(write_study(tmp_path, body, frame)))
+    (tfp,) = result.baseline.outcomes.values()
+    drops = [d for d in result.drops() if d.stage == "Table 3 (3) TFP"]
+    assert drops and sum(d.rows for d in drops) == len(result.sample) - tfp.nobs > 0
+    assert list(result.outcome_events) == ["TFP"]
