@@ -50,7 +50,9 @@ class IndicatorAdoption:
             for u, t in zip(self.switch_off[:5], self.first_off[:5], strict=True)
         )
         more = ", ..." if n > 5 else ""
-        return f"the indicator {indicator!r} switches off (1, then 0) in {n:,} unit(s): {shown}{more}"
+        return (
+            f"the indicator {indicator!r} switches off (1, then 0) in {n:,} unit(s): {shown}{more}"
+        )
 
 
 def _indicator_values(data: pd.DataFrame, indicator: Hashable) -> np.ndarray:

@@ -202,10 +202,8 @@ def _merge(*groups: Mapping[str, tuple[str, str]]) -> dict[str, tuple[str, str]]
 
 
 #: Every text of the catalogue: key -> (English, Chinese).
-STRINGS: Mapping[str, tuple[str, str]] = _merge(
-    _REPORT_STRINGS, TABLE_STRINGS, FIGURE_STRINGS, READING_STRINGS, NOTE_STRINGS,
-    STUDY_STRINGS,
-)
+_GROUPS = (_REPORT_STRINGS, TABLE_STRINGS, FIGURE_STRINGS, READING_STRINGS, NOTE_STRINGS)
+STRINGS: Mapping[str, tuple[str, str]] = _merge(*_GROUPS, STUDY_STRINGS)
 
 
 def text(key: str, language: str = "en", **fields: object) -> str:
