@@ -33,6 +33,7 @@ _EXPORTS: dict[str, str] = {
     "ValidationReport": "pilotdid.panel.validate",
     "assign_treatment": "pilotdid.panel.treatment",
     "TreatmentAssignment": "pilotdid.panel.treatment",
+    "adoption_from_indicator": "pilotdid.panel.indicator",
     # matching
     "match": "pilotdid.matching.api",
     "MatchResult": "pilotdid.matching.result",

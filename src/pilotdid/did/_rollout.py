@@ -48,6 +48,11 @@ def fixef_columns(fixef: Sequence[str]) -> list[str]:
     return [part for f in fixef for part in str(f).split("^")]
 
 
+def fixef_terms(fixef: Sequence[str]) -> list[str | tuple[str, ...]]:
+    """Return fixed effects for ``build_formula``: ``"a^b"`` becomes ``(a, b)``."""
+    return [tuple(p.strip() for p in str(f).split("^")) if "^" in str(f) else str(f) for f in fixef]
+
+
 def listed_values(values: Iterable[object], limit: int = 5) -> str:
     """Up to ``limit`` values joined by commas, with ``...`` and the total when there are more."""
     items = list(values)

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from pilotdid.did._rollout import fixef_columns, fixef_terms
 from pilotdid.did.event_study_result import EventStudyResult
 from pilotdid.did.staggered import design_from_arrays, warn_if_staggered
 from pilotdid.errors import EstimationError, PanelError, did_you_mean
@@ -149,7 +150,7 @@ def event_study(
     _check_columns(data, [outcome, unit, time, cohort, *controls])
     fes = list(fixef) if fixef is not None else [unit, time]
     vcov = vcov if vcov is not None else cluster_argument([unit])
-    used = [outcome, unit, time, *controls, *fes, *parse_vcov(vcov, fes)[1], weights]
+    used = [outcome, unit, time, *controls, *fixef_columns(fes), *parse_vcov(vcov, fes)[1], weights]
     # the cohort column is left out: +inf there means never treated
     check_frame(data, used, where="event_study", keys=(unit, time), unique_keys=True, periods=time)
     lo, hi = _check_window(window, ref)
@@ -168,7 +169,7 @@ def event_study(
         prefix += "_"
     dummies = dummies.add_prefix(prefix)
     frame = pd.concat([data.loc[keep.to_numpy()], dummies.loc[keep.to_numpy()]], axis=1)
-    fml = build_formula(outcome, [*dummies.columns, *controls], fes)
+    fml = build_formula(outcome, [*dummies.columns, *controls], fixef_terms(fes))
     fit = feols(fml, frame, vcov=vcov, weights=weights)
     periods = {prefix + _dummy_name(k): k for k in range(lo, hi + 1) if k != ref}
     estimated = set(fit.coef().index)

@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from pilotdid.did._imputation_core import cluster_sums, identification_problem, lead_scores
-from pilotdid.did._rollout import fixef_columns, read_rollout
+from pilotdid.did._rollout import fixef_columns, fixef_terms, read_rollout
 from pilotdid.did.imputation_result import ImputationResult
 from pilotdid.errors import EstimationError
 from pilotdid.estimation.demean import Absorber, make_absorber
@@ -303,7 +303,7 @@ def _pretrend(
     leads = (rel0[:, None] == periods[None, :]).astype(float)
     sub = frame.iloc[omega0]
     sub = pd.concat([sub, pd.DataFrame(leads, index=sub.index, columns=names)], axis=1)
-    fml = build_formula(outcome, [*names, *controls], fes)
+    fml = build_formula(outcome, [*names, *controls], fixef_terms(fes))
     fit = feols(fml, sub, vcov=cluster_argument([cluster_col]))
     estimates, scores = lead_scores(absorber, leads, tilde, clusters[omega0], n_clusters)
     return fit, periods, estimates, scores

@@ -27,7 +27,7 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
-from pilotdid.did._rollout import fixef_columns, listed_values, read_rollout
+from pilotdid.did._rollout import fixef_columns, fixef_terms, listed_values, read_rollout
 from pilotdid.did.sun_abraham_result import SunAbrahamResult
 from pilotdid.errors import EstimationError
 from pilotdid.estimation.design import build_design
@@ -161,7 +161,7 @@ def sun_abraham(
     kept_code = cell_code[keep]
     # the sample (missing values, singletons) from the model without the cell dummies, then
     # the dummies written straight into the design: no n × cells DataFrame is ever built
-    base = parse_formula(build_formula(outcome, list(controls), fes))
+    base = parse_formula(build_formula(outcome, list(controls), fixef_terms(fes)))
     design = build_design(base, frame, weights=weights, extra_columns=cluster)
     sample_code = kept_code[design.rows]
     hit = np.flatnonzero(sample_code >= 0)
@@ -172,7 +172,7 @@ def sun_abraham(
     counts = np.bincount(
         sample_code[hit], weights=None if w is None else w[hit], minlength=len(names)
     ).astype(float)
-    spec = parse_formula(build_formula(outcome, [*names, *controls], fes))
+    spec = parse_formula(build_formula(outcome, [*names, *controls], fixef_terms(fes)))
     design = replace(design, spec=spec, x=x, names=(*names, *design.names))
     del x
     fit = fit_design(design, frame, kind, cluster)

@@ -45,8 +45,8 @@ def _check_treatment(cfg: StudyConfig) -> list[str]:
     sources = t.source_keys()
     if not sources:
         out.append(
-            "treatment: say who is treated with one of roster, roster_file, adoption or "
-            "adoption_column"
+            "treatment: say who is treated with one of roster, roster_file, adoption, "
+            "adoption_column or indicator"
         )
     elif len(sources) > 1:
         out.append(f"treatment.{sources[1]}: use only one of {', '.join(sources)}")
@@ -103,4 +103,6 @@ def _check_design(cfg: StudyConfig) -> list[str]:
 
 def semantic_problems(cfg: StudyConfig) -> list[str]:
     """Cross-field problems of a schema-valid config, one line each with its key path."""
-    return [*_check_data(cfg), *_check_treatment(cfg), *_check_design(cfg)]
+    from pilotdid.study.config_model_checks import model_problems
+
+    return [*_check_data(cfg), *_check_treatment(cfg), *_check_design(cfg), *model_problems(cfg)]

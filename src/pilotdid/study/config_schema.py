@@ -8,9 +8,9 @@ value live in :mod:`pilotdid.study.config`.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from pilotdid.options import (
     AbsentUnits,
@@ -141,10 +141,12 @@ class TreatmentConfig(_Section):
     post_common: int | None = None
     absent_units: AbsentUnits | None = None
     names: TreatmentNames = TreatmentNames()
+    indicator: str | None = None  # a 0/1 column: each unit adopts in its first period with 1
+    allow_switch_off: bool = False  # indicator: accept 1 -> 0 (the first adoption is kept)
 
     def source_keys(self) -> list[str]:
         """Return the roster keys that are set (exactly one must be)."""
-        keys = ("roster", "roster_file", "adoption", "adoption_column")
+        keys = ("roster", "roster_file", "adoption", "adoption_column", "indicator")
         return [k for k in keys if getattr(self, k) is not None]
 
     def absent_policy(self) -> str:
@@ -157,11 +159,27 @@ class TreatmentConfig(_Section):
 class ModelConfig(_Section):
     """``[model]``: the baseline DID regression (the paper's equation 1)."""
 
-    outcome: str
+    outcome: str  # one outcome; with ``outcomes`` it may be left out (then it is the first)
     controls: list[str] = []
-    fixed_effects: list[str] | None = None
+    fixed_effects: list[str] | None = None  # columns, "a^b" for interacted fixed effects
     cluster: str | None = None
     vcov: StudyVcov = "cluster"
+    outcomes: list[str] | None = None  # several outcomes: Table 3 and the event table per outcome
+    weights: str | None = None  # a column of analytic (regression) weights, e.g. population
+
+    @model_validator(mode="before")
+    @classmethod
+    def _first_outcome(cls, raw: Any) -> Any:
+        """``outcome`` defaults to the first of ``outcomes`` (one headline outcome for every stage)."""
+        outcomes = raw.get("outcomes") if isinstance(raw, dict) else None
+        if "outcome" not in raw and isinstance(outcomes, list):  # [] is reported by the checks
+            return {**raw, "outcome": str(outcomes[0]) if outcomes else ""}
+        return raw
+
+    @property
+    def outcome_list(self) -> list[str]:
+        """Every outcome of the study, the headline one (``outcome``) first."""
+        return list(self.outcomes) if self.outcomes else [self.outcome]
 
 
 class MatchingConfig(_Section):

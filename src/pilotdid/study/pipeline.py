@@ -130,6 +130,9 @@ class StudyResult:
     staggered : StaggeredStage or None
         Cohorts, the Bacon decomposition and the heterogeneity-robust estimators (None when
         ``[staggered]`` is off, or "auto" and adoption is not staggered).
+    outcome_events : mapping of str to EventStudyResult
+        The event study of each further outcome of ``model.outcomes`` (outcome -> result);
+        the event table has one column per outcome.
     timings : mapping of str to float
         Seconds per stage.
     versions : mapping of str to str
@@ -153,6 +156,7 @@ class StudyResult:
     descriptives: stages.DescriptiveStage | None = None
     sensitivity: SensitivityStage | None = None
     staggered: StaggeredStage | None = None
+    outcome_events: Mapping[str, EventStudyResult] = field(default_factory=dict)
 
     @property
     def sample(self) -> pd.DataFrame:
@@ -171,6 +175,10 @@ class StudyResult:
         if event is not None and event.dropped_outside_window:
             cause = "outside the event window (not binned)"
             out.append(DropRecord("event study", cause, event.dropped_outside_window))
+        for y, more in self.outcome_events.items():  # model.outcomes after the first
+            if more.dropped_outside_window:
+                cause = "outside the event window (not binned)"
+                out.append(DropRecord(f"event study ({y})", cause, more.dropped_outside_window))
         if self.staggered is not None:
             out.extend(self.staggered.drops)
         for stage in (self.mechanisms, self.moderation):
@@ -323,9 +331,14 @@ def run_study(
     baseline = clock.run("baseline", lambda: stages.baseline_models(cfg, matching))
     tables["table3"] = baseline.table
     placebo = clock.run("placebo", lambda: stages.run_placebo(cfg, matching))
-    event = clock.run("event study", lambda: stages.run_event_study(cfg, matching))
+    from pilotdid.study.outcomes import outcome_event_studies, outcome_event_table
+
+    event, more_events = clock.run(
+        "event study",
+        lambda: (stages.run_event_study(cfg, matching), outcome_event_studies(cfg, matching)),
+    )
     if event is not None:
-        tables["event_table"] = stages.event_table(cfg, event)
+        tables["event_table"] = outcome_event_table(cfg, event, more_events)
     sensitivity = clock.run("sensitivity", lambda: run_sensitivity(cfg, event))
     if sensitivity is not None and sensitivity.honest is not None:
         tables["sensitivity_table"] = sensitivity.table(cfg.report.language)
@@ -347,6 +360,7 @@ def run_study(
         placebo=placebo, event_study=event, mechanisms=mech, moderation=moderation,
         timings=dict(clock.timings), versions=package_versions(), messages=tuple(clock.messages),
         descriptives=descriptives, sensitivity=sensitivity, staggered=stag,
+        outcome_events=more_events,
     )  # fmt: skip
 
 

@@ -23,6 +23,8 @@ from pilotdid.panel.treatment import TreatmentAssignment, assign_treatment
 from pilotdid.panel.validate import ValidationReport, check_panel
 from pilotdid.study.config import FilterConfig, Study, StudyConfig
 from pilotdid.study.config_messages import show_value, study_error
+from pilotdid.study.config_model_checks import fixef_parts
+from pilotdid.study.model_spec import fixef_columns, weight_problems
 
 if TYPE_CHECKING:
     from pilotdid.datasets import DemoPanel
@@ -93,10 +95,20 @@ def column_references(cfg: StudyConfig) -> Iterator[tuple[str, str]]:
         yield f"data.filters[{i}].column", f.column
     if cfg.treatment.adoption_column is not None:
         yield "treatment.adoption_column", cfg.treatment.adoption_column
-    yield "model.outcome", cfg.model.outcome
-    for key in ("controls", "fixed_effects"):
-        for i, name in enumerate(getattr(cfg.model, key) or []):
-            yield f"model.{key}[{i}]", name
+    if cfg.treatment.indicator is not None:
+        yield "treatment.indicator", cfg.treatment.indicator
+    if cfg.model.outcomes:
+        for i, name in enumerate(cfg.model.outcomes):
+            yield f"model.outcomes[{i}]", name
+    else:
+        yield "model.outcome", cfg.model.outcome
+    for i, name in enumerate(cfg.model.controls):
+        yield f"model.controls[{i}]", name
+    for i, entry in enumerate(cfg.model.fixed_effects or []):
+        for part in fixef_parts(entry):  # "province^year" names two columns
+            yield f"model.fixed_effects[{i}]", part
+    if cfg.model.weights is not None:
+        yield "model.weights", cfg.model.weights
     if cfg.model.cluster is not None:
         yield "model.cluster", cfg.model.cluster
     for i, name in enumerate(cfg.matching.covariates or []):
@@ -114,7 +126,8 @@ def column_references(cfg: StudyConfig) -> Iterator[tuple[str, str]]:
 
 def numeric_columns(cfg: StudyConfig) -> list[str]:
     """Columns that enter a regression or the matching and so must be numeric."""
-    names = [cfg.model.outcome, *cfg.model.controls, *cfg.covariates, *cfg.mechanisms.mediators]
+    names = [*cfg.model.outcome_list, *cfg.model.controls, *cfg.covariates]
+    names += [*cfg.mechanisms.mediators, *([cfg.model.weights] if cfg.model.weights else [])]
     names += [*cfg.heterogeneity.split_by, *cfg.moderation.moderators]
     return list(dict.fromkeys(names))
 
@@ -176,6 +189,8 @@ def _roster(study: Study, problems: list[str]) -> Any:
         return dict(t.adoption)
     if t.adoption_column is not None:
         return t.adoption_column
+    if t.indicator is not None:
+        return None  # read from the data by prepare_panel (study/indicator.py)
     return _roster_file(study, problems)
 
 
@@ -443,13 +458,17 @@ def prepare_panel(study: Study) -> PreparedPanel:
         problems += _missing_columns(cfg, frame.columns)
     if problems or frame is None:
         raise study_error(study.name, problems)
+    if cfg.treatment.indicator is not None:  # read before the filters: adoption may predate them
+        from pilotdid.study.indicator import indicator_roster
+
+        adoption = indicator_roster(study, frame, notes)
     n_loaded = len(frame)
     frame, drops = _apply_filters(cfg, frame, problems)
     if not problems:
         _check_periods(cfg, frame, problems)
     if problems:
         raise study_error(study.name, problems)
-    required = [e.column for e in cfg.exclusions] + list(cfg.model.fixed_effects or [])
+    required = [e.column for e in cfg.exclusions] + fixef_columns(cfg)
     required += [cfg.model.cluster] if cfg.model.cluster is not None else []
     report = check_panel(
         frame, cfg.unit, cfg.time, numeric=numeric_columns(cfg), required=required
@@ -461,6 +480,9 @@ def prepare_panel(study: Study) -> PreparedPanel:
     design = _design_problem(cfg, treatment)
     if design:
         raise study_error(study.name, [f"{_source_key(cfg)}: {design}"])
+    weights = weight_problems(cfg, treatment.data, int(treatment.cohorts().dropna().nunique()))
+    if weights:
+        raise study_error(study.name, weights)
     collinear = _collinear_controls(cfg, treatment.data)
     if collinear:
         raise study_error(study.name, [collinear])

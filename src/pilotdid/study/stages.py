@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -19,6 +19,7 @@ from pilotdid.errors import PilotdidWarning, StaggeredAdoptionWarning
 from pilotdid.estimation.formula import build_formula, cluster_argument
 from pilotdid.study.config import StudyConfig
 from pilotdid.study.inference import WildColumn, wild_columns, wild_notes
+from pilotdid.study.model_spec import fixef_terms, regression_weights
 from pilotdid.study.prepare import DropRecord, PreparedPanel
 from pilotdid.tables.labels import Labels
 from pilotdid.tables.strings import text
@@ -66,7 +67,7 @@ def vcov_spec(cfg: StudyConfig) -> Any:
 
 def formula(cfg: StudyConfig, outcome: str, rhs: list[str]) -> str:
     """``outcome ~ rhs | fixed effects`` in fixest syntax (every name quoted: names are not code)."""
-    return build_formula(outcome, rhs, cfg.model.fixed_effects or [])
+    return build_formula(outcome, rhs, fixef_terms(cfg))
 
 
 @dataclass(frozen=True, eq=False)
@@ -100,7 +101,7 @@ def descriptive_stage(cfg: StudyConfig, panel: PreparedPanel) -> DescriptiveStag
 
     lang, labels = cfg.report.language, make_labels(cfg)
     names = cfg.treatment.names
-    variables = [cfg.model.outcome, names.treat, *cfg.model.controls]
+    variables = [*cfg.model.outcome_list, names.treat, *cfg.model.controls]
     table1 = describe(
         panel.data, variables, labels=labels, language=lang, title=text("table1", lang)
     )
@@ -142,7 +143,8 @@ class MatchingStage:
     sample : pandas.DataFrame
         The rows every later regression uses.
     weights : str or None
-        ``"_weight"`` when ``matching.sample = "weights"`` (analytic weights).
+        The analytic weights of every regression: ``model.weights``, ``"_weight"`` when
+        ``matching.sample = "weights"``, or their product (``"_weight_x_model"``) when both.
     drops : tuple of DropRecord
         Rows of the panel left out of the sample, by cause.
     notes : tuple of str
@@ -196,7 +198,7 @@ def _matching_drops(result: MatchResult, sample: pd.DataFrame) -> tuple[DropReco
 def run_matching(cfg: StudyConfig, panel: PreparedPanel) -> MatchingStage:
     """Match treated and control units and build the PSM-DID sample (``matching.*``)."""
     if not cfg.matching.enabled:
-        return MatchingStage(None, None, panel.data, None, ())
+        return MatchingStage(None, None, *regression_weights(cfg, panel.data, None), ())
     from pilotdid.matching.api import match
 
     with warnings.catch_warnings(record=True) as caught:
@@ -211,10 +213,11 @@ def run_matching(cfg: StudyConfig, panel: PreparedPanel) -> MatchingStage:
     from pilotdid.study.match_effect import study_match_effect
 
     effect, effect_notes = study_match_effect(cfg, result)
+    drops = _matching_drops(result, sample)
+    sample, weights = regression_weights(cfg, sample, weights)  # times model.weights, if set
     return MatchingStage(
-        result, balance, sample, weights, _matching_drops(result, sample),
-        notes + result.notes + effect_notes, effect,
-    )  # fmt: skip
+        result, balance, sample, weights, drops, notes + result.notes + effect_notes, effect
+    )
 
 
 @dataclass(frozen=True, eq=False)
@@ -234,6 +237,9 @@ class BaselineStage:
         Title of the headline column.
     wild : tuple of WildColumn
         The wild cluster bootstrap of the columns with few (treated) clusters (``[inference]``).
+    outcomes : mapping of str to FeolsResult
+        The headline specification for each further outcome of ``model.outcomes`` (column
+        title -> result); Table 3 shows them after ``models``.
     """
 
     models: Mapping[str, FeolsResult]
@@ -242,6 +248,7 @@ class BaselineStage:
     table: Table
     main_title: str
     wild: tuple[WildColumn, ...] = ()
+    outcomes: Mapping[str, FeolsResult] = field(default_factory=dict)
 
     @property
     def main(self) -> FeolsResult:
@@ -339,8 +346,16 @@ def baseline_models(cfg: StudyConfig, matching: MatchingStage) -> BaselineStage:
     title = text("table3" if matching.result is not None else "table3_did", lang)
     wild = wild_columns(cfg, models, frames)
     notes = [*_sample_note(cfg, matching), *wild_notes(wild, list(models), lang)]
-    table = etable(models, labels=make_labels(cfg), language=lang, title=title, notes=notes)
-    return BaselineStage(models, tuple(exclusions), tuple(drops), table, main_title, wild)
+    from pilotdid.study.outcomes import outcome_columns, table3_notes
+
+    more = outcome_columns(cfg, sample, taken=list(models), weights=w)  # model.outcomes[1:]
+    drops += [d for i, (t, fit) in enumerate(more.items(), len(models))
+              for d in fit_drops(f"Table 3 ({i + 1}) {t}", fit)]  # fmt: skip
+    main = list(models).index(main_title) + 1
+    notes += table3_notes(cfg, len(models), len(more), main, w)
+    table = etable({**models, **more}, labels=make_labels(cfg), language=lang, title=title,
+                   notes=notes)  # fmt: skip
+    return BaselineStage(models, tuple(exclusions), tuple(drops), table, main_title, wild, more)
 
 
 def _sample_note(cfg: StudyConfig, matching: MatchingStage) -> list[str]:
@@ -374,8 +389,13 @@ def run_placebo(cfg: StudyConfig, matching: MatchingStage) -> PlaceboResult | No
     )  # fmt: skip
 
 
-def run_event_study(cfg: StudyConfig, matching: MatchingStage) -> EventStudyResult | None:
-    """Leads and lags of adoption on the PSM-DID sample, with the pre-trend test."""
+def run_event_study(
+    cfg: StudyConfig, matching: MatchingStage, outcome: str | None = None
+) -> EventStudyResult | None:
+    """Leads and lags of adoption on the PSM-DID sample, with the pre-trend test.
+
+    ``outcome`` defaults to ``model.outcome`` (another one of ``model.outcomes`` otherwise).
+    """
     if not cfg.event_study.enabled:
         return None
     from pilotdid.did.event_study import event_study
@@ -385,7 +405,7 @@ def run_event_study(cfg: StudyConfig, matching: MatchingStage) -> EventStudyResu
     with warnings.catch_warnings():  # staggered adoption: the baseline stage said it once
         warnings.simplefilter("ignore", StaggeredAdoptionWarning)
         return event_study(
-            matching.sample, cfg.model.outcome, unit=cfg.unit, time=cfg.time,
+            matching.sample, outcome or cfg.model.outcome, unit=cfg.unit, time=cfg.time,
             cohort=cfg.treatment.names.cohort, controls=cfg.model.controls,
             fixef=cfg.model.fixed_effects, window=(lo, hi), ref=es.ref,
             bin_endpoints=es.bin_endpoints, vcov=vcov_spec(cfg), weights=matching.weights,

@@ -81,6 +81,8 @@ def bacon_table(cfg: StudyConfig, stage: StaggeredStage) -> Table | None:
                   share=stage.bacon.forbidden_share, units=stage.bacon_units)]  # fmt: skip
     if stage.bacon_note:
         notes.append(text("table.stag.note.bacon_balanced", lang, units=stage.bacon_units))
+    if cfg.model.weights is not None:  # Goodman-Bacon's theorem is about the unweighted TWFE
+        notes.append(text("note.bacon_unweighted", lang, w=cfg.model.weights))
     return Table(body, title=text("bacon", lang), notes=tuple(notes),
                  stub_header=text("table.stag.bacon.type", lang))  # fmt: skip
 
