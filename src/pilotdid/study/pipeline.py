@@ -10,6 +10,7 @@ their results in a :class:`StudyResult`. Writing files is the report's job
 
 from __future__ import annotations
 
+import inspect
 import os
 import platform
 import time
@@ -22,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from pilotdid.report.messages import capture
 from pilotdid.study import stages
 from pilotdid.study.config import Study, load_study
+from pilotdid.study.peak_memory import PeakMeter
 from pilotdid.study.prepare import DropRecord, PreparedPanel, prepare_panel
 from pilotdid.study.sample_checks import check_sample
 from pilotdid.study.sensitivity import SensitivityStage, run_sensitivity
@@ -53,9 +55,10 @@ STAGES: tuple[str, ...] = (
     "moderation",
 )
 
-ProgressHook = Callable[[int, int, str, float | None], None]
+ProgressHook = Callable[..., None]
 """Called as ``hook(i, n, stage, None)`` when stage ``i`` of ``n`` starts and
-``hook(i, n, stage, seconds)`` when it ends."""
+``hook(i, n, stage, seconds)`` when it ends; a hook with a ``peak_mib`` parameter also gets
+``peak_mib=`` (the stage's peak resident memory in MiB, :mod:`pilotdid.study.peak_memory`)."""
 
 _VERSIONED = (
     "pilotdid", "numpy", "scipy", "pandas", "formulaic", "pydantic", "matplotlib",
@@ -130,6 +133,9 @@ class StudyResult:
     staggered : StaggeredStage or None
         Cohorts, the Bacon decomposition and the heterogeneity-robust estimators (None when
         ``[staggered]`` is off, or "auto" and adoption is not staggered).
+    peak_memory : mapping of str to float
+        Peak resident memory of the process during each stage, in MiB (Linux: the kernel's
+        high-water mark, reset at each stage's start; elsewhere the peak so far).
     timings : mapping of str to float
         Seconds per stage.
     versions : mapping of str to str
@@ -153,6 +159,7 @@ class StudyResult:
     descriptives: stages.DescriptiveStage | None = None
     sensitivity: SensitivityStage | None = None
     staggered: StaggeredStage | None = None
+    peak_memory: Mapping[str, float] = field(default_factory=dict)
 
     @property
     def sample(self) -> pd.DataFrame:
@@ -248,19 +255,34 @@ class _Clock:
     def __init__(self, hook: ProgressHook | None) -> None:
         self.hook = hook
         self.timings: dict[str, float] = {}
+        self.peaks: dict[str, float] = {}
         self.messages: list[str] = []
+        self.meter = PeakMeter()
+        self.with_peak = hook is not None and _takes_peak(hook)
 
     def run(self, name: str, work: Callable[[], Any]) -> Any:
         i = STAGES.index(name) + 1
         if self.hook:
             self.hook(i, len(STAGES), name, None)
+        self.meter.start()
         start = time.perf_counter()
         with capture(name, self.messages):  # warnings become messages, not terminal output
             value = work()
         self.timings[name] = time.perf_counter() - start
-        if self.hook:
+        self.peaks[name] = self.meter.stop()
+        if self.hook and self.with_peak:
+            self.hook(i, len(STAGES), name, self.timings[name], peak_mib=self.peaks[name])
+        elif self.hook:
             self.hook(i, len(STAGES), name, self.timings[name])
         return value
+
+
+def _takes_peak(hook: ProgressHook) -> bool:
+    try:
+        params = inspect.signature(hook).parameters.values()
+    except (TypeError, ValueError):  # builtins without a signature
+        return False
+    return any(p.name == "peak_mib" or p.kind is p.VAR_KEYWORD for p in params)
 
 
 def run_study(
@@ -345,6 +367,7 @@ def run_study(
         placebo=placebo, event_study=event, mechanisms=mech, moderation=moderation,
         timings=dict(clock.timings), versions=package_versions(), messages=tuple(clock.messages),
         descriptives=descriptives, sensitivity=sensitivity, staggered=stag,
+        peak_memory=dict(clock.peaks),
     )  # fmt: skip
 
 
