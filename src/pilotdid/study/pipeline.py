@@ -15,6 +15,7 @@ import os
 import platform
 import time
 from collections.abc import Callable, Iterator, Mapping
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -259,6 +260,23 @@ class _Clock:
         self.messages: list[str] = []
         self.meter = PeakMeter()
         self.with_peak = hook is not None and _takes_peak(hook)
+        self.trusted: ExitStack | None = None
+
+    def trust_keys(self, sample: pd.DataFrame, unit: str, time: str) -> None:
+        """Check the sample's (unit, time) keys once for every later stage (see keys_checked).
+
+        Each public function the stages call on the same sample would check them again (O(n)
+        each). Repeated keys are left to those functions' own messages, as before.
+        """
+        from pilotdid.errors import PilotdidError
+        from pilotdid.panel.frames import keys_checked
+
+        if self.trusted is None:
+            return
+        try:
+            self.trusted.enter_context(keys_checked(sample, unit, time))
+        except PilotdidError:
+            pass
 
     def run(self, name: str, work: Callable[[], Any]) -> Any:
         i = STAGES.index(name) + 1
@@ -328,8 +346,14 @@ def run_study(
     >>> result.main.nobs == len(result.sample)
     True
     """
-    study = _as_study(study)
-    cfg, clock = study.config, _Clock(progress)
+    clock = _Clock(progress)
+    with ExitStack() as trusted:  # the sample's key check is trusted only until the run ends
+        clock.trusted = trusted
+        return _run_stages(_as_study(study), clock)
+
+
+def _run_stages(study: Study, clock: _Clock) -> StudyResult:
+    cfg = study.config
     panel = clock.run("data", lambda: prepare_panel(study))
     descriptives = clock.run("descriptives", lambda: stages.descriptive_stage(cfg, panel))
     tables: dict[str, Table] = dict(descriptives.tables)
@@ -340,6 +364,7 @@ def run_study(
         tables["balance_overall"] = matching.balance.overall_table(
             title=_title("balance_overall", cfg), language=lang
         )
+    clock.trust_keys(matching.sample, cfg.unit, cfg.time)
     baseline = clock.run("baseline", lambda: stages.baseline_models(cfg, matching))
     tables["table3"] = baseline.table
     placebo = clock.run("placebo", lambda: stages.run_placebo(cfg, matching))

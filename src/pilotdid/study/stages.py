@@ -8,6 +8,7 @@ return; none of them writes files. Regressions follow the study file's ``[model]
 from __future__ import annotations
 
 import warnings
+import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -15,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from pilotdid.errors import PilotdidWarning, StaggeredAdoptionWarning
+from pilotdid.errors import PilotdidError, PilotdidWarning, StaggeredAdoptionWarning
 from pilotdid.estimation.formula import build_formula, cluster_argument
 from pilotdid.study.config import StudyConfig
 from pilotdid.study.inference import WildColumn, wild_columns, wild_notes
@@ -25,6 +26,7 @@ from pilotdid.tables.strings import text
 
 if TYPE_CHECKING:
     from pilotdid.did.event_study_result import EventStudyResult
+    from pilotdid.did.staggered import StaggeredDesign
     from pilotdid.estimation.result import FeolsResult
     from pilotdid.matching.balance import BalanceTable
     from pilotdid.matching.result import MatchResult
@@ -45,6 +47,7 @@ __all__ = [
     "run_event_study",
     "run_matching",
     "run_placebo",
+    "sample_design",
     "staggered_note",
     "vcov_spec",
 ]
@@ -277,18 +280,50 @@ def _did_fit(
     return fit
 
 
+#: The sample's staggered design, computed once per matching stage (the baseline stage's warning
+#: and the staggered stage's "auto" switch read the same numbers).
+_DESIGNS: weakref.WeakKeyDictionary[MatchingStage, tuple[tuple[str, ...], Any]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def sample_design(cfg: StudyConfig, matching: MatchingStage) -> StaggeredDesign:
+    """Cohorts and forbidden-comparison share of the PSM-DID sample, computed once per sample.
+
+    O(rows) time and memory (one pass over the adoption cohorts and one 2 × 2 timing table), so
+    the pipeline pays it once, not in the baseline and again in the staggered stage.
+
+    Raises
+    ------
+    PilotdidError
+        As :func:`pilotdid.did.staggered.staggered_design` (the same error on every call).
+    """
+    from pilotdid.did.staggered import staggered_design
+
+    key = (str(cfg.unit), str(cfg.time), str(cfg.treatment.names.cohort), str(cfg.model.outcome))
+    found = _DESIGNS.get(matching)
+    if found is None or found[0] != key:
+        try:
+            value: Any = staggered_design(
+                matching.sample, unit=key[0], time=key[1], cohort=key[2], columns=[key[3]]
+            )
+        except PilotdidError as exc:
+            value = exc
+        _DESIGNS[matching] = found = (key, value)
+    if isinstance(found[1], PilotdidError):
+        raise found[1]
+    return found[1]  # type: ignore[no-any-return]
+
+
 def staggered_note(cfg: StudyConfig, matching: MatchingStage) -> str | None:
     """Return the staggered-adoption warning for the PSM-DID sample; None with one cohort."""
-    from pilotdid.did.staggered import staggered_design
     from pilotdid.errors import PanelError
 
     cohort, sample = cfg.treatment.names.cohort, matching.sample
     if any(c not in sample.columns for c in (cfg.unit, cfg.time, cohort, cfg.model.outcome)):
         return None
     try:
-        design = staggered_design(
-            sample, unit=cfg.unit, time=cfg.time, cohort=cohort, columns=[cfg.model.outcome]
-        )
+        design = sample_design(cfg, matching)
     except PanelError:  # a cohort column the stages that read it will name
         return None
     return design.message() if design.is_staggered else None

@@ -125,12 +125,10 @@ def staggered_on(cfg: StudyConfig, matching: MatchingStage) -> bool:
     enabled = cfg.staggered.enabled
     if enabled != "auto":
         return bool(enabled)
-    from pilotdid.did.staggered import staggered_design
+    from pilotdid.study.stages import sample_design
 
-    sample = matching.sample
     try:
-        design = staggered_design(sample, unit=cfg.unit, time=cfg.time,
-                                  cohort=cfg.treatment.names.cohort, columns=[cfg.model.outcome])  # fmt: skip
+        design = sample_design(cfg, matching)  # computed once with the baseline stage's warning
     except PilotdidError:  # a cohort column the stages that read it will name
         return False
     return design.is_staggered
