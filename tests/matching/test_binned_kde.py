@@ -20,9 +20,8 @@ def test_large_samples_do_not_call_scipy(monkeypatch):
     import matplotlib
 
     matplotlib.use("Agg")
-    from matplotlib.figure import Figure
-
     import scipy.stats
+    from matplotlib.figure import Figure
 
     monkeypatch.setattr(scipy.stats, "gaussian_kde", lambda *a, **k: 1 / 0)
     ax = Figure().subplots()
