@@ -95,7 +95,12 @@ class DescriptiveStage:
 
 
 def descriptive_stage(cfg: StudyConfig, panel: PreparedPanel) -> DescriptiveStage:
-    """Table 1 (descriptive statistics), Table 2 (correlations) and the VIF table."""
+    """Table 1 (descriptive statistics), Table 2 (correlations) and the VIF table.
+
+    Cost: O(n k) time for the statistics and O(n k²) for the correlations and the VIFs (one
+    k × k Gram matrix, not k regressions); O(n k) memory (the numeric columns once). n rows,
+    k variables.
+    """
     from pilotdid.descriptives._common import numeric_columns
     from pilotdid.descriptives.correlation import correlation, correlation_matrix, vif, vif_values
     from pilotdid.descriptives.descriptive import describe, summary_stats
@@ -192,7 +197,12 @@ def _matching_drops(result: MatchResult, sample: pd.DataFrame) -> tuple[DropReco
 
 
 def run_matching(cfg: StudyConfig, panel: PreparedPanel) -> MatchingStage:
-    """Match treated and control units and build the PSM-DID sample (``matching.*``)."""
+    """Match treated and control units and build the PSM-DID sample (``matching.*``).
+
+    Cost: the propensity model is O(N k² · iterations) (Newton on N units in base-year mode,
+    n rows otherwise); nearest-neighbour search O(N log N) (sorted scores), balance O(n k);
+    memory O(n k + N m) for m neighbours. N units, n rows, k covariates.
+    """
     if not cfg.matching.enabled:
         return MatchingStage(None, None, panel.data, None, ())
     from pilotdid.matching.api import match
@@ -330,7 +340,13 @@ def staggered_note(cfg: StudyConfig, matching: MatchingStage) -> str | None:
 
 
 def baseline_models(cfg: StudyConfig, matching: MatchingStage) -> BaselineStage:
-    """Estimate Table 3's columns on the PSM-DID sample (warning once if adoption is staggered)."""
+    """Estimate Table 3's columns on the PSM-DID sample (warning once if adoption is staggered).
+
+    Cost: per column one within (fixed-effects) regression, O(n k² + n k · sweeps) time and
+    O(n k) memory; the clustered variance O(n k²) by group sums (never a dense
+    rows × clusters matrix); the staggered check O(n) once per run (:func:`sample_design`). The
+    wild bootstrap (``[inference]``, only with few clusters) is O(B G k) in blocks.
+    """
     from pilotdid.estimation.feols import feols
     from pilotdid.robustness.exclusion import exclude
     from pilotdid.tables.etable import etable
@@ -385,7 +401,12 @@ def _sample_note(cfg: StudyConfig, matching: MatchingStage) -> list[str]:
 
 
 def run_placebo(cfg: StudyConfig, matching: MatchingStage) -> PlaceboResult | None:
-    """Figure 1: re-estimate the headline model with random fake treatment groups."""
+    """Figure 1: re-estimate the headline model with random fake treatment groups.
+
+    Cost: one O(n k²) partialling-out of the controls and fixed effects, then O(R · N_f · p)
+    for R draws of N_f fake-treated units (p = k + 3 per-unit sums), in blocks of draws sized
+    by a fixed cell budget: memory O(n k + block), never rows × draws.
+    """
     if not cfg.placebo.enabled:
         return None
     from pilotdid.robustness.placebo import placebo
@@ -401,7 +422,11 @@ def run_placebo(cfg: StudyConfig, matching: MatchingStage) -> PlaceboResult | No
 
 
 def run_event_study(cfg: StudyConfig, matching: MatchingStage) -> EventStudyResult | None:
-    """Leads and lags of adoption on the PSM-DID sample, with the pre-trend test."""
+    """Leads and lags of adoption on the PSM-DID sample, with the pre-trend test.
+
+    Cost: one within regression with L + k regressors (L leads and lags), O(n (L + k)²) time
+    and O(n (L + k)) memory; the pre-trend Wald test is O(L³).
+    """
     if not cfg.event_study.enabled:
         return None
     from pilotdid.did.event_study import event_study
