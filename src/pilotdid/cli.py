@@ -134,12 +134,21 @@ def _say(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def _progress(i: int, n: int, stage: str, seconds: float | None) -> None:
-    # the stage name appears when it starts, its time when it ends (same line)
+def _progress(
+    i: int, n: int, stage: str, seconds: float | None, peak_mib: float | None = None
+) -> None:
+    # the stage name appears when it starts, its time and peak memory when it ends (same line)
     if seconds is None:
         print(f"  [{i}/{n}] {stage:<13}", end="", file=sys.stderr, flush=True)
     else:
-        _say(f" {seconds:6.2f} s")
+        _say(f" {seconds:6.2f} s{_peak(peak_mib)}")
+
+
+def _peak(peak_mib: float | None) -> str:
+    """``"   1,234 MiB peak"`` (nothing when the peak is unknown)."""
+    if peak_mib is None or peak_mib != peak_mib:
+        return ""
+    return f"  {peak_mib:7,.0f} MiB peak"
 
 
 def _cmd_init(args: argparse.Namespace) -> int:
@@ -208,6 +217,7 @@ def _run_and_write(study: Study, out_arg: str | None, quiet: bool) -> StudyResul
 def _run_and_write_in(study: Study, out_arg: str | None, quiet: bool) -> StudyResult:
     from pilotdid.report.build import check_output_dir
     from pilotdid.report.messages import capture
+    from pilotdid.study.peak_memory import PeakMeter
     from pilotdid.study.pipeline import run_study
 
     out = check_output_dir(study.output_dir(out_arg), "--out" if out_arg else "report.output")
@@ -220,10 +230,12 @@ def _run_and_write_in(study: Study, out_arg: str | None, quiet: bool) -> StudyRe
     if not quiet:
         print(f"  {'writing report':<19}", end="", file=sys.stderr, flush=True)
     written = time.perf_counter()
+    meter = PeakMeter()
+    meter.start()
     with capture("report", notes):
         result.write_report(out)
     if not quiet:
-        _say(f" {time.perf_counter() - written:6.2f} s")
+        _say(f" {time.perf_counter() - written:6.2f} s{_peak(meter.stop())}")
         for line in dict.fromkeys([*result.messages, *(_unprefix(n) for n in notes)]):
             _say(f"  note: {line}")
         _say(f"  wrote {out} in {time.perf_counter() - start:.1f} s: open {out / 'report.html'}")

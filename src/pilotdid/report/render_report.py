@@ -173,6 +173,11 @@ def _meta_table(rows: Mapping[str, object]) -> str:
 def _repro(result: StudyResult) -> str:
     lang, study = result.study.config.report.language, result.study
     timings = {k: f"{v:.2f}" for k, v in result.timings.items()}
+    peaks = getattr(result, "peak_memory", None) or {}
+    timing_title = "timings_memory" if peaks else "timings"
+    for k, mib in peaks.items():
+        if k in timings:  # NaN: unknown on this platform
+            timings[k] += f" · {mib:,.0f}" if mib == mib else " · -"
     return "".join(
         [
             f"<h3>{escape(text('study_file', lang))}</h3>",
@@ -188,7 +193,7 @@ def _repro(result: StudyResult) -> str:
             _meta_table(result.seeds()),
             f"<h3>{escape(text('versions', lang))}</h3>",
             _meta_table(result.versions),
-            f"<h3>{escape(text('timings', lang))}</h3>",
+            f"<h3>{escape(text(timing_title, lang))}</h3>",
             _meta_table(timings),
         ]
     )

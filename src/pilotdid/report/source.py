@@ -84,6 +84,10 @@ class StudyOutputs(Protocol):
         """Seconds per stage."""
 
     @property
+    def peak_memory(self) -> Mapping[str, float]:
+        """Peak resident memory per stage, in MiB."""
+
+    @property
     def versions(self) -> Mapping[str, str]:
         """Python and package versions."""
 

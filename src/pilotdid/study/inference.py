@@ -103,6 +103,12 @@ def wild_columns(
     tuple of WildColumn
         One per column bootstrapped: all columns with ``wild_bootstrap = true``; with
         ``"auto"`` the columns whose clusters (or treated clusters) are below the thresholds.
+
+    Notes
+    -----
+    Cost: zero unless a column has few clusters (``"auto"``: below the thresholds); then one
+    O(n k²) restricted fit and B bootstrap draws on cluster-level sums (at most 2^G distinct
+    sign patterns), so time grows with B × G, not with B × n.
     """
     inf, did = cfg.inference, cfg.treatment.names.did
     if inf.wild_bootstrap is False:

@@ -147,7 +147,12 @@ def _heterogeneity(cfg: StudyConfig, matching: MatchingStage) -> tuple[Heterogen
 
 
 def run_mechanisms(cfg: StudyConfig, matching: MatchingStage) -> MechanismStage | None:
-    """Table 4: mediators (``[mechanisms]``) and split samples (``[heterogeneity]``)."""
+    """Table 4: mediators (``[mechanisms]``) and split samples (``[heterogeneity]``).
+
+    Cost: one within regression per mediator and per split group, O(n k²) each; the
+    heterogeneity permutation test P × (one regression per group) in blocks of permutations
+    (see :mod:`pilotdid.mechanisms.permutation` for its memory bound).
+    """
     m = cfg.mechanisms
     wanted_m = m.enabled and bool(m.mediators)
     if not wanted_m and not (cfg.heterogeneity.enabled and cfg.heterogeneity.split_by):
@@ -184,7 +189,10 @@ def run_mechanisms(cfg: StudyConfig, matching: MatchingStage) -> MechanismStage 
 
 
 def run_moderation(cfg: StudyConfig, matching: MatchingStage) -> ModerationStage | None:
-    """Table 5: the DID with each moderator and its (centred) interaction."""
+    """Table 5: the DID with each moderator and its (centred) interaction.
+
+    Cost: one within regression per moderator, O(n k²) time, O(n k) memory.
+    """
     mod = cfg.moderation
     if not (mod.enabled and mod.moderators):
         return None

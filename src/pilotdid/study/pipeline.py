@@ -10,10 +10,12 @@ their results in a :class:`StudyResult`. Writing files is the report's job
 
 from __future__ import annotations
 
+import inspect
 import os
 import platform
 import time
 from collections.abc import Callable, Iterator, Mapping
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -22,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from pilotdid.report.messages import capture
 from pilotdid.study import stages
 from pilotdid.study.config import Study, load_study
+from pilotdid.study.peak_memory import PeakMeter
 from pilotdid.study.prepare import DropRecord, PreparedPanel, prepare_panel
 from pilotdid.study.sample_checks import check_sample
 from pilotdid.study.sensitivity import SensitivityStage, run_sensitivity
@@ -53,9 +56,10 @@ STAGES: tuple[str, ...] = (
     "moderation",
 )
 
-ProgressHook = Callable[[int, int, str, float | None], None]
+ProgressHook = Callable[..., None]
 """Called as ``hook(i, n, stage, None)`` when stage ``i`` of ``n`` starts and
-``hook(i, n, stage, seconds)`` when it ends."""
+``hook(i, n, stage, seconds)`` when it ends; a hook with a ``peak_mib`` parameter also gets
+``peak_mib=`` (the stage's peak resident memory in MiB, :mod:`pilotdid.study.peak_memory`)."""
 
 _VERSIONED = (
     "pilotdid", "numpy", "scipy", "pandas", "formulaic", "pydantic", "matplotlib",
@@ -133,6 +137,9 @@ class StudyResult:
     outcome_events : mapping of str to EventStudyResult
         The event study of each further outcome of ``model.outcomes`` (outcome -> result);
         the event table has one column per outcome.
+    peak_memory : mapping of str to float
+        Peak resident memory of the process during each stage, in MiB (Linux: the kernel's
+        high-water mark, reset at each stage's start; elsewhere the peak so far).
     timings : mapping of str to float
         Seconds per stage.
     versions : mapping of str to str
@@ -157,6 +164,7 @@ class StudyResult:
     sensitivity: SensitivityStage | None = None
     staggered: StaggeredStage | None = None
     outcome_events: Mapping[str, EventStudyResult] = field(default_factory=dict)
+    peak_memory: Mapping[str, float] = field(default_factory=dict)
 
     @property
     def sample(self) -> pd.DataFrame:
@@ -256,19 +264,51 @@ class _Clock:
     def __init__(self, hook: ProgressHook | None) -> None:
         self.hook = hook
         self.timings: dict[str, float] = {}
+        self.peaks: dict[str, float] = {}
         self.messages: list[str] = []
+        self.meter = PeakMeter()
+        self.with_peak = hook is not None and _takes_peak(hook)
+        self.trusted: ExitStack | None = None
+
+    def trust_keys(self, sample: pd.DataFrame, unit: str, time: str) -> None:
+        """Check the sample's (unit, time) keys once for every later stage (see keys_checked).
+
+        Each public function the stages call on the same sample would check them again (O(n)
+        each). Repeated keys are left to those functions' own messages, as before.
+        """
+        from pilotdid.errors import PilotdidError
+        from pilotdid.panel.frames import keys_checked
+
+        if self.trusted is None:
+            return
+        try:
+            self.trusted.enter_context(keys_checked(sample, unit, time))
+        except PilotdidError:
+            pass
 
     def run(self, name: str, work: Callable[[], Any]) -> Any:
         i = STAGES.index(name) + 1
         if self.hook:
             self.hook(i, len(STAGES), name, None)
+        self.meter.start()
         start = time.perf_counter()
         with capture(name, self.messages):  # warnings become messages, not terminal output
             value = work()
         self.timings[name] = time.perf_counter() - start
-        if self.hook:
+        self.peaks[name] = self.meter.stop()
+        if self.hook and self.with_peak:
+            self.hook(i, len(STAGES), name, self.timings[name], peak_mib=self.peaks[name])
+        elif self.hook:
             self.hook(i, len(STAGES), name, self.timings[name])
         return value
+
+
+def _takes_peak(hook: ProgressHook) -> bool:
+    try:
+        params = inspect.signature(hook).parameters.values()
+    except (TypeError, ValueError):  # builtins without a signature
+        return False
+    return any(p.name == "peak_mib" or p.kind is p.VAR_KEYWORD for p in params)
 
 
 def run_study(
@@ -314,8 +354,14 @@ def run_study(
     >>> result.main.nobs == len(result.sample)
     True
     """
-    study = _as_study(study)
-    cfg, clock = study.config, _Clock(progress)
+    clock = _Clock(progress)
+    with ExitStack() as trusted:  # the sample's key check is trusted only until the run ends
+        clock.trusted = trusted
+        return _run_stages(_as_study(study), clock)
+
+
+def _run_stages(study: Study, clock: _Clock) -> StudyResult:
+    cfg = study.config
     panel = clock.run("data", lambda: prepare_panel(study))
     descriptives = clock.run("descriptives", lambda: stages.descriptive_stage(cfg, panel))
     tables: dict[str, Table] = dict(descriptives.tables)
@@ -328,6 +374,7 @@ def run_study(
         )
     if matching.effect is not None:
         tables["matching_effect"] = matching.effect.table(language=cfg.report.language)
+    clock.trust_keys(matching.sample, cfg.unit, cfg.time)
     baseline = clock.run("baseline", lambda: stages.baseline_models(cfg, matching))
     tables["table3"] = baseline.table
     placebo = clock.run("placebo", lambda: stages.run_placebo(cfg, matching))
@@ -361,6 +408,7 @@ def run_study(
         timings=dict(clock.timings), versions=package_versions(), messages=tuple(clock.messages),
         descriptives=descriptives, sensitivity=sensitivity, staggered=stag,
         outcome_events=more_events,
+        peak_memory=dict(clock.peaks),
     )  # fmt: skip
 
 

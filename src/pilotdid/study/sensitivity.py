@@ -75,6 +75,12 @@ def run_sensitivity(cfg: StudyConfig, event: EventStudyResult | None) -> Sensiti
     SensitivityStage or None
         The HonestDiD sets and the pre-test power; a part that cannot be computed on this
         event study (e.g. no lead besides the reference period) is named in ``notes``.
+
+    Notes
+    -----
+    Cost: independent of the panel's size. HonestDiD works on the L event-study coefficients
+    and their L × L covariance (one small linear program per grid value, O(M · poly(L)));
+    the pre-trend power is O(L³). Memory O(L²).
     """
     from pilotdid.robustness.honest_did import honest_did
     from pilotdid.robustness.pretrend_power import pretrend_power

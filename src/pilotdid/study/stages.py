@@ -8,6 +8,7 @@ return; none of them writes files. Regressions follow the study file's ``[model]
 from __future__ import annotations
 
 import warnings
+import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -15,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from pilotdid.errors import PilotdidWarning, StaggeredAdoptionWarning
+from pilotdid.errors import PilotdidError, PilotdidWarning, StaggeredAdoptionWarning
 from pilotdid.estimation.formula import build_formula, cluster_argument
 from pilotdid.study.config import StudyConfig
 from pilotdid.study.inference import WildColumn, wild_columns, wild_notes
@@ -26,6 +27,7 @@ from pilotdid.tables.strings import text
 
 if TYPE_CHECKING:
     from pilotdid.did.event_study_result import EventStudyResult
+    from pilotdid.did.staggered import StaggeredDesign
     from pilotdid.estimation.result import FeolsResult
     from pilotdid.matching.balance import BalanceTable
     from pilotdid.matching.effect_result import MatchEffect
@@ -47,6 +49,7 @@ __all__ = [
     "run_event_study",
     "run_matching",
     "run_placebo",
+    "sample_design",
     "staggered_note",
     "vcov_spec",
 ]
@@ -94,7 +97,12 @@ class DescriptiveStage:
 
 
 def descriptive_stage(cfg: StudyConfig, panel: PreparedPanel) -> DescriptiveStage:
-    """Table 1 (descriptive statistics), Table 2 (correlations) and the VIF table."""
+    """Table 1 (descriptive statistics), Table 2 (correlations) and the VIF table.
+
+    Cost: O(n k) time for the statistics and O(n k²) for the correlations and the VIFs (one
+    k × k Gram matrix, not k regressions); O(n k) memory (the numeric columns once). n rows,
+    k variables.
+    """
     from pilotdid.descriptives._common import numeric_columns
     from pilotdid.descriptives.correlation import correlation, correlation_matrix, vif, vif_values
     from pilotdid.descriptives.descriptive import describe, summary_stats
@@ -196,7 +204,12 @@ def _matching_drops(result: MatchResult, sample: pd.DataFrame) -> tuple[DropReco
 
 
 def run_matching(cfg: StudyConfig, panel: PreparedPanel) -> MatchingStage:
-    """Match treated and control units and build the PSM-DID sample (``matching.*``)."""
+    """Match treated and control units and build the PSM-DID sample (``matching.*``).
+
+    Cost: the propensity model is O(N k² · iterations) (Newton on N units in base-year mode,
+    n rows otherwise); nearest-neighbour search O(N log N) (sorted scores), balance O(n k);
+    memory O(n k + N m) for m neighbours. N units, n rows, k covariates.
+    """
     if not cfg.matching.enabled:
         return MatchingStage(None, None, *regression_weights(cfg, panel.data, None), ())
     from pilotdid.matching.api import match
@@ -293,25 +306,63 @@ def _did_fit(
     return fit
 
 
+#: The sample's staggered design, computed once per matching stage (the baseline stage's warning
+#: and the staggered stage's "auto" switch read the same numbers).
+_DESIGNS: weakref.WeakKeyDictionary[MatchingStage, tuple[tuple[str, ...], Any]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def sample_design(cfg: StudyConfig, matching: MatchingStage) -> StaggeredDesign:
+    """Cohorts and forbidden-comparison share of the PSM-DID sample, computed once per sample.
+
+    O(rows) time and memory (one pass over the adoption cohorts and one 2 × 2 timing table), so
+    the pipeline pays it once, not in the baseline and again in the staggered stage.
+
+    Raises
+    ------
+    PilotdidError
+        As :func:`pilotdid.did.staggered.staggered_design` (the same error on every call).
+    """
+    from pilotdid.did.staggered import staggered_design
+
+    key = (str(cfg.unit), str(cfg.time), str(cfg.treatment.names.cohort), str(cfg.model.outcome))
+    found = _DESIGNS.get(matching)
+    if found is None or found[0] != key:
+        try:
+            value: Any = staggered_design(
+                matching.sample, unit=key[0], time=key[1], cohort=key[2], columns=[key[3]]
+            )
+        except PilotdidError as exc:
+            value = exc
+        _DESIGNS[matching] = found = (key, value)
+    if isinstance(found[1], PilotdidError):
+        raise found[1]
+    return found[1]  # type: ignore[no-any-return]
+
+
 def staggered_note(cfg: StudyConfig, matching: MatchingStage) -> str | None:
     """Return the staggered-adoption warning for the PSM-DID sample; None with one cohort."""
-    from pilotdid.did.staggered import staggered_design
     from pilotdid.errors import PanelError
 
     cohort, sample = cfg.treatment.names.cohort, matching.sample
     if any(c not in sample.columns for c in (cfg.unit, cfg.time, cohort, cfg.model.outcome)):
         return None
     try:
-        design = staggered_design(
-            sample, unit=cfg.unit, time=cfg.time, cohort=cohort, columns=[cfg.model.outcome]
-        )
+        design = sample_design(cfg, matching)
     except PanelError:  # a cohort column the stages that read it will name
         return None
     return design.message() if design.is_staggered else None
 
 
 def baseline_models(cfg: StudyConfig, matching: MatchingStage) -> BaselineStage:
-    """Estimate Table 3's columns on the PSM-DID sample (warning once if adoption is staggered)."""
+    """Estimate Table 3's columns on the PSM-DID sample (warning once if adoption is staggered).
+
+    Cost: per column one within (fixed-effects) regression, O(n k² + n k · sweeps) time and
+    O(n k) memory; the clustered variance O(n k²) by group sums (never a dense
+    rows × clusters matrix); the staggered check O(n) once per run (:func:`sample_design`). The
+    wild bootstrap (``[inference]``, only with few clusters) is O(B G k) in blocks.
+    """
     from pilotdid.estimation.feols import feols
     from pilotdid.robustness.exclusion import exclude
     from pilotdid.tables.etable import etable
@@ -374,7 +425,12 @@ def _sample_note(cfg: StudyConfig, matching: MatchingStage) -> list[str]:
 
 
 def run_placebo(cfg: StudyConfig, matching: MatchingStage) -> PlaceboResult | None:
-    """Figure 1: re-estimate the headline model with random fake treatment groups."""
+    """Figure 1: re-estimate the headline model with random fake treatment groups.
+
+    Cost: one O(n k²) partialling-out of the controls and fixed effects, then O(R · N_f · p)
+    for R draws of N_f fake-treated units (p = k + 3 per-unit sums), in blocks of draws sized
+    by a fixed cell budget: memory O(n k + block), never rows × draws.
+    """
     if not cfg.placebo.enabled:
         return None
     from pilotdid.robustness.placebo import placebo
@@ -395,6 +451,9 @@ def run_event_study(
     """Leads and lags of adoption on the PSM-DID sample, with the pre-trend test.
 
     ``outcome`` defaults to ``model.outcome`` (another one of ``model.outcomes`` otherwise).
+
+    Cost: one within regression with L + k regressors (L leads and lags), O(n (L + k)²) time
+    and O(n (L + k)) memory; the pre-trend Wald test is O(L³).
     """
     if not cfg.event_study.enabled:
         return None

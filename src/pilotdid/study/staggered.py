@@ -125,12 +125,10 @@ def staggered_on(cfg: StudyConfig, matching: MatchingStage) -> bool:
     enabled = cfg.staggered.enabled
     if enabled != "auto":
         return bool(enabled)
-    from pilotdid.did.staggered import staggered_design
+    from pilotdid.study.stages import sample_design
 
-    sample = matching.sample
     try:
-        design = staggered_design(sample, unit=cfg.unit, time=cfg.time,
-                                  cohort=cfg.treatment.names.cohort, columns=[cfg.model.outcome])  # fmt: skip
+        design = sample_design(cfg, matching)  # computed once with the baseline stage's warning
     except PilotdidError:  # a cohort column the stages that read it will name
         return False
     return design.is_staggered
@@ -396,6 +394,14 @@ def run_staggered(
     -------
     StaggeredStage or None
         None when ``staggered.enabled = false``, or "auto" and adoption is not staggered.
+
+    Notes
+    -----
+    Cost: the Bacon decomposition is O(n) (2 × 2 timing sums per cohort pair, computed once;
+    the "auto" switch reuses the baseline stage's design); Callaway–Sant'Anna O(G T n_g k²)
+    for G cohorts and T periods plus the multiplier bootstrap, O(B N) in blocks of draws;
+    Sun–Abraham one within regression with G × L interactions, O(n (G L + k)²); BJS one
+    untreated-rows fit and an O(n) imputation. Memory O(n (G L + k)), never rows × draws.
     """
     if not staggered_on(cfg, matching):
         return None

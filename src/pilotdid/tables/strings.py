@@ -176,6 +176,10 @@ _REPORT_STRINGS: Mapping[str, tuple[str, str]] = {
     "seeds": ("Seeds", "随机数种子"),
     "versions": ("Package versions", "软件包版本"),
     "timings": ("Run time by stage (seconds)", "各阶段运行时间（秒）"),
+    "timings_memory": (
+        "Run time (seconds) · peak memory (MiB) by stage",
+        "各阶段运行时间（秒）· 峰值内存（MiB）",
+    ),
     "notes": ("Notes on the data", "数据说明"),
     "messages": ("Warnings raised during the run", "运行中的警告"),
     "stage": ("Stage", "阶段"),
