@@ -47,6 +47,7 @@ MIN_AREA = 0.05  # square degrees: islands smaller than about 25 km x 25 km are 
 
 
 def read_adcodes(wheel: Path) -> dict[int, tuple[str, float, float]]:
+    """Read cpca's adcodes.csv from the wheel: 6-digit code -> (name, lon, lat)."""
     with zipfile.ZipFile(wheel) as z:
         raw = z.read("cpca/resources/adcodes.csv").decode("utf-8")
     out = {}
@@ -58,6 +59,7 @@ def read_adcodes(wheel: Path) -> dict[int, tuple[str, float, float]]:
 
 
 def city_rows(adcodes: dict[int, tuple[str, float, float]]) -> list[dict[str, object]]:
+    """One output row per city of cities.csv (a city without coordinates raises KeyError)."""
     rows = []
     with CITIES.open(encoding="utf-8") as handle:
         for city in csv.DictReader(handle):
@@ -65,7 +67,7 @@ def city_rows(adcodes: dict[int, tuple[str, float, float]]) -> list[dict[str, ob
             used, note = code, ""
             if code not in adcodes:
                 used, note = FALLBACK[code]  # KeyError: a city without coordinates
-            name, lon, lat = adcodes[used]
+            _name, lon, lat = adcodes[used]
             rows.append(
                 {
                     "code": code,
@@ -80,12 +82,14 @@ def city_rows(adcodes: dict[int, tuple[str, float, float]]) -> list[dict[str, ob
 
 
 def decode_arcs(topo: dict) -> list[np.ndarray]:
+    """Decode TopoJSON's quantized, delta-encoded arcs to lon/lat arrays."""
     scale = np.array(topo["transform"]["scale"])
     shift = np.array(topo["transform"]["translate"])
     return [np.cumsum(np.array(a, dtype=float), axis=0) * scale + shift for a in topo["arcs"]]
 
 
 def ring(arcs: list[np.ndarray], indices: list[int]) -> np.ndarray:
+    """Join a ring's arcs (a negative index ~i is arc i reversed), dropping shared points."""
     parts = []
     for k, i in enumerate(indices):
         a = arcs[i] if i >= 0 else arcs[~i][::-1]
@@ -118,6 +122,7 @@ def simplify(points: np.ndarray, tol: float) -> np.ndarray:
 
 
 def area(points: np.ndarray) -> float:
+    """Shoelace area of a closed ring in square degrees."""
     x, y = points[:, 0], points[:, 1]
     return 0.5 * abs(float(np.dot(x, np.roll(y, -1)) - np.dot(y, np.roll(x, -1))))
 
@@ -130,8 +135,9 @@ def unwrap(points: np.ndarray) -> np.ndarray | None:
     pole and cannot be closed that way: it is left out (no unit of a pilot policy lies there).
     """
     step = np.diff(points[:, 0])
-    turn = np.concatenate([[0.0], np.cumsum(np.where(step > 180, -360.0, 0.0)
-                                            + np.where(step < -180, 360.0, 0.0))])
+    turn = np.concatenate(
+        [[0.0], np.cumsum(np.where(step > 180, -360.0, 0.0) + np.where(step < -180, 360.0, 0.0))]
+    )
     if turn[-1] != 0:
         return None
     out = points.copy()
@@ -142,6 +148,7 @@ def unwrap(points: np.ndarray) -> np.ndarray | None:
 
 
 def land_rings(topo: dict) -> list[np.ndarray]:
+    """Every land ring, joined at the antimeridian, simplified, small islands dropped."""
     arcs = decode_arcs(topo)
     rings = []
     for geom in topo["objects"]["land"]["geometries"]:
@@ -158,6 +165,7 @@ def land_rings(topo: dict) -> list[np.ndarray]:
 
 
 def main(wheel: Path, atlas: Path) -> None:
+    """Write both CSV files."""
     OUT.mkdir(parents=True, exist_ok=True)
     rows = city_rows(read_adcodes(wheel))
     with (OUT / "city_coordinates.csv").open("w", encoding="utf-8", newline="") as handle:

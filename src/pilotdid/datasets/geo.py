@@ -11,7 +11,7 @@ Examples
 >>> from pilotdid.datasets.geo import city_coordinates
 >>> xy = city_coordinates().set_index("code")
 >>> round(float(xy.loc[520100, "lon"]), 1), round(float(xy.loc[520100, "lat"]), 1)  # Guiyang
-(106.7, 26.6)
+(106.6, 26.6)
 """
 
 from __future__ import annotations

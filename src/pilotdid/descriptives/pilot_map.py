@@ -69,7 +69,7 @@ def unit_points(
     --------
     >>> frame = pd.DataFrame({"code": [520100, 999999]})
     >>> unit_points(frame, "code").round(1).to_dict("index")
-    {520100: {'lon': 106.7, 'lat': 26.6}, 999999: {'lon': nan, 'lat': nan}}
+    {520100: {'lon': 106.6, 'lat': 26.6}, 999999: {'lon': nan, 'lat': nan}}
     """
     if (lon is None) != (lat is None):
         raise PanelError("pilot_map(): give both lon= and lat= (or neither, for city codes).")
@@ -138,7 +138,7 @@ def _groups(
     bad = ~(flag.isin([0, 1]) | data[treated].isna())
     if bad.any():
         raise PanelError(
-            f"pilot_map(): column {treated!r} must be 0/1; found {data.loc[bad, treated].iloc[0]!r}."
+            f"pilot_map(): column {treated!r} must be 0/1; found {data[treated][bad].iloc[0]!r}."
         )
     ever = flag.groupby(data[unit], sort=False).max()
     return ever.fillna(0).astype("int64")
@@ -210,9 +210,13 @@ def pilot_map(
     points = unit_points(data, unit, lon, lat).reindex(groups.index)
     missing = points.index[points["lon"].isna() | points["lat"].isna()]
     if len(missing) == len(points):
-        how = "" if lon is not None else (
-            "; its values are not 6-digit city codes of pilotdid.datasets.cities(): "
-            "give the units' coordinates with lon= and lat="
+        how = (
+            ""
+            if lon is not None
+            else (
+                "; its values are not 6-digit city codes of pilotdid.datasets.cities(): "
+                "give the units' coordinates with lon= and lat="
+            )
         )
         raise PanelError(f"pilot_map(): no unit of column {unit!r} has a point{how}.")
     if len(missing):
@@ -264,7 +268,7 @@ def _draw_land(ax: Axes, extent: tuple[float, float, float, float]) -> None:
             continue
         for shift in (-360.0, 0.0, 360.0):
             if hi[0] + shift >= x0 and lo[0] + shift <= x1:
-                polys.append(ring + (shift, 0.0) if shift else ring)
+                polys.append(ring + np.array([shift, 0.0]) if shift else ring)
     fill, edge = _LAND
     ax.add_collection(PolyCollection(polys, facecolors=fill, edgecolors=edge, linewidths=0.4,
                                      zorder=0))  # fmt: skip
@@ -291,7 +295,7 @@ def _draw_points(
         ax.scatter(part["lon"], part["lat"], s=30, color=colour, edgecolors="white",
                    linewidths=0.5, zorder=3, label=label)  # fmt: skip
     handles, labels = ax.get_legend_handles_labels()
-    order = list(range(1, len(handles))) + [0]  # cohorts first, controls last
+    order = [*range(1, len(handles)), 0]  # cohorts first, controls last
     ax.legend([handles[i] for i in order], [labels[i] for i in order], loc="lower right",
               fontsize=8, framealpha=0.9, edgecolor="#cccccc")  # fmt: skip
     return int((~never).sum())
@@ -330,6 +334,8 @@ def _note(
     if basemap:
         parts.append(text("fig.map.land", lang))
     if len(missing):
-        units = ", ".join(str(u) for u in missing[:_SHOWN]) + (", ..." if len(missing) > _SHOWN else "")
+        units = ", ".join(str(u) for u in missing[:_SHOWN]) + (
+            ", ..." if len(missing) > _SHOWN else ""
+        )
         parts.append(text("fig.map.missing", lang, n=len(missing), total=total, units=units))
     return " ".join(parts)
