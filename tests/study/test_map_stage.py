@@ -5,7 +5,6 @@ import pandas as pd
 import pytest
 
 from pilotdid.errors import PilotdidWarning, StudyFileError
-
 from pilotdid.study.config import load_study
 from pilotdid.study.pipeline import run_study
 from tests.study.conftest import small_panel

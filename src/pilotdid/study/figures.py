@@ -75,7 +75,7 @@ def study_figures(result: StudyResult) -> Iterator[tuple[str, Figure]]:
 
 
 def _pilot_map(result: StudyResult, language: str) -> Figure | None:
-    """The map of the analysis panel's units, or None (with a warning) if no unit has a point."""
+    """Draw the map of the analysis panel's units; None (with a warning) if no unit has a point."""
     import warnings
 
     from pilotdid.descriptives.pilot_map import pilot_map
