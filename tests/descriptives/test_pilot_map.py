@@ -117,6 +117,14 @@ def test_treated_indicator_instead_of_cohorts(demo):
     assert legend == ["Treated (n = 80)", "Control (n = 200)"]
 
 
+def test_a_map_without_controls_has_no_empty_legend_entry():
+    data = pd.DataFrame({"code": [520100, 110000], "g": [2016, 2017]})
+    fig = pilot_map(data, unit="code", cohort="g")
+    legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert legend == ["Adopted 2016 (n = 1)", "Adopted 2017 (n = 1)"]
+    assert fig.axes[0].get_title() == "2 treated and 0 control units"
+
+
 def test_users_own_units_with_lon_lat(tmp_path):
     data = pd.DataFrame(
         {

@@ -280,24 +280,26 @@ def _draw_points(
     """Scatter controls (grey, below) and treated units (by cohort); return the treated count."""
     from matplotlib import colormaps
 
-    never = groups.isna() if by_cohort else groups == 0
-    ctrl = points[never.to_numpy()]
-    key = "fig.map.never" if by_cohort else "fig.map.control"
-    ax.scatter(ctrl["lon"], ctrl["lat"], s=14, color=_CONTROL, edgecolors="white",
-               linewidths=0.4, zorder=2, label=text(key, language, n=len(ctrl)))  # fmt: skip
+    never = (groups.isna() if by_cohort else groups.eq(0)).to_numpy(dtype=bool)
     waves = sorted(groups[~never].unique().tolist()) if by_cohort else [1]
     cmap = colormaps["plasma"]
+    handles = []
     for i, wave in enumerate(waves):
-        part = points[(groups == wave).to_numpy() & ~never.to_numpy()]
+        part = points[groups.eq(wave).fillna(False).to_numpy(dtype=bool) & ~never]
+        if part.empty:
+            continue
         colour = cmap(0.05 + 0.7 * i / max(1, len(waves) - 1)) if len(waves) > 1 else "#b2182b"
         label = (text("fig.map.cohort", language, g=wave, n=len(part)) if by_cohort
                  else text("fig.map.treated", language, n=len(part)))  # fmt: skip
-        ax.scatter(part["lon"], part["lat"], s=30, color=colour, edgecolors="white",
-                   linewidths=0.5, zorder=3, label=label)  # fmt: skip
-    handles, labels = ax.get_legend_handles_labels()
-    order = [*range(1, len(handles)), 0]  # cohorts first, controls last
-    ax.legend([handles[i] for i in order], [labels[i] for i in order], loc="lower right",
-              fontsize=8, framealpha=0.9, edgecolor="#cccccc")  # fmt: skip
+        handles.append(ax.scatter(part["lon"], part["lat"], s=30, color=colour,
+                                  edgecolors="white", linewidths=0.5, zorder=3, label=label))  # fmt: skip
+    ctrl = points[never]
+    if not ctrl.empty:
+        key = "fig.map.never" if by_cohort else "fig.map.control"
+        handles.append(ax.scatter(ctrl["lon"], ctrl["lat"], s=14, color=_CONTROL,
+                                  edgecolors="white", linewidths=0.4, zorder=2,
+                                  label=text(key, language, n=len(ctrl))))  # fmt: skip
+    ax.legend(handles=handles, loc="best", fontsize=8, framealpha=0.9, edgecolor="#cccccc")
     return int((~never).sum())
 
 
