@@ -88,6 +88,7 @@ _EXPORTS: dict[str, str] = {
     "describe": "pilotdid.descriptives.descriptive",
     "correlation": "pilotdid.descriptives.correlation",
     "vif": "pilotdid.descriptives.correlation",
+    "pilot_map": "pilotdid.descriptives.pilot_map",
     "etable": "pilotdid.tables.etable",
     "Table": "pilotdid.tables.table",
     "save_tables": "pilotdid.tables.table",
@@ -99,7 +100,7 @@ _EXPORTS: dict[str, str] = {
 }
 
 # submodules reachable as attributes without their own import (``pilotdid.datasets.demo_panel()``)
-_SUBMODULES: frozenset[str] = frozenset({"datasets", "measures"})
+_SUBMODULES: frozenset[str] = frozenset({"datasets", "figures", "measures"})
 
 __all__ = sorted([*_EXPORTS, *_SUBMODULES])
 

@@ -153,3 +153,12 @@ def test_user_strings_are_escaped_and_chinese_works(project):
     assert "&lt;b&gt;产出&lt;/b&gt;" in text and "<b>产出</b>" not in text
     assert "表3 PSM-DID估计结果" in text and "数据与样本" in text and 'lang="zh"' in text
     assert not (out / "tables.docx").exists()  # formats = ["html", "md", "tex"]
+
+
+def test_the_report_opens_with_the_map_of_the_pilot_units(example_result, page):
+    first = page.index('<section id="data">')
+    assert page.index('<section id="', first + 1) > page.index('<figure id="figure_map">')
+    head = page[first : page.index("</figure>", first)]
+    assert re.fullmatch(r'<section id="data">\n<h2>[^<]+</h2>\n<figure id="figure_map">.*', head, re.S)
+    assert "Figure 0. Treated and Control Units by Adoption Cohort" in head
+    assert next(key for key, _ in example_result.figures()) == "figure_map"

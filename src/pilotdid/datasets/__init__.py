@@ -1,7 +1,8 @@
 """Built-in data: China's prefecture-level cities, the big data pilot-zone roster, the demo panel.
 
 ``cities()`` and ``bigdata_roster()`` are real reference tables (sources in
-``pilotdid/panel/rosters/README.md``). ``demo_panel()`` is **synthetic data - not real
+``pilotdid/panel/rosters/README.md``); ``city_coordinates()`` places each city on the map
+(sources and licences in ``pilotdid/datasets/geodata/README.md``). ``demo_panel()`` is **synthetic data - not real
 statistics**: 280 real city codes and the real pilot roster, with outcomes and covariates drawn
 from a documented data-generating process whose true effects are known.
 
@@ -24,11 +25,20 @@ import numpy as np
 import pandas as pd
 
 from pilotdid.datasets.demo import BETA_LNESF, BETA_TFP, COVARIATES, DemoTruth, simulate_demo
+from pilotdid.datasets.geo import city_coordinates
 from pilotdid.errors import PanelError
 from pilotdid.options import LaterZonesYear, RosterDefinition, validate_option
 from pilotdid.panel.rosters import bigdata_roster_table, cities_table
 
-__all__ = ["DEMO_EXCLUDED", "SYNTHETIC_NOTE", "DemoPanel", "bigdata_roster", "cities", "demo_panel"]
+__all__ = [
+    "DEMO_EXCLUDED",
+    "SYNTHETIC_NOTE",
+    "DemoPanel",
+    "bigdata_roster",
+    "cities",
+    "city_coordinates",
+    "demo_panel",
+]
 
 SYNTHETIC_NOTE = "synthetic data — not real statistics"
 

@@ -65,6 +65,7 @@ class Section:
     figures: Sequence[str] = ()
     not_run: str = ""
     extra_html: str = field(default="", repr=False)
+    figures_first: bool = False  # the figures open the section (the map opens the report)
 
 
 def _why(result: StudyResult, enabled: bool, listed: bool, what: str = "") -> str:
@@ -89,8 +90,9 @@ def report_sections(result: StudyResult, messages: Sequence[str] = ()) -> list[S
     placebo = readings.read_placebo(result)
     event = readings.read_event_study(result)
     out = [
-        Section("data", h("sec_data"), [readings.read_data(result)],
-                extra_html=_notes_list(result.panel.notes + result.matching.notes, lang)),
+        Section("data", h("sec_data"), [readings.read_data(result)], (), ["figure_map"],
+                extra_html=_notes_list(result.panel.notes + result.matching.notes, lang),
+                figures_first=True),
         Section("table1", h("sec_table1"), [readings.read_table1(result)], ["table1"]),
         Section("table2", h("sec_table2"), [readings.read_table2(result)], ["table2", "vif"]),
         Section("matching", h("sec_matching"), [r for r in (matching, match_effect) if r],
@@ -221,11 +223,13 @@ def _section_html(
     parts = [f'<section id="{section.key}">', f"<h2>{escape(section.heading)}</h2>"]
     if section.not_run:
         parts.append(f'<p class="notrun">{escape(section.not_run)}</p>')
+    figures = [_figure(k, pngs[k], _caption(k, lang)) for k in section.figures if k in pngs]
+    if section.figures_first:
+        parts += figures
     parts += [r.html() for r in section.readings]
     parts.append(section.extra_html)
-    for key in section.figures:
-        if key in pngs:
-            parts.append(_figure(key, pngs[key], _caption(key, lang)))
+    if not section.figures_first:
+        parts += figures
     for key in section.tables:
         if key in tables:
             parts.append(f'<div class="table-wrap" id="t-{key}">{render_html(tables[key])}</div>')

@@ -30,6 +30,9 @@ def _check_data(cfg: StudyConfig) -> list[str]:
         out.append('data.path: not used with data.source = "demo"; remove one of them')
     if data.sheet is not None and not str(data.path or "").lower().endswith((".xlsx", ".xls")):
         out.append("data.sheet: only applies to Excel files (.xlsx/.xls)")
+    if (data.lon is None) != (data.lat is None):
+        missing = "lat" if data.lat is None else "lon"
+        out.append(f"data.{missing}: give data.lon and data.lat together (the map's columns)")
     if data.unit is not None and data.unit == data.time:
         out.append(f"data.time: the same column as data.unit ({data.unit!r})")
     for i, f in enumerate(data.filters):

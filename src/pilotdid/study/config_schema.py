@@ -114,6 +114,8 @@ class DataConfig(_Section):
     time: str | None = None
     demo_seed: NonNegativeInt | None = None
     filters: list[FilterConfig] = []
+    lon: str | None = None
+    lat: str | None = None
 
 
 class TreatmentNames(_Section):

@@ -14,6 +14,7 @@ __all__ = ["FIGURE_KEYS", "study_figures"]
 
 #: Figure keys in report order; each is also the file name under ``figures/``.
 FIGURE_KEYS: tuple[str, ...] = (
+    "figure_map",
     "figure_pscore",
     "figure_support",
     "figure_bias",
@@ -30,13 +31,17 @@ FIGURE_KEYS: tuple[str, ...] = (
 def study_figures(result: StudyResult) -> Iterator[tuple[str, Figure]]:
     """Yield ``(key, figure)`` for each figure the stages that ran can draw.
 
-    Keys: ``figure_pscore`` (score densities before/after matching), ``figure_support``
+    Keys: ``figure_map`` (treated units by adoption cohort and controls on the map; skipped
+    with a warning when the units have no point), ``figure_pscore`` (score densities before/after matching), ``figure_support``
     (psgraph), ``figure_bias`` (pstest's %bias plot), ``figure1`` (placebo test) and
     ``figure2`` (event study), ``figure_rollout`` (units by adoption period),
     ``figure_bacon`` (Goodman-Bacon decomposition), ``figure_staggered`` (TWFE and the robust
     event studies overlaid), ``figure_moderation`` (marginal effect across the moderator).
     """
     language = result.study.config.report.language
+    pilot_map = _pilot_map(result, language)
+    if pilot_map is not None:
+        yield "figure_map", pilot_map
     match = result.matching.result
     if match is not None:
         from pilotdid.matching.figures import plot_bias
@@ -67,3 +72,28 @@ def study_figures(result: StudyResult) -> Iterator[tuple[str, Figure]]:
         for i, res in enumerate(result.moderation.results):
             key = "figure_moderation" if i == 0 else f"figure_moderation_{i + 1}"
             yield key, res.figure(language=language, labels=labels)
+
+
+def _pilot_map(result: StudyResult, language: str) -> Figure | None:
+    """Draw the map of the analysis panel's units; None (with a warning) if no unit has a point."""
+    import warnings
+
+    from pilotdid.descriptives.pilot_map import pilot_map
+    from pilotdid.errors import PanelError, PilotdidWarning
+
+    cfg, panel = result.study.config, result.panel
+    try:
+        return pilot_map(
+            panel.data,
+            unit=cfg.unit,
+            cohort=panel.treatment.names["cohort"],
+            time=cfg.time,
+            lon=cfg.data.lon,
+            lat=cfg.data.lat,
+            language=language,
+        )
+    except PanelError as exc:
+        hint = "" if cfg.data.lon else " (in the study file: data.lon and data.lat)"
+        why = str(exc).rstrip(".")
+        warnings.warn(f"figure_map not drawn: {why}{hint}.", PilotdidWarning, stacklevel=2)
+        return None

@@ -94,6 +94,9 @@ def column_references(cfg: StudyConfig) -> Iterator[tuple[str, str]]:
     yield "data.time", cfg.time
     for i, f in enumerate(cfg.data.filters):
         yield f"data.filters[{i}].column", f.column
+    for key in ("lon", "lat"):
+        if getattr(cfg.data, key) is not None:
+            yield f"data.{key}", getattr(cfg.data, key)
     if cfg.treatment.adoption_column is not None:
         yield "treatment.adoption_column", cfg.treatment.adoption_column
     if cfg.treatment.indicator is not None:

@@ -77,6 +77,10 @@ _REPORT_STRINGS: Mapping[str, tuple[str, str]] = {
         "表A9 TWFE双重差分的Goodman-Bacon分解",
     ),
     "figure1": ("Figure 1. Placebo Test", "图1 安慰剂检验"),
+    "figure_map": (
+        "Figure 0. Treated and Control Units by Adoption Cohort",
+        "图0 处理组与对照组个体的地理分布（按实施批次）",
+    ),
     "figure_rollout": ("Figure A5. Units by Adoption Period", "图A5 各批次试点个体数"),
     "figure_bacon": ("Figure A6. Goodman-Bacon Decomposition", "图A6 Goodman-Bacon分解"),
     "figure_staggered": (

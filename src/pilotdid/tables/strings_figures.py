@@ -5,7 +5,7 @@ Part of the one text catalogue (:mod:`pilotdid.tables.strings`); look strings up
 ``fig.placebo.`` (Figure 1), ``fig.event.`` (Figure 2), ``fig.cs.`` (Callaway-Sant'Anna),
 ``fig.moderation.`` (the marginal effect of the policy across a moderator), ``fig.bacon.`` (the
 Goodman-Bacon decomposition), ``fig.compare.`` (dynamic estimators overlaid), ``fig.match.``
-(matching) and ``fig.honest.`` (the HonestDiD sensitivity plot).
+(matching) and ``fig.honest.`` (the HonestDiD sensitivity plot) and ``fig.map.`` (the map of the pilot units).
 """
 
 from __future__ import annotations
@@ -101,6 +101,31 @@ FIGURE_STRINGS: Mapping[str, tuple[str, str]] = {
     "fig.honest.x_sd": ("M (change in the slope of the violation)", "M（偏离趋势斜率的变化上限）"),
     "fig.honest.breakdown": ("Breakdown value = {value}", "临界值 = {value}"),
     "fig.honest.none": ("no breakdown on the grid", "网格内未失去显著性"),
+    # the map of the pilot units (pilotdid.figures.pilot_map)
+    "fig.map.title": (
+        "{treated} treated and {control} control units",
+        "处理组 {treated} 个，对照组 {control} 个",
+    ),
+    "fig.map.cohort": ("Adopted {g} (n = {n})", "{g} 批次（{n} 个）"),
+    "fig.map.never": ("Never treated (n = {n})", "从未处理（{n} 个）"),
+    "fig.map.treated": ("Treated (n = {n})", "处理组（{n} 个）"),
+    "fig.map.control": ("Control (n = {n})", "对照组（{n} 个）"),
+    "fig.map.source_builtin": (
+        "Points: city seats from cpca 0.5.5 / Vonng/adcode (CC BY 4.0).",
+        "点位：城市政府驻地，来自 cpca 0.5.5 / Vonng/adcode（CC BY 4.0）。",
+    ),
+    "fig.map.source_user": (
+        "Points: the data's columns {lon} and {lat}.",
+        "点位：数据中的 {lon} 与 {lat} 列。",
+    ),
+    "fig.map.land": (
+        "Land: Natural Earth 1:50m (public domain); coastlines only, no boundaries drawn.",
+        "底图：Natural Earth 1:50m 陆地（公有领域），仅绘海岸线，未绘任何边界。",
+    ),
+    "fig.map.missing": (
+        "{n} of {total} units have no coordinates and are not shown: {units}.",
+        "{total} 个个体中有 {n} 个缺少坐标，未显示：{units}。",
+    ),
     "fig.event.trend": (
         "Hypothesised trend (slope {slope:.3g})",
         "假设的事前趋势（斜率 {slope:.3g}）",
