@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from pilotdid.robustness.placebo_result import PlaceboResult
     from pilotdid.study.mechanisms import MechanismStage, ModerationStage
     from pilotdid.study.staggered import StaggeredStage
+    from pilotdid.tables.stata import DtaFile
     from pilotdid.tables.table import Table
 
 __all__ = ["STAGES", "ProgressHook", "StudyResult", "TrueEffect", "package_versions", "run_study"]
@@ -236,6 +237,29 @@ class StudyResult:
         from pilotdid.report.build import write_report
 
         return write_report(self, self.study.output_dir(out))
+
+    def to_stata(self, folder: str | os.PathLike[str]) -> dict[str, DtaFile]:
+        """Write the analysis panel and the coefficients as Stata data sets into ``folder``.
+
+        ``panel.dta``: the prepared panel with psmatch2's variables (when matching ran) and
+        ``_insample`` (1 for rows of the PSM-DID estimation sample). ``results.dta``: one row per
+        coefficient of Table 3, the event study and Tables 4-5, with ``table column term b se p
+        N depvar``. The report folder holds both when ``report.formats`` lists ``"dta"``. Needs
+        ``pyreadstat`` (``pip install 'pilotdid[stata]'``).
+
+        Parameters
+        ----------
+        folder : path-like
+            An existing folder; each file is written atomically.
+
+        Returns
+        -------
+        dict of str to DtaFile
+            ``{"panel": ..., "results": ...}``, each with the columns renamed for Stata.
+        """
+        from pilotdid.report.stata_out import write_study_dta
+
+        return dict(write_study_dta(self, folder))
 
 
 def _as_study(study: Study | str | os.PathLike[str]) -> Study:
