@@ -238,6 +238,34 @@ class StudyResult:
 
         return write_report(self, self.study.output_dir(out))
 
+    def summary(self) -> str:
+        """Return a few lines: the study, the sample, the headline estimate and what ran."""
+        cfg = self.study.config
+        did = cfg.treatment.names.did
+        main = self.main
+        coefs = main.model_summary().coefs
+        lines = [cfg.study.title, f"Panel: {len(self.panel.data):,} rows; estimation sample: "
+                 f"{len(self.sample):,} rows"]  # fmt: skip
+        if self.matching.result is not None:
+            c = self.matching.result.counts
+            lines.append(
+                f"Matching: {c.get('n_matched_treated', 0):,} of {c.get('n_treated', 0):,} "
+                f"treated matched, {c.get('n_used_controls', 0):,} controls used"
+            )
+        if did in coefs.index:
+            row = coefs.loc[did]
+            lines.append(
+                f"Headline ({self.baseline.main_title}): {did} = {row['estimate']:.4g} "
+                f"(s.e. {row['std_error']:.4g}, p = {row['p_value']:.3g}), N = {main.nobs:,}"
+            )
+        lines.append("Tables: " + ", ".join(self.tables))
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        from pilotdid._text import html_summary
+
+        return html_summary(self.summary(), self.baseline.table.to_html())
+
     def to_stata(self, folder: str | os.PathLike[str]) -> dict[str, DtaFile]:
         """Write the analysis panel and the coefficients as Stata data sets into ``folder``.
 

@@ -57,6 +57,13 @@ class DtaFile:
         extra = f", {len(self.renamed)} renamed" if self.renamed else ""
         return f"DtaFile({str(self.path)!r}, {self.n_rows} obs, {self.n_columns} vars{extra})"
 
+    def _repr_html_(self) -> str:
+        from pilotdid._text import html_summary
+
+        lines = [f"{self.path}: {self.n_rows:,} observations, {self.n_columns:,} variables"]
+        lines += [f"  {old!r} -> {new}" for old, new in self.renamed.items()]
+        return html_summary("\n".join(lines), title="Stata data set")
+
 
 def _legal_char(ch: str) -> bool:
     # Stata 14+ (the .dta 118 format written here is UTF-8) accepts Unicode letters in names
