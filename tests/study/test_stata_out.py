@@ -75,3 +75,23 @@ def test_dta_without_pyreadstat_is_a_study_file_problem(project, monkeypatch):
     )
     with pytest.raises(StudyFileError, match=r"report.formats: \"dta\".*pilotdid\[stata\]"):
         load_study(project / "study.toml")
+
+
+def test_renamed_columns_are_reported(project):
+    import pandas as pd
+
+    from pilotdid.errors import PilotdidWarning
+
+    panel = pd.read_csv(project / "panel.csv")
+    panel["GDP per capita"] = 1.0
+    panel.to_csv(project / "panel.csv", index=False)
+    toml = (project / "study.toml").read_text(encoding="utf-8")
+    (project / "study.toml").write_text(
+        toml.replace('formats = ["html", "md", "tex"]', 'formats = ["dta"]'), encoding="utf-8"
+    )
+    result = run_study(load_study(project / "study.toml"))
+    with pytest.warns(PilotdidWarning, match=r"panel.dta: .*'GDP per capita' -> GDP_per_capita"):
+        out = result.write_report(project / "out")
+    data, meta = pyreadstat.read_dta(str(out / "panel.dta"))
+    assert "GDP_per_capita" in data.columns
+    assert meta.column_names_to_labels["GDP_per_capita"] == "GDP per capita"
