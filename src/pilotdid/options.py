@@ -140,7 +140,7 @@ DescribeStat = Literal[
 ]  # fmt: skip
 CorrMethod = Literal["pearson", "spearman"]
 CorrMissing = Literal["listwise", "pairwise"]
-ReportFormat = Literal["html", "docx", "tex", "xlsx", "md"]
+ReportFormat = Literal["html", "docx", "tex", "xlsx", "md", "dta"]
 FigureFormat = Literal["png", "svg", "pdf"]
 
 

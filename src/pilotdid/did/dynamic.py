@@ -108,6 +108,17 @@ class DynamicEffects:
             frame.index.name = "rel_time"
         return frame.sort_index()
 
+    def _repr_html_(self) -> str:
+        from pilotdid._text import html_summary
+
+        lead = np.asarray(self.periods) < 0
+        line = f"{self.estimator}: effects at {len(self.periods)} relative periods"
+        if lead.any():
+            test = self.pretrend_test()
+            line += f"; joint pre-trend test p = {test.p_value:.4g}"
+        table = self.tidy().to_html(float_format=lambda v: f"{v:.4g}", escape=True)
+        return html_summary(line, table, title="Dynamic effects")
+
     def pretrend_test(self) -> WaldTest:
         """Joint F (or chi-square/q when ``df`` is infinite) test that every lead is zero.
 

@@ -41,6 +41,12 @@ class PsmDid(NamedTuple):
     without_controls: Any
     with_controls: Any
 
+    def _repr_html_(self) -> str:
+        from pilotdid.tables.etable import etable
+
+        models = [m for m in self if m is not None]
+        return etable(models, title="PSM-DID: without and with controls").to_html()
+
 
 @deprecated_arguments(("result", "outcome", "treatment", "controls"), did="treatment")
 def psm_did(

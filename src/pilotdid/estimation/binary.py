@@ -87,6 +87,18 @@ class BinaryFit:
         """p-value of the LR χ² test."""
         return float(stats.chi2.sf(self.lr_chi2, self.lr_df))
 
+    def _repr_html_(self) -> str:
+        from pilotdid._text import html_summary
+
+        line = (
+            f"{self.model.capitalize()} propensity model: N = {self.nobs:,.0f}, "
+            f"pseudo R2 = {self.pseudo_r2:.4f}, LR chi2({self.lr_df}) = {self.lr_chi2:.4g} "
+            f"(p = {self.lr_pvalue:.4g})"
+        )
+        return html_summary(
+            line, self.coef_table().to_html(float_format=lambda v: f"{v:.4g}", escape=True)
+        )
+
     def coef_table(self) -> pd.DataFrame:
         """Coefficients, standard errors, z statistics and p-values, one row per term.
 

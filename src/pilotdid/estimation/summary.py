@@ -59,6 +59,16 @@ class ModelSummary:
     collinear: tuple[str, ...] = ()
     absorbed: tuple[str, ...] = ()
 
+    def _repr_html_(self) -> str:
+        from pilotdid._text import html_summary
+
+        fe = f"; fixed effects: {', '.join(self.fixef)}" if self.fixef else ""
+        vc = f"; {self.vcov_label}" if self.vcov_label else ""
+        line = f"{self.title or self.depvar}: N = {self.nobs:,}{fe}{vc}"
+        return html_summary(
+            line, self.coefs.to_html(float_format=lambda v: f"{v:.4g}", escape=True)
+        )
+
 
 @runtime_checkable
 class SupportsModelSummary(Protocol):

@@ -40,6 +40,19 @@ class WaldTest:
     df_den: float
     p_value: float
 
+    def _repr_html_(self) -> str:
+        from pilotdid._text import html_summary
+
+        stat = (
+            f"chi2({self.df_num:g}) = {self.statistic * self.df_num:.4g}"
+            if self.df_den == float("inf")
+            else f"F({self.df_num:g}, {self.df_den:g}) = {self.statistic:.4g}"
+        )
+        terms = ", ".join(str(t) for t in self.terms)
+        return html_summary(
+            f"Wald test of {terms or 'the restrictions'} = 0: {stat}, p = {self.p_value:.4g}"
+        )
+
 
 def wald_test(
     coef: np.ndarray,

@@ -153,3 +153,9 @@ class WildBootstrapResult:
 
     def __str__(self) -> str:
         return self.summary()
+
+    def _repr_html_(self) -> str:
+        from pilotdid._text import html_summary
+
+        table = self.tidy().to_html(float_format=lambda v: f"{v:.4g}", escape=True)
+        return html_summary(self.summary(), table)

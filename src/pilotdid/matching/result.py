@@ -5,6 +5,7 @@ psmatch2 columns on every input row, the matched pairs, and the PSM-DID estimati
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     from pilotdid.matching.balance import BalanceTable
     from pilotdid.matching.effect import MatchEstimand, MatchSE
     from pilotdid.matching.effect_result import MatchEffect
+    from pilotdid.tables.stata import DtaFile
 
 __all__ = ["MatchResult"]
 
@@ -211,6 +213,41 @@ class MatchResult:
         import html
 
         return "<pre>" + html.escape(self.summary()) + "</pre>"
+
+    def to_stata(self, path: str | os.PathLike[str]) -> DtaFile:
+        """Write the matched panel to a Stata ``.dta`` file with psmatch2's variables.
+
+        Every input row is written (as psmatch2 keeps every row) with ``_pscore _treated
+        _support _weight _id _nn _n1.._nk _pdif`` and their variable labels, so the Stata
+        workflow goes on unchanged (``pstest``, ``drop if _weight == .``). ``_id`` and ``_n#`` are
+        0-based row positions. Column names Stata does not accept are changed (reported in the
+        returned :attr:`~pilotdid.tables.stata.DtaFile.renamed`; the label keeps the original
+        name). Needs the ``pyreadstat`` package (``pip install 'pilotdid[stata]'``).
+
+        Parameters
+        ----------
+        path : str or os.PathLike
+            The ``.dta`` file to write, atomically; its folder must exist.
+
+        Returns
+        -------
+        DtaFile
+            The path, the numbers of observations and variables, and the renamed columns.
+
+        Examples
+        --------
+        >>> import os, tempfile, numpy as np, pandas as pd, pilotdid as pdid
+        >>> rng = np.random.default_rng(0)
+        >>> df = pd.DataFrame({"x": rng.normal(size=200)})
+        >>> df["d"] = (df.x + rng.normal(size=200) > 1).astype(int)
+        >>> res = pdid.match(df, "d", ["x"], panel="pooled")
+        >>> out = res.to_stata(os.path.join(tempfile.mkdtemp(), "matched.dta"))
+        >>> out.n_rows, out.n_columns
+        (200, 10)
+        """
+        from pilotdid.matching.stata import write_match_dta
+
+        return write_match_dta(self, path)
 
     def matched_units(self) -> np.ndarray:
         """Return the unit identifiers with a non-missing ``_weight`` (needs ``unit``)."""

@@ -78,6 +78,14 @@ class PermutationTest:
             f"{self.p_wald:.3g} (Wald, clustered by {self.cluster}){failed}"
         )
 
+    def _repr_html_(self) -> str:
+        from pilotdid._text import html_summary
+
+        observed = self.observed.to_frame("observed").to_html(
+            float_format=lambda v: f"{v:.4g}", escape=True
+        )
+        return html_summary(self.summary(), observed)
+
 
 @dataclass(frozen=True, eq=False)
 class HeterogeneityResult:

@@ -1,7 +1,8 @@
 """Write a study's outputs into one folder, atomically.
 
 ``out/report.html`` (self-contained), ``out/tables.{docx,tex,xlsx,md}``, ``out/figures/*.png|svg``,
-``out/results.json`` (the headline numbers), ``out/study.toml`` (the study file as run) and a
+``out/results.json`` (the headline numbers), ``out/panel.dta`` and ``out/results.dta`` (when
+``report.formats`` lists "dta"), ``out/study.toml`` (the study file as run) and a
 marker file. Everything is written into a temporary sibling folder first and then swapped into
 place (old folder renamed aside, new one renamed in, old one removed): a failure at any point
 leaves the previous output folder untouched and no partial folder behind. An existing folder is
@@ -248,6 +249,17 @@ def _write_all(result: StudyResult, folder: Path) -> None:
             )
     for line in messages[len(result.messages) :]:  # tell API users and the CLI, in one line each
         warnings.warn(line, PilotdidWarning, stacklevel=2)
+    if "dta" in cfg.report.formats:
+        from pilotdid.report.stata_out import write_study_dta
+
+        for name, dta in write_study_dta(result, folder).items():
+            if dta.renamed:
+                pairs = ", ".join(f"{a!r} -> {b}" for a, b in dta.renamed.items())
+                warnings.warn(
+                    f"{name}.dta: Stata variable names differ from the column names: {pairs} "
+                    "(each variable's label keeps its original name)",
+                    PilotdidWarning, stacklevel=2,
+                )  # fmt: skip
     if "html" in cfg.report.formats:
         html = render_report(result, tables, pngs, messages)
         (folder / "report.html").write_text(html, encoding="utf-8")

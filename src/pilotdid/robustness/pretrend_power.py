@@ -158,6 +158,11 @@ class PretrendPower:
     def __str__(self) -> str:
         return self.summary()
 
+    def _repr_html_(self) -> str:
+        from pilotdid._text import html_summary
+
+        return html_summary(self.summary(), title="Pre-trend power")
+
 
 def pretrend_power(
     effects: Any,

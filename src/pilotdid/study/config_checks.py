@@ -8,6 +8,7 @@ the key path to fix.
 
 from __future__ import annotations
 
+import importlib.util
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -87,6 +88,11 @@ def _check_design(cfg: StudyConfig) -> list[str]:
         values = getattr(cfg.report, key)
         if len(set(values)) < len(values):
             out.append(f"report.{key}: lists a format twice")
+    if "dta" in cfg.report.formats and importlib.util.find_spec("pyreadstat") is None:
+        out.append(
+            'report.formats: "dta" (Stata files) needs the pyreadstat package; '
+            "install it with pip install 'pilotdid[stata]' or remove \"dta\""
+        )
     est = cfg.staggered.estimators
     if len(set(est)) < len(est):
         out.append("staggered.estimators: lists an estimator twice")

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from pilotdid.robustness.placebo_result import PlaceboResult
     from pilotdid.study.mechanisms import MechanismStage, ModerationStage
     from pilotdid.study.staggered import StaggeredStage
+    from pilotdid.tables.stata import DtaFile
     from pilotdid.tables.table import Table
 
 __all__ = ["STAGES", "ProgressHook", "StudyResult", "TrueEffect", "package_versions", "run_study"]
@@ -252,6 +253,57 @@ class StudyResult:
         from pilotdid.report.build import write_report
 
         return write_report(self, self.study.output_dir(out))
+
+    def summary(self) -> str:
+        """Return a few lines: the study, the sample, the headline estimate and what ran."""
+        cfg = self.study.config
+        did = cfg.treatment.names.did
+        main = self.main
+        coefs = main.model_summary().coefs
+        lines = [cfg.study.title, f"Panel: {len(self.panel.data):,} rows; estimation sample: "
+                 f"{len(self.sample):,} rows"]  # fmt: skip
+        if self.matching.result is not None:
+            c = self.matching.result.counts
+            lines.append(
+                f"Matching: {c.get('n_matched_treated', 0):,} of {c.get('n_treated', 0):,} "
+                f"treated matched, {c.get('n_used_controls', 0):,} controls used"
+            )
+        if did in coefs.index:
+            row = coefs.loc[did]
+            lines.append(
+                f"Headline ({self.baseline.main_title}): {did} = {row['estimate']:.4g} "
+                f"(s.e. {row['std_error']:.4g}, p = {row['p_value']:.3g}), N = {main.nobs:,}"
+            )
+        lines.append("Tables: " + ", ".join(self.tables))
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        from pilotdid._text import html_summary
+
+        return html_summary(self.summary(), self.baseline.table.to_html())
+
+    def to_stata(self, folder: str | os.PathLike[str]) -> dict[str, DtaFile]:
+        """Write the analysis panel and the coefficients as Stata data sets into ``folder``.
+
+        ``panel.dta``: the prepared panel with psmatch2's variables (when matching ran) and
+        ``_insample`` (1 for rows of the PSM-DID estimation sample). ``results.dta``: one row per
+        coefficient of Table 3, the event study and Tables 4-5, with ``table column term b se p
+        N depvar``. The report folder holds both when ``report.formats`` lists ``"dta"``. Needs
+        ``pyreadstat`` (``pip install 'pilotdid[stata]'``).
+
+        Parameters
+        ----------
+        folder : path-like
+            An existing folder; each file is written atomically.
+
+        Returns
+        -------
+        dict of str to DtaFile
+            ``{"panel": ..., "results": ...}``, each with the columns renamed for Stata.
+        """
+        from pilotdid.report.stata_out import write_study_dta
+
+        return dict(write_study_dta(self, folder))
 
 
 def _as_study(study: Study | str | os.PathLike[str]) -> Study:
