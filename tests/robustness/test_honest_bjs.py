@@ -65,8 +65,15 @@ def test_honest_did_accepts_a_mapped_fit_and_refuses_a_partial_one():
     with pytest.raises(EstimationError, match="include the unit"):
         no_unit = df.assign(grp=df["unit"] % 7)
         pdid.honest_did(
-            pdid.did_imputation(no_unit, "y", unit="unit", time="year", cohort="g",
-                                fixef=["grp", "year"], pretrends=5)  # fmt: skip
+            pdid.did_imputation(
+                no_unit,
+                "y",
+                unit="unit",
+                time="year",
+                cohort="g",
+                fixef=["grp", "year"],
+                pretrends=5,
+            )
         )
 
 

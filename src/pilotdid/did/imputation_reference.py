@@ -51,7 +51,7 @@ __all__ = ["pre_loading", "referenced_effects"]
 
 
 def pre_loading(rel0: np.ndarray, v0: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Weights :math:`b_{hr}` each estimate puts on the untreated rows at pre-period ``r``.
+    r"""Weights :math:`b_{hr}` each estimate puts on the untreated rows at pre-period ``r``.
 
     Parameters
     ----------
@@ -63,11 +63,12 @@ def pre_loading(rel0: np.ndarray, v0: np.ndarray) -> tuple[np.ndarray, np.ndarra
     Returns
     -------
     tuple of numpy.ndarray
-        The pre-periods (increasing) and the ``R × periods`` matrix :math:`b = -\\sum v`.
+        The pre-periods (increasing) and the ``R × periods`` matrix :math:`b = -\sum v`.
 
     Examples
     --------
-    >>> periods, b = pre_loading(np.array([-2.0, -1.0, np.nan]), np.array([[-0.25], [-0.75], [0.1]]))
+    >>> v0 = np.array([[-0.25], [-0.75], [0.1]])
+    >>> periods, b = pre_loading(np.array([-2.0, -1.0, np.nan]), v0)
     >>> periods.tolist(), b.tolist()
     ([-2, -1], [[0.25, 0.75]])
     """
