@@ -77,6 +77,17 @@ def test_honest_did_accepts_a_mapped_fit_and_refuses_a_partial_one():
         )
 
 
+def test_refuses_when_the_leads_are_not_identified():
+    # no never-treated unit (the last cohort adopts after the panel ends): a linear trend in
+    # relative time is collinear with the fixed effects, so the mapping would be arbitrary
+    df = staggered_panel(n_units=120, n_periods=8, cohorts=(3, 5, 9), never_share=0.0, seed=3)
+    fit = _fit(df, 8)
+    assert not fit.leads_identified
+    with pytest.raises(EstimationError, match="never-treated"):
+        fit.referenced()
+    assert _fit(staggered_panel(n_units=120, n_periods=8, seed=3), 6).leads_identified
+
+
 def test_variance_matches_the_sampling_variance():
     # the mapped covariance T Sigma T' against the spread of the mapped estimates over draws
     draws = []
@@ -108,3 +119,18 @@ def test_coverage_under_a_linear_violation():
         truth = float(truth.loc[fit.horizons].mean())
         covered += res.conf_low[0] <= truth <= res.conf_high[0]
     assert covered / n >= 0.93
+
+
+@pytest.mark.slow
+def test_coverage_without_a_violation_at_mbar_zero():
+    # parallel trends hold: at Mbar = 0 the set is about the original interval of the mapped
+    # average effect, so its coverage checks the mapped covariance (>= 0.92 of 200 draws)
+    covered, n = 0, 200
+    for seed in range(n):
+        df = staggered_panel(n_units=100, n_periods=7, cohorts=(3, 4, 5), seed=5000 + seed)
+        fit = _fit(df, 4)
+        res = pdid.honest_did(fit, Mbar=(0,))
+        truth = df.loc[df["rel"] >= 0].groupby("rel")["effect"].mean()
+        truth = float(truth.loc[fit.horizons].mean())
+        covered += res.conf_low[0] <= truth <= res.conf_high[0]
+    assert covered / n >= 0.92

@@ -227,6 +227,7 @@ def did_imputation(
         dropped={"missing": int((~complete).sum())},
         pre_periods=pre_periods,
         pre_loading=loading if unit in fes else None,
+        leads_identified=lead_fit is None or len(lead_fit.names) == lead_est.size + len(controls),
     )
 
 

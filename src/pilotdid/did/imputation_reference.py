@@ -122,6 +122,13 @@ def referenced_effects(result: ImputationResult) -> DynamicEffects:
             f"did_imputation(..., pretrends={-r0 - 1}) (it has {result.lead_periods.size} "
             "lead(s))"
         )
+    if not result.leads_identified:
+        raise EstimationError(
+            "honest_did: the lead regression cannot separate every lead from the fixed effects "
+            "(with no never-treated unit a linear trend in relative time is absorbed by the unit "
+            "and period effects), so the violation path is not identified; keep never-treated "
+            "units in the sample or use sun_abraham(...) with control_cohort='last'"
+        )
     n_h = result.horizons.size
     if not np.allclose(b[:n_h].sum(axis=1), 1.0, atol=1e-8):
         raise EstimationError(

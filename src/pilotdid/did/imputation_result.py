@@ -65,6 +65,9 @@ class ImputationResult:
         Weight each horizon's estimate (rows; the overall ATT last) puts on the untreated
         observations at each pre-period (:func:`pilotdid.did.imputation_reference.pre_loading`);
         None when the fixed effects do not include the unit. Used by :meth:`referenced`.
+    leads_identified : bool
+        False when the lead regression dropped collinear leads (e.g. no never-treated unit: a
+        linear trend in relative time is absorbed by the fixed effects).
     """
 
     outcome: str
@@ -87,6 +90,7 @@ class ImputationResult:
     dropped: Mapping[str, int] = field(default_factory=dict)
     pre_periods: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))
     pre_loading: np.ndarray | None = None
+    leads_identified: bool = True
 
     @classmethod
     def build(

@@ -163,7 +163,7 @@ def _robust_inputs(
         if stag.cs.base_period != "universal":
             found = refit(cfg, matching, {"cs": {"base_period": "universal", "bootstrap": 0}})
             dynamic = found.get("cs_dynamic")
-            notes.append(text("sensitivity_note.cs_universal", lang, ref=-1 - a))
+            notes.append(text("note.sensitivity_cs_universal", lang, ref=-1 - a))
             if "cs" in found["failed"]:
                 notes.append(f"CS: {found['failed']['cs']}")
         if dynamic is not None:
@@ -181,7 +181,7 @@ def _robust_inputs(
         if bjs is not None:
             try:
                 inputs["BJS"] = _window(bjs.referenced(), lo, hi, a)
-                notes.append(text("sensitivity_note.bjs_mapped", lang, leads=-r0 - 1))
+                notes.append(text("note.sensitivity_bjs_mapped", lang, leads=-r0 - 1))
             except PilotdidError as exc:
                 notes.append(f"BJS: {exc}")
     return inputs, notes

@@ -196,14 +196,14 @@ _REPORT_STRINGS: Mapping[str, tuple[str, str]] = {
         "Figure 2c. Sensitivity of the Heterogeneity-Robust Event Studies (HonestDiD)",
         "图2c 异质性稳健事件研究的敏感性分析（HonestDiD）",
     ),
-    "sensitivity_note.cs_universal": (
+    "note.sensitivity_cs_universal": (
         "CS: the sensitivity analysis uses the event-time aggregation recomputed with a universal "
         "base period (every estimate against period {ref}), as R HonestDiD advises; the "
         "staggered tables show the default varying base period",
         "CS：敏感性分析使用以统一基期（各估计值均相对于第{ref}期）重新计算的事件时间汇总，"
         "与R包HonestDiD的建议一致；多期DID表格中为默认的滚动基期",
     ),
-    "sensitivity_note.bjs_mapped": (
+    "note.sensitivity_bjs_mapped": (
         "BJS: the pre-trend coefficients ({leads} leads, on the untreated observations) and the "
         "imputation effects are mapped to one reference period (-1): each effect plus its "
         "imputation weight on each lead, less the lead at -1; less precise than the imputation "
