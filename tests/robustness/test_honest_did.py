@@ -361,5 +361,7 @@ def test_estimates_without_a_reference_period_name_the_fix():
         bjs = pdid.did_imputation(data, "y", unit="unit", time="year", cohort="cohort")
     with pytest.raises(EstimationError, match="base_period='universal'"):
         pdid.honest_did(cs.aggregate("dynamic"))
-    with pytest.raises(EstimationError, match="sun_abraham"):
+    with pytest.raises(EstimationError, match=r"pretrends=\d"):  # the mapping needs leads
         pdid.honest_did(bjs)
+    with pytest.raises(EstimationError, match="ImputationResult itself"):
+        pdid.honest_did(bjs.dynamic())

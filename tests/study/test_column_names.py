@@ -118,7 +118,8 @@ def test_every_stage_runs_with_awkward_names(odd_result, odd_study):
     assert not (odd_study / "pwned.npy").exists()
     assert list(res.tables) == [
         "table1", "table2", "vif", "balance", "balance_overall", "table3", "event_table",
-        "sensitivity_table", "staggered_att", "staggered_dynamic", "bacon", "table4", "table5",
+        "sensitivity_table", "staggered_att", "staggered_dynamic", "bacon",
+        "sensitivity_staggered", "table4", "table5",
     ]  # fmt: skip
     assert res.moderation is not None and res.moderation.results[0].moderator == "开放度"
     assert res.mechanisms is not None

@@ -14,7 +14,8 @@ def test_every_stage_of_the_paper_is_there(example_result):
     res = example_result
     assert list(res.tables) == [
         "table1", "table2", "vif", "balance", "balance_overall", "table3", "event_table",
-        "sensitivity_table", "staggered_att", "staggered_dynamic", "bacon", "table4", "table5",
+        "sensitivity_table", "staggered_att", "staggered_dynamic", "bacon",
+        "sensitivity_staggered", "table4", "table5",
     ]  # fmt: skip
     assert res.matching.result is not None and res.matching.balance is not None
     assert list(res.baseline.models) == ["Baseline", "With controls", "Excluding minority areas"]

@@ -112,3 +112,54 @@ def test_breakdown_sentence_on_the_paper_study():
         res.sensitivity.honest.breakdown
     )
     assert "breakdown value" in honest.text()
+
+
+def test_robust_estimators_get_their_own_sensitivity(result):
+    """CS (universal base period), SA and BJS (mapped to -1), each equal to the API on its input."""
+    from pilotdid.report.readings_sensitivity import read_staggered_sensitivity
+    from pilotdid.study.sensitivity import _window
+    from pilotdid.study.staggered import refit
+
+    stage, stag = result.sensitivity, result.staggered
+    cfg = result.study.config
+    lo, hi = cfg.event_study.window
+    assert list(stage.robust) == ["CS", "SA", "BJS"]
+    assert stag.cs.base_period == "varying"  # the stage's CS; the sensitivity run re-aggregates
+    found = refit(cfg, result.matching, {"cs": {"base_period": "universal", "bootstrap": 0}})
+    cs = _window(found["cs_dynamic"].dynamic(), lo, hi)
+    assert cs.ref == -1
+    r0 = int(stag.bjs.pre_periods.min())
+    bjs = refit(cfg, result.matching, {"bjs": {"pretrends": -r0 - 1}})["bjs"]
+    inputs = {
+        "CS": cs,
+        "SA": _window(stag.sa.dynamic(), lo, hi),
+        "BJS": _window(bjs.referenced(), lo, hi),
+    }
+    for name, effects in inputs.items():
+        direct = pdid.honest_did(effects)
+        got = stage.robust[name]
+        assert got.estimator == name and got.ref == -1
+        np.testing.assert_allclose(got.conf_low, direct.conf_low, rtol=1e-10)
+        np.testing.assert_allclose(got.conf_high, direct.conf_high, rtol=1e-10)
+    table = result.tables["sensitivity_staggered"]
+    assert [g.label for g in table.header_rows()[0]] == ["CS", "SA", "BJS"]
+    assert any("universal base period" in n for n in table.notes)
+    assert "figure_sensitivity_staggered" in dict(result.figures())
+    texts = [r.text() for r in read_staggered_sensitivity(result)]
+    assert texts[0].startswith("Callaway-Sant'Anna (universal base period).")
+    assert texts[1].startswith("Sun-Abraham.") and texts[2].startswith("Imputation (BJS")
+    sa = read_staggered_sensitivity(result)[1].numbers()
+    if "sensitivity_sa.breakdown" in sa:
+        assert sa["sensitivity_sa.breakdown"] == pytest.approx(stage.robust["SA"].breakdown)
+
+
+def test_robust_sensitivity_without_the_event_study_or_the_staggered_stage():
+    no_event = pdid.run_study(parse_study(STUDY + "[event_study]\nenabled = false\n"))
+    assert no_event.sensitivity.honest is None and list(no_event.sensitivity.robust) == [
+        "CS",
+        "SA",
+        "BJS",
+    ]
+    no_stag = pdid.run_study(parse_study(STUDY + "[staggered]\nenabled = false\n"))
+    assert no_stag.sensitivity.honest is not None and not no_stag.sensitivity.robust
+    assert "sensitivity_staggered" not in no_stag.tables

@@ -41,5 +41,6 @@ def test_a_study_with_12_controls_runs_every_stage(tmp_path):
     assert res.moderation is not None and res.placebo is not None
     assert list(res.tables) == [
         "table1", "table2", "vif", "balance", "balance_overall", "table3", "event_table",
-        "sensitivity_table", "staggered_att", "staggered_dynamic", "bacon", "table4", "table5",
+        "sensitivity_table", "staggered_att", "staggered_dynamic", "bacon",
+        "sensitivity_staggered", "table4", "table5",
     ]  # fmt: skip

@@ -28,6 +28,7 @@ import pandas as pd
 
 from pilotdid.did._imputation_core import cluster_sums, identification_problem, lead_scores
 from pilotdid.did._rollout import fixef_columns, fixef_terms, read_rollout
+from pilotdid.did.imputation_reference import pre_loading
 from pilotdid.did.imputation_result import ImputationResult
 from pilotdid.errors import EstimationError
 from pilotdid.estimation.demean import Absorber, make_absorber
@@ -181,6 +182,7 @@ def did_imputation(
     if x.shape[1]:
         v0 -= x_t @ (xtx_inv @ (x[omega1].T @ W - x[omega0].T @ np.asarray(u0)))
     estimates = W.T @ y[omega1] + v0.T @ y[omega0]
+    pre_periods, loading = pre_loading(rel[omega0], v0)
 
     # conservative variance (BJS Theorem 3), clustered
     clusters = pd.factorize(frame[cluster_col])[0]
@@ -223,6 +225,9 @@ def did_imputation(
         cluster=cluster_col,
         fixef=tuple(fes),
         dropped={"missing": int((~complete).sum())},
+        pre_periods=pre_periods,
+        pre_loading=loading if unit in fes else None,
+        leads_identified=lead_fit is None or len(lead_fit.names) == lead_est.size + len(controls),
     )
 
 

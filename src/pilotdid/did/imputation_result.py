@@ -59,6 +59,15 @@ class ImputationResult:
         Fixed effects of the untreated-outcome model.
     dropped : mapping of str to int
         Rows removed by cause (``missing``).
+    pre_periods : numpy.ndarray of int
+        Pre-periods at which treated units have untreated observations.
+    pre_loading : numpy.ndarray or None
+        Weight each horizon's estimate (rows; the overall ATT last) puts on the untreated
+        observations at each pre-period (:func:`pilotdid.did.imputation_reference.pre_loading`);
+        None when the fixed effects do not include the unit. Used by :meth:`referenced`.
+    leads_identified : bool
+        False when the lead regression dropped collinear leads (e.g. no never-treated unit: a
+        linear trend in relative time is absorbed by the fixed effects).
     """
 
     outcome: str
@@ -79,6 +88,9 @@ class ImputationResult:
     cluster: str
     fixef: tuple[str, ...]
     dropped: Mapping[str, int] = field(default_factory=dict)
+    pre_periods: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))
+    pre_loading: np.ndarray | None = None
+    leads_identified: bool = True
 
     @classmethod
     def build(
@@ -124,6 +136,23 @@ class ImputationResult:
             self.joint_vcov,
             None,
         )
+
+    def referenced(self) -> DynamicEffects:
+        """Leads and effects as an event study normalised at period ``-1`` (for HonestDiD).
+
+        See :mod:`pilotdid.did.imputation_reference`: the lead regression must cover every
+        pre-period but the earliest (``pretrends = -r0 - 1``) and the unit must be a fixed
+        effect; the mapped effects lean on the earliest pre-period, so they are less precise
+        than :attr:`estimates`.
+
+        Returns
+        -------
+        DynamicEffects
+            Estimator ``"BJS"``, reference period ``-1``.
+        """
+        from pilotdid.did.imputation_reference import referenced_effects
+
+        return referenced_effects(self)
 
     def tidy(self, level: float = 0.95) -> pd.DataFrame:
         """Pre-trend coefficients and effects by relative period (index ``rel_time``).

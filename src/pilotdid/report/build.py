@@ -188,7 +188,7 @@ def _json_value(value: Any) -> Any:
 def _results_json(result: StudyResult, pngs: dict[str, bytes]) -> str:
     from pilotdid.report import readings
     from pilotdid.report.readings_inference import read_inference
-    from pilotdid.report.readings_sensitivity import read_sensitivity
+    from pilotdid.report.readings_sensitivity import read_sensitivity, read_staggered_sensitivity
     from pilotdid.report.readings_staggered import read_staggered
 
     found: dict[str, Any] = {}
@@ -196,7 +196,7 @@ def _results_json(result: StudyResult, pngs: dict[str, bytes]) -> str:
         readings.read_data(result), readings.read_table1(result), readings.read_table2(result),
         readings.read_matching(result), readings.read_table3(result), *read_inference(result), *readings.read_exclusions(result),
         readings.read_placebo(result), readings.read_event_study(result), *read_sensitivity(result),
-        *read_staggered(result),
+        *read_staggered(result), *read_staggered_sensitivity(result),
         *readings.read_mechanisms(result), *readings.read_moderation(result), readings.read_truth(result),
     ):  # fmt: skip
         if reading is not None:

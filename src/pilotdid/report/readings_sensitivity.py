@@ -15,7 +15,7 @@ from pilotdid.tables.strings import text
 if TYPE_CHECKING:
     from pilotdid.report.source import StudyOutputs as StudyResult
 
-__all__ = ["read_sensitivity"]
+__all__ = ["read_sensitivity", "read_staggered_sensitivity"]
 
 
 def _w(key: str, language: str, **fields: Any) -> Any:
@@ -42,13 +42,47 @@ def read_sensitivity(result: StudyResult) -> list[Reading]:
     out = []
     if stage.honest is not None:
         target = result.study.config.sensitivity.target
-        out.append(_read_honest(stage.honest, lang, target))
+        one = _read_honest(stage.honest, lang, target)
+        out.append(_named(one, "twfe", lang) if getattr(stage, "robust", None) else one)
     if stage.power is not None and result.event_study is not None:
         out.append(_read_power(stage.power, result.event_study, lang))
     return out
 
 
-def _read_honest(h: Any, lang: str, target: str) -> Reading:
+def read_staggered_sensitivity(result: StudyResult) -> list[Reading]:
+    """Read HonestDiD on each heterogeneity-robust estimator, named (CS, SA, BJS).
+
+    Parameters
+    ----------
+    result : StudyOutputs
+        A study run.
+
+    Returns
+    -------
+    list of Reading
+        One sentence per estimator; numbers keyed ``sensitivity_<estimator>.*``.
+    """
+    stage = result.sensitivity
+    robust = getattr(stage, "robust", None) if stage is not None else None
+    if not robust:
+        return []
+    lang = result.study.config.report.language
+    target = result.study.config.sensitivity.target
+    return [
+        _named(_read_honest(h, lang, target, f"sensitivity_{name.lower()}"), name, lang)
+        for name, h in robust.items()
+    ]
+
+
+def _named(one: Reading, estimator: str, lang: str) -> Reading:
+    """Prefix a sensitivity reading with the estimator it is for."""
+    prefix = text("reading.honest_prefix", lang, estimator="{estimator}")
+    return Reading(
+        prefix + one.template, {**one.values, "estimator": _w(f"honest_{estimator}", lang)}
+    )
+
+
+def _read_honest(h: Any, lang: str, target: str, key: str = "sensitivity") -> Reading:
     rm = h.restriction == "relative_magnitude"
     common = {
         "restriction": _w("rm" if rm else "sd", lang),
@@ -60,9 +94,9 @@ def _read_honest(h: Any, lang: str, target: str) -> Reading:
         return reading("honest_none", lang, target=common["target"], level=common["level"])
     grid = h.robust
     if not math.isfinite(h.breakdown):
-        top = num(float(grid.index.max()), "sensitivity.grid_max")
+        top = num(float(grid.index.max()), f"{key}.grid_max")
         return reading("honest_inf", lang, bound_max=top, **common)
-    b = num(h.breakdown, "sensitivity.breakdown")
+    b = num(h.breakdown, f"{key}.breakdown")
     bound = _w("rm_bound" if rm else "sd_bound", lang, b=b.shown)
     at_one = word("")
     if rm and 1.0 in set(grid.index):
@@ -70,8 +104,8 @@ def _read_honest(h: Any, lang: str, target: str) -> Reading:
         at_one = _w(
             "honest_at_one",
             lang,
-            lo=num(row["conf_low"], "sensitivity.mbar1.low").shown,
-            hi=num(row["conf_high"], "sensitivity.mbar1.high").shown,
+            lo=num(row["conf_low"], f"{key}.mbar1.low").shown,
+            hi=num(row["conf_high"], f"{key}.mbar1.high").shown,
         )
     return reading("honest", lang, bound=bound, breakdown=b, at_one=at_one, **common)
 

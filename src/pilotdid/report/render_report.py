@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from pilotdid.report import readings
 from pilotdid.report.narrative import Reading
 from pilotdid.report.readings_inference import read_inference
-from pilotdid.report.readings_sensitivity import read_sensitivity
+from pilotdid.report.readings_sensitivity import read_sensitivity, read_staggered_sensitivity
 from pilotdid.report.readings_staggered import read_staggered
 from pilotdid.tables.render_html import TABLE_CSS, render_html
 from pilotdid.tables.strings import text
@@ -106,9 +106,11 @@ def report_sections(result: StudyResult, messages: Sequence[str] = ()) -> list[S
         Section("event", h("sec_event"), ([event] if event else []) + read_sensitivity(result),
                 ["event_table", "sensitivity_table"], ["figure2", "figure_sensitivity"],
                 "" if event else _why(result, False, True)),
-        Section("staggered", h("sec_staggered"), read_staggered(result),
-                ["staggered_att", "staggered_dynamic", "bacon"],
-                ["figure_rollout", "figure_bacon", "figure_staggered"],
+        Section("staggered", h("sec_staggered"),
+                read_staggered(result) + read_staggered_sensitivity(result),
+                ["staggered_att", "staggered_dynamic", "bacon", "sensitivity_staggered"],
+                ["figure_rollout", "figure_bacon", "figure_staggered",
+                 "figure_sensitivity_staggered"],
                 _staggered_not_run(result),
                 extra_html=_notes_list(result.staggered.notes if result.staggered else (), lang)),
         Section("exclusions", h("sec_exclusions"), readings.read_exclusions(result),

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -15,7 +16,7 @@ if TYPE_CHECKING:
     from pilotdid.robustness.honest_result import HonestDidResult
     from pilotdid.robustness.placebo_result import PlaceboResult
 
-__all__ = ["honest_figure", "placebo_figure"]
+__all__ = ["honest_figure", "honest_panels_figure", "placebo_figure"]
 
 
 @in_figure_language
@@ -88,11 +89,17 @@ def honest_figure(result: HonestDidResult, *, language: str = "en") -> Figure:
     def t(key: str, **fields: object) -> str:
         return text(f"fig.honest.{key}", language, **fields)
 
+    fig = Figure(figsize=(6.4, 4.2), dpi=150)
+    _draw_honest(fig.add_subplot(), result, t)
+    fig.tight_layout()
+    return fig
+
+
+def _draw_honest(ax: Any, result: HonestDidResult, t: Callable[..., str]) -> None:
+    """Draw one sensitivity plot on ``ax``: original interval, robust sets, breakdown title."""
     grid = np.asarray(result.grid, dtype=float)
     step = float(np.min(np.diff(np.sort(grid)))) if len(grid) > 1 else max(float(grid[0]), 1.0)
     x_orig = float(grid.min()) - step
-    fig = Figure(figsize=(6.4, 4.2), dpi=150)
-    ax = fig.add_subplot()
     lo, hi = result.original
     ax.errorbar(
         [x_orig],
@@ -125,5 +132,33 @@ def honest_figure(result: HonestDidResult, *, language: str = "en") -> Figure:
     title = t("none") if not np.isfinite(value) else t("breakdown", value=f"{value:.3g}")
     ax.set_title(title, fontsize=10)
     ax.legend(loc="upper left", frameon=False, fontsize=8)
+
+
+@in_figure_language
+def honest_panels_figure(results: dict[str, HonestDidResult], *, language: str = "en") -> Figure:
+    """Sensitivity plots of several estimators side by side, one panel each (titled by name).
+
+    Parameters
+    ----------
+    results : dict of str to HonestDidResult
+        Estimator name -> its sensitivity analysis.
+    language : {"en", "zh"}
+        Label language.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    from matplotlib.figure import Figure
+
+    def t(key: str, **fields: object) -> str:
+        return text(f"fig.honest.{key}", language, **fields)
+
+    n = len(results)
+    fig = Figure(figsize=(4.0 * n + 0.8, 4.2), dpi=150)
+    axes = fig.subplots(1, n, squeeze=False)[0]
+    for ax, (name, res) in zip(axes, results.items(), strict=True):
+        _draw_honest(ax, res, t)
+        ax.set_title(f"{name}: {ax.get_title()}", fontsize=10)
     fig.tight_layout()
     return fig

@@ -74,6 +74,10 @@ def honest_did(
         An event study (``pilotdid.event_study(...)`` or any dynamic estimator), its
         :class:`~pilotdid.did.dynamic.DynamicEffects`, or the raw coefficients: pre periods first
         (oldest first), then post periods, the reference period left out (as in R's HonestDiD).
+        A ``did_imputation`` fit is mapped to reference period -1 by
+        :meth:`~pilotdid.did.imputation_result.ImputationResult.referenced` (it needs
+        ``pretrends`` covering every pre-period but the earliest); Callaway-Sant'Anna needs
+        ``base_period="universal"``.
     sigma : numpy.ndarray, optional
         Covariance of the raw coefficients (only with a raw vector; keyword-only, as every
         option of the public API).

@@ -49,6 +49,11 @@ class EventStudyLayout:
 def _as_dynamic(obj: Any) -> DynamicEffects | None:
     if isinstance(obj, DynamicEffects):
         return obj
+    referenced = getattr(obj, "referenced", None)
+    if callable(referenced):  # imputation (BJS): leads and effects mapped to reference -1
+        out = referenced()
+        if isinstance(out, DynamicEffects):
+            return out
     dynamic = getattr(obj, "dynamic", None)
     if callable(dynamic):
         out = dynamic()
@@ -91,8 +96,9 @@ def layout_from(
         if dyn.ref is None:
             hint = {
                 "CS": "re-run att_gt(..., base_period='universal') and pass its dynamic aggregate",
-                "BJS": "use sun_abraham(...) or event_study(...) for the sensitivity analysis; the "
-                "imputation estimator's pre-trend coefficients are not normalised to one period",
+                "BJS": "pass the ImputationResult itself (fit with pretrends covering every "
+                "pre-period but the earliest), which maps its leads and effects to reference "
+                "period -1, or use sun_abraham(...) or event_study(...)",
             }.get(dyn.estimator, "pass estimates normalised to one reference period")
             raise EstimationError(
                 f"honest_did: the {dyn.estimator} estimates have no common reference period "

@@ -24,6 +24,7 @@ FIGURE_KEYS: tuple[str, ...] = (
     "figure_rollout",
     "figure_bacon",
     "figure_staggered",
+    "figure_sensitivity_staggered",
     "figure_moderation",
 )
 
@@ -36,7 +37,8 @@ def study_figures(result: StudyResult) -> Iterator[tuple[str, Figure]]:
     (psgraph), ``figure_bias`` (pstest's %bias plot), ``figure1`` (placebo test) and
     ``figure2`` (event study), ``figure_rollout`` (units by adoption period),
     ``figure_bacon`` (Goodman-Bacon decomposition), ``figure_staggered`` (TWFE and the robust
-    event studies overlaid), ``figure_moderation`` (marginal effect across the moderator).
+    event studies overlaid), ``figure_sensitivity_staggered`` (HonestDiD on each robust
+    estimator), ``figure_moderation`` (marginal effect across the moderator).
     """
     language = result.study.config.report.language
     pilot_map = _pilot_map(result, language)
@@ -65,6 +67,10 @@ def study_figures(result: StudyResult) -> Iterator[tuple[str, Figure]]:
             yield "figure_bacon", stag.bacon.figure(language=language)
         if stag.comparison is not None:
             yield "figure_staggered", stag.comparison.figure(language=language)
+    if result.sensitivity is not None and result.sensitivity.robust:
+        robust = result.sensitivity.robust_figure(language=language)
+        if robust is not None:
+            yield "figure_sensitivity_staggered", robust
     if result.moderation is not None:
         from pilotdid.study.stages import make_labels
 

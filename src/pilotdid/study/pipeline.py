@@ -27,7 +27,11 @@ from pilotdid.study.config import Study, load_study
 from pilotdid.study.peak_memory import PeakMeter
 from pilotdid.study.prepare import DropRecord, PreparedPanel, prepare_panel
 from pilotdid.study.sample_checks import check_sample
-from pilotdid.study.sensitivity import SensitivityStage, run_sensitivity
+from pilotdid.study.sensitivity import (
+    SensitivityStage,
+    run_sensitivity,
+    run_staggered_sensitivity,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -443,9 +447,15 @@ def _run_stages(study: Study, clock: _Clock) -> StudyResult:
         tables["sensitivity_table"] = sensitivity.table(cfg.report.language)
     from pilotdid.study.staggered import run_staggered
 
-    stag = clock.run("staggered", lambda: run_staggered(cfg, matching, baseline, event))
+    def staggered_stage() -> tuple[Any, SensitivityStage | None]:
+        found = run_staggered(cfg, matching, baseline, event)
+        return found, run_staggered_sensitivity(cfg, matching, sensitivity, found)
+
+    stag, sensitivity = clock.run("staggered", staggered_stage)
     if stag is not None:
         tables.update(stag.tables)
+    if sensitivity is not None and sensitivity.robust:
+        tables["sensitivity_staggered"] = sensitivity.robust_table(cfg.report.language)
     from pilotdid.study import mechanisms
 
     mech = clock.run("mechanisms", lambda: mechanisms.run_mechanisms(cfg, matching))

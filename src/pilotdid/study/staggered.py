@@ -37,6 +37,7 @@ __all__ = [
     "ESTIMATOR_NAMES",
     "StaggeredStage",
     "cohort_sizes",
+    "refit",
     "run_staggered",
     "staggered_on",
     "staggered_plan",
@@ -218,8 +219,18 @@ def _shifted(cfg: StudyConfig, frame: pd.DataFrame, by: int) -> pd.DataFrame:
     return frame.assign(**{cohort: pd.to_numeric(frame[cohort], errors="coerce") - by})
 
 
-def _run(cfg: StudyConfig, matching: MatchingStage, frame: pd.DataFrame) -> dict[str, Any]:
-    """Run each robust estimator asked for; an error is recorded, not raised."""
+def _run(
+    cfg: StudyConfig,
+    matching: MatchingStage,
+    frame: pd.DataFrame,
+    overrides: Mapping[str, Mapping[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """Run each robust estimator asked for; an error is recorded, not raised.
+
+    ``overrides`` (estimator key -> options) re-runs only the estimators it names, with those
+    options changed (the sensitivity stage's CS with a universal base period, BJS with every
+    lead).
+    """
     from pilotdid.did.att_gt import att_gt
     from pilotdid.did.imputation import did_imputation
     from pilotdid.did.sun_abraham import sun_abraham
@@ -235,9 +246,10 @@ def _run(cfg: StudyConfig, matching: MatchingStage, frame: pd.DataFrame) -> dict
     lo = cfg.event_study.window[0]
 
     def cs() -> None:
-        res = att_gt(frame, y, **kw, covariates=controls, control_group=sc.control_group,
-                     method=sc.method, anticipation=sc.anticipation, cluster=cluster, weights=w,
-                     bootstrap=sc.bootstrap, seed=cfg.seed_for("staggered"))  # fmt: skip
+        options = dict(covariates=controls, control_group=sc.control_group, method=sc.method,
+                       anticipation=sc.anticipation, cluster=cluster, weights=w,
+                       bootstrap=sc.bootstrap, seed=cfg.seed_for("staggered"))  # fmt: skip
+        res = att_gt(frame, y, **kw, **{**options, **changed.get("cs", {})})
         out["cs"], out["cs_simple"] = res, res.aggregate("simple")
         out["cs_dynamic"] = res.aggregate("dynamic")
 
@@ -250,12 +262,13 @@ def _run(cfg: StudyConfig, matching: MatchingStage, frame: pd.DataFrame) -> dict
 
     def bjs() -> None:
         shifted = _shifted(cfg, frame, sc.anticipation)
-        out["bjs"] = did_imputation(shifted, y, **kw, controls=controls,
-                                    fixef=cfg.model.fixed_effects, pretrends=max(1, -lo),
-                                    weights=w, cluster=cluster or cfg.unit)  # fmt: skip
+        options = dict(controls=controls, fixef=cfg.model.fixed_effects, pretrends=max(1, -lo),
+                       weights=w, cluster=cluster or cfg.unit)  # fmt: skip
+        out["bjs"] = did_imputation(shifted, y, **kw, **{**options, **changed.get("bjs", {})})
 
+    changed = overrides or {}
     for key, work in (("cs", cs), ("sa", sa), ("bjs", bjs)):
-        if key not in sc.estimators:
+        if key not in sc.estimators or (overrides is not None and key not in overrides):
             continue
         try:
             work()
@@ -423,3 +436,27 @@ def run_staggered(
         drops=tuple(_drops(cfg, frame, len(sample) - len(frame), found)),
     )  # fmt: skip
     return StaggeredStage(**{**stage.__dict__, "tables": staggered_tables(cfg, stage, baseline)})
+
+
+def refit(
+    cfg: StudyConfig, matching: MatchingStage, overrides: Mapping[str, Mapping[str, Any]]
+) -> dict[str, Any]:
+    """Re-run some robust estimators on the stage's sample with options changed.
+
+    Parameters
+    ----------
+    cfg : StudyConfig
+        The study.
+    matching : MatchingStage
+        Its sample (cohorts without a pre-period are left out, as in the stage).
+    overrides : mapping
+        Estimator key (``"cs"``, ``"bjs"``) -> the options to change.
+
+    Returns
+    -------
+    dict
+        As the stage's estimators: ``cs``, ``cs_dynamic``, ``bjs`` …, and ``failed`` (key ->
+        message).
+    """
+    frame, _ = _without_always_treated(cfg, matching.sample)
+    return _run(cfg, matching, frame, overrides)

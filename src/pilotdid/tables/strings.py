@@ -196,6 +196,31 @@ _REPORT_STRINGS: Mapping[str, tuple[str, str]] = {
     "in_se": ("|Difference| / SE", "|差异| / 标准误"),
     "quantity": ("Quantity", "参数"),
     "where": ("Where", "来源"),
+    # HonestDiD on the heterogeneity-robust estimators (study/sensitivity.py)
+    "sensitivity_staggered": (
+        "Table A4c. Sensitivity of the Heterogeneity-Robust Event Studies (HonestDiD)",
+        "表A4c 异质性稳健事件研究的敏感性分析（HonestDiD）",
+    ),
+    "figure_sensitivity_staggered": (
+        "Figure 2c. Sensitivity of the Heterogeneity-Robust Event Studies (HonestDiD)",
+        "图2c 异质性稳健事件研究的敏感性分析（HonestDiD）",
+    ),
+    "note.sensitivity_cs_universal": (
+        "CS: the sensitivity analysis uses the event-time aggregation recomputed with a universal "
+        "base period (every estimate against period {ref}), as R HonestDiD advises; the "
+        "staggered tables show the default varying base period",
+        "CS：敏感性分析使用以统一基期（各估计值均相对于第{ref}期）重新计算的事件时间汇总，"
+        "与R包HonestDiD的建议一致；多期DID表格中为默认的滚动基期",
+    ),
+    "note.sensitivity_bjs_mapped": (
+        "BJS: the pre-trend coefficients ({leads} leads, on the untreated observations) and the "
+        "imputation effects are mapped to one reference period (-1): each effect plus its "
+        "imputation weight on each lead, less the lead at -1; less precise than the imputation "
+        "effects, and it assumes the violation path is common to the cohorts",
+        "BJS：将前趋势系数（未处理观测上的{leads}个前导项）与插补效应映射到同一参照期（-1）："
+        "各效应加上其插补权重与各前导项之积，再减去-1期的前导项；精度低于插补效应，"
+        "并假定各批次的偏离路径相同",
+    ),
 }
 
 

@@ -353,4 +353,16 @@ READING_STRINGS: Mapping[str, tuple[str, str]] = {
         "matching weights treated as fixed, too small when controls are reused",
         "将匹配权重视为固定，对照被重复使用时偏小",
     ),
+    # sensitivity of one named estimator (TWFE event study or a heterogeneity-robust one)
+    "reading.honest_prefix": ("{estimator}. ", "{estimator}。"),
+    "word.honest_twfe": ("TWFE event study", "TWFE事件研究"),
+    "word.honest_CS": (
+        "Callaway-Sant'Anna (universal base period)",
+        "Callaway-Sant'Anna（统一基期）",
+    ),
+    "word.honest_SA": ("Sun-Abraham", "Sun-Abraham"),
+    "word.honest_BJS": (
+        "Imputation (BJS, mapped to reference period -1)",
+        "插补估计量（BJS，映射到参照期-1）",
+    ),
 }
