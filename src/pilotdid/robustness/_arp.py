@@ -70,21 +70,22 @@ class MomentProblem:
         r = eq.shape[0]
         if math.comb(m, r) > _MAX_BASES:
             return None
-        rhs = np.zeros(r)
-        rhs[0] = 1.0
-        found = []
-        for rows in itertools.combinations(range(m), r):
-            sub = eq[:, rows]
-            if abs(np.linalg.det(sub)) < 1e-12 * max(1.0, np.abs(sub).max() ** r):
-                continue
-            g = np.linalg.solve(sub, rhs)
-            if np.all(g >= -1e-10):
-                v = np.zeros(m)
-                v[list(rows)] = np.clip(g, 0.0, None)
-                found.append(v)
-        if not found:
+        # every basis at once: batched determinants and solves (one LAPACK call each per basis,
+        # as a loop would make, without the Python overhead of a loop over the bases)
+        bases = np.array(list(itertools.combinations(range(m), r)), dtype=np.intp).reshape(-1, r)
+        subs = np.moveaxis(eq[:, bases], 1, 0)  # (bases, r, r)
+        scale = np.maximum(1.0, np.abs(subs).max(axis=(1, 2)) ** r)
+        regular = np.abs(np.linalg.det(subs)) >= 1e-12 * scale
+        bases, subs = bases[regular], subs[regular]
+        rhs = np.zeros((len(bases), r, 1))
+        rhs[:, 0, 0] = 1.0
+        g = np.linalg.solve(subs, rhs)[:, :, 0] if len(bases) else np.zeros((0, r))
+        feasible = np.all(g >= -1e-10, axis=1)
+        if not feasible.any():
             return np.zeros((0, m))
-        return np.unique(np.round(np.array(found), 12), axis=0)
+        found = np.zeros((int(feasible.sum()), m))
+        np.put_along_axis(found, bases[feasible], np.clip(g[feasible], 0.0, None), axis=1)
+        return np.unique(np.round(found, 12), axis=0)
 
 
 def _independent_rows(mat: np.ndarray) -> np.ndarray:
