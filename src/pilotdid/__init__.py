@@ -74,6 +74,8 @@ _EXPORTS: dict[str, str] = {
     "did_imputation": "pilotdid.did.imputation",
     "ImputationResult": "pilotdid.did.imputation_result",
     "exclude": "pilotdid.robustness.exclusion",
+    "spec_curve": "pilotdid.robustness.spec_curve",
+    "SpecCurveResult": "pilotdid.robustness.spec_curve_result",
     "Exclusion": "pilotdid.robustness.exclusion",
     # mechanisms: mediation (Table 4 cols 1-2), heterogeneity (cols 3-6), moderation (Table 5)
     "mechanism": "pilotdid.mechanisms.mediation",
