@@ -97,6 +97,7 @@ _EXPORTS: dict[str, str] = {
     "load_study": "pilotdid.study.config",
     "run_study": "pilotdid.study.pipeline",
     "StudyResult": "pilotdid.study.pipeline",
+    "run_many": "pilotdid.study.many",
 }
 
 # submodules reachable as attributes without their own import (``pilotdid.datasets.demo_panel()``)

@@ -87,8 +87,10 @@ class Choices:
     def order(self, dimension: str) -> list[str]:
         """The labels of one dimension, in the user's order (``"-"`` last for ``mode``)."""
         values = list(getattr(self, dimension))
-        if dimension == "mode" and any(v is None for v in self.matching.values()):
-            values.append(NO_MODE)
+        if dimension == "mode":
+            values = values if any(v is not None for v in self.matching.values()) else []
+            if any(v is None for v in self.matching.values()):
+                values.append(NO_MODE)
         return values
 
 

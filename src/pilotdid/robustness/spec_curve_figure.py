@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from pilotdid.robustness.spec_choices import DIMENSIONS
+from pilotdid.robustness.spec_choices import DIMENSIONS, NO_MODE
 from pilotdid.robustness.spec_curve_result import SIGNIFICANCE
 from pilotdid.tables.fonts import in_figure_language
 from pilotdid.tables.strings import text
@@ -27,6 +27,15 @@ def _colours(est: pd.DataFrame) -> np.ndarray:
     b, p = est["estimate"].to_numpy(float), est["p_value"].to_numpy(float)
     sig = p < SIGNIFICANCE
     return np.where(sig & (b > 0), _POS, np.where(sig & (b < 0), _NEG, _NS))
+
+
+def _label(dimension: str, value: str, language: str) -> str:
+    """The built-in labels of the estimators and of "no matching" in words; others as given."""
+    if dimension == "estimator" and value in ("twfe", "sa", "bjs", "cs"):
+        return text(f"fig.spec.est_{value}", language)
+    if dimension == "mode" and value == NO_MODE:
+        return text("fig.spec.no_mode", language)
+    return value
 
 
 @in_figure_language
@@ -49,16 +58,20 @@ def spec_curve_figure(result: SpecCurveResult, *, language: str = "en") -> Figur
     """
     from matplotlib.figure import Figure
     from matplotlib.lines import Line2D
+    from matplotlib.ticker import MaxNLocator
 
     def t(key: str, **fields: object) -> str:
         return text(f"fig.spec.{key}", language, **fields)
 
-    est = result.estimated
+    est = result.estimated.copy()
+    for d in DIMENSIONS:  # the grid shows the labels the estimated specifications use
+        est[d] = est[d].cat.remove_unused_categories()
     x, colours = np.arange(len(est)), _colours(est)
-    dims = [d for d in DIMENSIONS if len(est[d].cat.categories) > 1 and est[d].nunique() > 0]
+    dims = [d for d in DIMENSIONS if len(est[d].cat.categories) > 1]
     rows = [(d, str(v)) for d in dims for v in est[d].cat.categories]
-    fig = Figure(figsize=(7.2, 4.2 + 0.2 * len(rows)), dpi=150)
-    grid = fig.add_gridspec(2, 1, height_ratios=[3, max(len(rows), 1) * 0.35], hspace=0.06)
+    grid_height = 0.17 * max(len(rows), 1)
+    fig = Figure(figsize=(7.2, 3.4 + grid_height), dpi=150)
+    grid = fig.add_gridspec(2, 1, height_ratios=[3.0, grid_height], hspace=0.06)
     top = fig.add_subplot(grid[0])
     top.vlines(x, est["conf_low"], est["conf_high"], colors=colours, lw=0.8, alpha=0.5)
     top.scatter(x, est["estimate"], c=colours, s=8, zorder=3)
@@ -82,13 +95,14 @@ def spec_curve_figure(result: SpecCurveResult, *, language: str = "en") -> Figur
         y = np.array([ypos[(d, str(v))] for v in est[d]])
         bottom.scatter(x, y, c=colours, s=6, marker="|" if len(est) > 150 else "o")
     bottom.set_yticks([ypos[r] for r in rows])
-    bottom.set_yticklabels([f"{t('dim_' + d)}: {v}" for d, v in rows], fontsize=7)
+    bottom.set_yticklabels([f"{t('dim_' + d)}: {_label(d, v, language)}" for d, v in rows], fontsize=7)
     for i in range(1, len(dims)):
         cut = -sum(len(est[d].cat.categories) for d in dims[:i]) + 0.5
         bottom.axhline(cut, color="#d9d9d9", lw=0.6)
     bottom.set_ylim(-len(rows) + 0.5, 0.5)
     bottom.set_xlabel(t("rank"))
-    fig.subplots_adjust(left=0.3, right=0.97, top=0.93, bottom=0.08)
+    bottom.xaxis.set_major_locator(MaxNLocator(integer=True))
+    fig.subplots_adjust(left=0.3, right=0.97, top=1 - 0.3 / fig.get_figheight(), bottom=0.5 / fig.get_figheight())
     return fig
 
 
