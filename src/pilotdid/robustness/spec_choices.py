@@ -21,11 +21,12 @@ from __future__ import annotations
 import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, get_args
 
 import numpy as np
 
 from pilotdid.errors import PilotdidError, did_you_mean
+from pilotdid.options import PanelMode, SpecEstimator
 
 __all__ = [
     "DIMENSIONS",
@@ -50,8 +51,8 @@ MATCHING_PRESETS: Mapping[str, dict[str, Any] | None] = {
     "radius": {"method": "radius", "caliper": 0.05},
     "kernel": {"method": "kernel"},
 }
-_MODES = ("pooled", "by_year", "base_year")
-_ESTIMATORS = ("twfe", "sa", "bjs", "cs")
+_MODES: tuple[str, ...] = get_args(PanelMode)
+_ESTIMATORS: tuple[str, ...] = get_args(SpecEstimator)
 _VCOV_WORDS = ("hetero", "iid")
 #: Label of the mode of specifications without matching (the mode does not apply).
 NO_MODE = "-"

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from pilotdid.did.event_study_result import EventStudyResult
     from pilotdid.estimation.result import FeolsResult
     from pilotdid.robustness.placebo_result import PlaceboResult
+    from pilotdid.robustness.spec_curve_result import SpecCurveResult
     from pilotdid.study.mechanisms import MechanismStage, ModerationStage
     from pilotdid.study.staggered import StaggeredStage
     from pilotdid.tables.table import Table
@@ -51,6 +52,7 @@ STAGES: tuple[str, ...] = (
     "staggered",
     "mechanisms",
     "moderation",
+    "spec curve",
 )
 
 ProgressHook = Callable[[int, int, str, float | None], None]
@@ -130,6 +132,8 @@ class StudyResult:
     staggered : StaggeredStage or None
         Cohorts, the Bacon decomposition and the heterogeneity-robust estimators (None when
         ``[staggered]`` is off, or "auto" and adoption is not staggered).
+    spec_curve : SpecCurveResult or None
+        The specification curve (``[spec_curve]``; None when off).
     timings : mapping of str to float
         Seconds per stage.
     versions : mapping of str to str
@@ -153,6 +157,7 @@ class StudyResult:
     descriptives: stages.DescriptiveStage | None = None
     sensitivity: SensitivityStage | None = None
     staggered: StaggeredStage | None = None
+    spec_curve: SpecCurveResult | None = None
 
     @property
     def sample(self) -> pd.DataFrame:
@@ -206,6 +211,8 @@ class StudyResult:
         stag = self.staggered
         if stag is not None and stag.cs is not None and cfg.staggered.bootstrap > 0:
             out["staggered"] = cfg.seed_for("staggered")
+        if self.spec_curve is not None:
+            out["spec curve"] = self.spec_curve.seed
         return out
 
     def true_effects(self) -> list[TrueEffect]:
@@ -340,11 +347,16 @@ def run_study(
     moderation = clock.run("moderation", lambda: mechanisms.run_moderation(cfg, matching))
     if moderation is not None:
         tables.update(moderation.tables)
+    from pilotdid.study.spec_curve import run_spec_curve
+
+    curve = clock.run("spec curve", lambda: run_spec_curve(cfg, panel))
+    if curve is not None:
+        tables["spec_curve"] = curve.table(language=cfg.report.language)
     return StudyResult(
         study=study, panel=panel, tables=tables, matching=matching, baseline=baseline,
         placebo=placebo, event_study=event, mechanisms=mech, moderation=moderation,
         timings=dict(clock.timings), versions=package_versions(), messages=tuple(clock.messages),
-        descriptives=descriptives, sensitivity=sensitivity, staggered=stag,
+        descriptives=descriptives, sensitivity=sensitivity, staggered=stag, spec_curve=curve,
     )  # fmt: skip
 
 

@@ -65,10 +65,10 @@ SPEC_STRINGS: Mapping[str, tuple[str, str]] = {
         "随机重新分配政策批次）中至少同样极端者的比例；包含 {n:,} 个 TWFE 设定。",
     ),
     "reading.spec_curve": (
-        "Across {n:,} specifications (matching, mode, controls, sample, estimator, clustering), "
+        "Across {n} specifications (matching, mode, controls, sample, estimator, clustering), "
         "the estimate has the headline's sign in {same} of them and is significant at 5% with "
         "that sign in {sig}; the median estimate is {median} (range {low} to {high}). {verdict}",
-        "在 {n:,} 个设定（匹配方法、匹配模式、控制变量、样本、估计量、聚类方式）中，{same} 的估计值"
+        "在 {n} 个设定（匹配方法、匹配模式、控制变量、样本、估计量、聚类方式）中，{same} 的估计值"
         "与基准结果同号，{sig} 同号且在 5% 水平显著；估计值中位数为 {median}（范围 {low} 至 "
         "{high}）。{verdict}",
     ),
@@ -81,8 +81,15 @@ SPEC_STRINGS: Mapping[str, tuple[str, str]] = {
         "基准结论依赖于分析设定的选择，应谨慎解读。",
     ),
     "reading.spec_curve.ssn": (
-        " Under the null (SSN test, {draws:,} draws) a curve this extreme has p = {p}.",
-        "在原假设下（SSN 检验，{draws:,} 次抽样），出现同样极端曲线的概率 p = {p}。",
+        "Under the null (SSN test: adoption cohorts reassigned across units, {draws} draws), a "
+        "curve with a median estimate this far from zero has {p_median}, one with this share "
+        "of significant specifications {p_share}.",
+        "在原假设下（SSN 检验：在个体间随机重新分配政策批次，{draws}次抽样），估计值中位数同样远离零的"
+        "概率为 {p_median}，显著设定比例同样高的概率为 {p_share}。",
     ),
+    "spec.controls_none": ("none", "无"),
+    "spec.controls_all": ("all controls", "全部控制变量"),
+    "spec.sample_full": ("whole sample", "全样本"),
+    "figure_spec_curve": ("Specification curve", "设定曲线"),
     "report.spec_curve": ("Specification curve", "设定曲线"),
 }
