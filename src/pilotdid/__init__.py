@@ -74,7 +74,7 @@ _EXPORTS: dict[str, str] = {
     "did_imputation": "pilotdid.did.imputation",
     "ImputationResult": "pilotdid.did.imputation_result",
     "exclude": "pilotdid.robustness.exclusion",
-    "spec_curve": "pilotdid.robustness.spec_curve",
+    "spec_curve": "pilotdid.study.curve",
     "SpecCurveResult": "pilotdid.robustness.spec_curve_result",
     "Exclusion": "pilotdid.robustness.exclusion",
     # mechanisms: mediation (Table 4 cols 1-2), heterogeneity (cols 3-6), moderation (Table 5)

@@ -101,7 +101,9 @@ def test_staggered_estimators_equal_direct_calls(demo):
         assert got.loc[name, "std_error"] == pytest.approx(res.att_se, abs=1e-10)
         assert got.loc[name, "p_value"] == pytest.approx(res.att_table().p_value.iloc[0], abs=1e-10)
     # Callaway-Sant'Anna: the simple aggregate, analytic standard error
-    curve = pdid.spec_curve(demo, "lnESF", choices={"matching": ["none"], "estimator": ["cs"]}, **KW)
+    curve = pdid.spec_curve(
+        demo, "lnESF", choices={"matching": ["none"], "estimator": ["cs"]}, **KW
+    )
     cs = pdid.att_gt(demo, "lnESF", cluster="code", bootstrap=0, **common).aggregate("simple")
     row = curve.specs.iloc[0]
     assert row.estimate == pytest.approx(cs.overall_estimate, abs=1e-10)
@@ -136,7 +138,9 @@ def test_shares_and_table(curve):
     sh = curve.shares
     assert sh["positive"] == pytest.approx((est.estimate > 0).mean())
     assert sh["significant"] == pytest.approx((est.p_value < 0.05).mean())
-    assert sh["positive_significant"] + sh["negative_significant"] == pytest.approx(sh["significant"])
+    assert sh["positive_significant"] + sh["negative_significant"] == pytest.approx(
+        sh["significant"]
+    )
     table = curve.table()
     assert "Share significant" in table.to_text()
     assert "设定曲线" in curve.table(language="zh").to_text()
@@ -155,9 +159,9 @@ def test_figure_renders_en_and_zh(curve, tmp_path):
 
 
 def test_ssn_null_draws_equal_feols_with_fake_treatment(demo):
-    from pilotdid.robustness.spec_engine import CurveSetup, run_group
-    from pilotdid.robustness.spec_choices import expand, normalise_choices
     from pilotdid.panel.adoption import adoption_cohorts
+    from pilotdid.robustness.spec_choices import expand, normalise_choices
+    from pilotdid.robustness.spec_engine import CurveSetup, run_group
 
     cohorts = adoption_cohorts(demo, "code", "adoption_year", time="year")
     rng = np.random.default_rng(0)
@@ -165,11 +169,26 @@ def test_ssn_null_draws_equal_feols_with_fake_treatment(demo):
     for r in range(3):
         pick = rng.choice(cohorts.units.size, 80, replace=False)
         null[r, pick] = rng.choice([2016.0, 2017.0], 80)
-    choices = normalise_choices({"matching": ["none"], "controls": {"two": C[:2]}},
-                                list(demo.columns) + ["_g"], unit="code")
+    choices = normalise_choices(
+        {"matching": ["none"], "controls": {"two": C[:2]}}, [*list(demo.columns), "_g"], unit="code"
+    )
     data = demo.assign(_g=demo["treat"])
-    setup = CurveSetup(data, "lnESF", "TP", "code", "year", "adoption_year", "_g", None,
-                       ("code", "year"), "matched", 0.95, choices, cohorts.units, null)
+    setup = CurveSetup(
+        data,
+        "lnESF",
+        "TP",
+        "code",
+        "year",
+        "adoption_year",
+        "_g",
+        None,
+        ("code", "year"),
+        "matched",
+        0.95,
+        choices,
+        cohorts.units,
+        null,
+    )
     out = run_group(setup, list(enumerate(expand(choices))), 0)
     fake_cohort = pd.DataFrame(null.T, index=cohorts.units)
     for r in range(3):
@@ -195,7 +214,10 @@ def test_ssn_test_is_seeded(demo):
 def test_failed_spec_is_kept_with_its_reason(demo):
     # excluding every treated province leaves no treated unit: that spec fails, the others run
     treated_prov = demo.loc[demo.treat == 1, "province"].unique().tolist()
-    choices = {"matching": ["none"], "sample": {"full": None, "none treated": ("province", treated_prov)}}
+    choices = {
+        "matching": ["none"],
+        "sample": {"full": None, "none treated": ("province", treated_prov)},
+    }
     curve = pdid.spec_curve(demo, "lnESF", choices=choices, **KW)
     assert curve.n_failed == 1
     note = curve.specs.set_index("sample").loc["none treated", "note"]

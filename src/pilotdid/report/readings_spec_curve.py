@@ -1,4 +1,4 @@
-"""Reading of the specification curve: does the headline result survive the other choices?"""
+"""Reading of the specification curve: whether the headline result survives the other choices."""
 
 from __future__ import annotations
 

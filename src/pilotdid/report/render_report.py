@@ -122,10 +122,9 @@ def report_sections(result: StudyResult, messages: Sequence[str] = ()) -> list[S
                     result, cfg.moderation.enabled, bool(cfg.moderation.moderators),
                     "what_moderators")),
     ]  # fmt: skip
-    out.append(
-        Section("spec_curve", h("report.spec_curve"), read_spec_curve(result), ["spec_curve"],
-                ["figure_spec_curve"], "" if result.spec_curve else _why(result, False, True))
-    )  # fmt: skip
+    if result.spec_curve is not None:  # optional, off by default: no section when not run
+        out.append(Section("spec_curve", h("report.spec_curve"), read_spec_curve(result),
+                           ["spec_curve"], ["figure_spec_curve"]))  # fmt: skip
     truth = readings.read_truth(result)
     if truth is not None:
         out.append(Section("truth", h("sec_truth"), [truth], ["truth"]))

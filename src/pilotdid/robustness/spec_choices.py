@@ -70,7 +70,7 @@ class Spec:
     cluster: str
 
     def labels(self) -> dict[str, str]:
-        """The choice labels by dimension."""
+        """Return the choice labels by dimension."""
         return {d: getattr(self, d) for d in DIMENSIONS}
 
 
@@ -86,7 +86,7 @@ class Choices:
     cluster: tuple[str, ...]
 
     def order(self, dimension: str) -> list[str]:
-        """The labels of one dimension, in the user's order (``"-"`` last for ``mode``)."""
+        """Return the labels of one dimension, in the user's order (``"-"`` last for ``mode``)."""
         values = list(getattr(self, dimension))
         if dimension == "mode":
             values = values if any(v is not None for v in self.matching.values()) else []
@@ -101,7 +101,9 @@ def _bad(dimension: str, message: str) -> PilotdidError:
 
 def _labels(dimension: str, value: Any, allowed: Sequence[str]) -> tuple[str, ...]:
     if isinstance(value, str) or not isinstance(value, Sequence) or not value:
-        raise _bad(dimension, f"give a non-empty list of labels from {list(allowed)}, not {value!r}")
+        raise _bad(
+            dimension, f"give a non-empty list of labels from {list(allowed)}, not {value!r}"
+        )
     for v in value:
         if v not in allowed:
             hint = did_you_mean(str(v), list(allowed))
@@ -124,7 +126,10 @@ def _matching(value: Any) -> dict[str, dict[str, Any] | None]:
         if not out:
             raise _bad("matching", "the mapping is empty")
         return out
-    return {label: MATCHING_PRESETS[label] for label in _labels("matching", value, list(MATCHING_PRESETS))}
+    return {
+        label: MATCHING_PRESETS[label]
+        for label in _labels("matching", value, list(MATCHING_PRESETS))
+    }
 
 
 def _controls(value: Any, columns: Sequence[str]) -> dict[str, tuple[str, ...]]:
@@ -133,14 +138,19 @@ def _controls(value: Any, columns: Sequence[str]) -> dict[str, tuple[str, ...]]:
     elif isinstance(value, Sequence) and not isinstance(value, str) and value:
         pairs = [(", ".join(v) if len(v) else "none", v) for v in value]
     else:
-        raise _bad("controls", f"give {{label: [columns]}} or a list of column lists, not {value!r}")
+        raise _bad(
+            "controls", f"give {{label: [columns]}} or a list of column lists, not {value!r}"
+        )
     out: dict[str, tuple[str, ...]] = {}
     for label, cols in pairs:
         if isinstance(cols, str) or not isinstance(cols, Sequence):
             raise _bad("controls", f"{label!r} must be a list of column names, not {cols!r}")
         for c in cols:
             if c not in columns:
-                raise _bad("controls", f"column {c!r} is not in the data{did_you_mean(str(c), list(columns))}")
+                raise _bad(
+                    "controls",
+                    f"column {c!r} is not in the data{did_you_mean(str(c), list(columns))}",
+                )
         out[label] = tuple(cols)
     if not out:
         raise _bad("controls", "no control set given")
@@ -155,11 +165,16 @@ def _sample(value: Any, columns: Sequence[str]) -> dict[str, tuple[str, tuple[An
         if setting is None:
             out[str(label)] = None
             continue
-        if not (isinstance(setting, Sequence) and len(setting) == 2 and isinstance(setting[0], str)):
+        if not (
+            isinstance(setting, Sequence) and len(setting) == 2 and isinstance(setting[0], str)
+        ):
             raise _bad("sample", f"{label!r} must be None or (column, [values]), not {setting!r}")
         column, values = setting
         if column not in columns:
-            raise _bad("sample", f"column {column!r} is not in the data{did_you_mean(column, list(columns))}")
+            raise _bad(
+                "sample",
+                f"column {column!r} is not in the data{did_you_mean(column, list(columns))}",
+            )
         values = [values] if isinstance(values, str) or not isinstance(values, Sequence) else values
         out[str(label)] = (column, tuple(values))
     return out
@@ -167,7 +182,9 @@ def _sample(value: Any, columns: Sequence[str]) -> dict[str, tuple[str, tuple[An
 
 def _cluster(value: Any, columns: Sequence[str]) -> tuple[str, ...]:
     if isinstance(value, str) or not isinstance(value, Sequence) or not value:
-        raise _bad("cluster", f"give a non-empty list of column names, 'hetero' or 'iid', not {value!r}")
+        raise _bad(
+            "cluster", f"give a non-empty list of column names, 'hetero' or 'iid', not {value!r}"
+        )
     for v in value:
         if v not in columns and v not in _VCOV_WORDS:
             hint = did_you_mean(str(v), [*columns, *_VCOV_WORDS])

@@ -1,4 +1,8 @@
-"""``pilotdid.spec_curve``: the DID estimate under every combination of defensible choices."""
+"""The specification curve's driver: choices, sampling, seeds, tasks, executors, assembly.
+
+The public entry point is :func:`pilotdid.spec_curve` (:mod:`pilotdid.study.curve`), which adds
+the matching step from :mod:`pilotdid.matching` (a sibling layer of this one).
+"""
 
 from __future__ import annotations
 
@@ -15,17 +19,23 @@ from pilotdid.panel.adoption import adoption_cohorts
 from pilotdid.panel.frames import check_frame
 from pilotdid.robustness.spec_choices import DIMENSIONS, expand, normalise_choices, sample_specs
 from pilotdid.robustness.spec_curve_result import SpecCurveResult, ssn_test
-from pilotdid.robustness.spec_engine import CurveSetup, GroupOutput, group_key, run_group
+from pilotdid.robustness.spec_engine import (
+    CurveSetup,
+    GroupOutput,
+    Matcher,
+    group_key,
+    run_group,
+)
 
-__all__ = ["spec_curve"]
+__all__ = ["estimate_curve"]
 
 
 def _seed_state(entropy: int, *key: int) -> int:
-    """A 32-bit seed spawned from ``entropy`` for the child ``key`` (independent of executors)."""
+    """Return a 32-bit seed spawned from ``entropy`` for the child ``key`` (independent of executors)."""
     return int(np.random.SeedSequence(entropy, spawn_key=key).generate_state(1)[0])
 
 
-def spec_curve(
+def estimate_curve(
     data: pd.DataFrame,
     outcome: str,
     *,
@@ -43,65 +53,12 @@ def spec_curve(
     executor: Executor | None = None,
     ssn: bool = False,
     ssn_draws: int = 500,
+    matcher: Matcher | None = None,
 ) -> SpecCurveResult:
-    """Estimate the DID effect under every combination of analytic choices (a multiverse).
+    """Estimate the curve; the public entry point is :func:`pilotdid.spec_curve`.
 
-    Parameters
-    ----------
-    data : pandas.DataFrame
-        The panel (never modified).
-    outcome : str
-        Dependent variable.
-    unit, time : str
-        Unit and period columns.
-    cohort : str
-        Adoption period of each unit (missing, 0 or inf = never treated); the treated group of
-        the matching is the units with a cohort, the staggered estimators read it as cohort.
-    treatment : str
-        The DID regressor (``treat x post``) of the TWFE specifications.
-    choices : mapping, optional
-        Labels or ``{label: setting}`` per dimension: ``matching``, ``mode``, ``controls``,
-        ``sample``, ``estimator``, ``cluster`` (see :mod:`pilotdid.robustness.spec_choices`).
-        A dimension not given takes one default: nearest 1:1 matching in base-year mode, no
-        controls, the whole sample, TWFE, clustered by ``unit``.
-    covariates : sequence of str, optional
-        Covariates of the propensity score of every matching; default: each specification's
-        control set (an empty set matches on the union of all control sets).
-    fixef : sequence of str, optional
-        Fixed effects; default ``[unit, time]``.
-    how : {"matched", "support", "weights"}, default "matched"
-        The regression sample after matching (:meth:`pilotdid.MatchResult.analysis_sample`).
-    level : float, default 0.95
-        Confidence level of the intervals.
-    max_specs : int, optional
-        When the cross-product is larger, a random subset of this many specifications (seeded).
-    seed : int, optional
-        Seed of the subset, of any random matching order and of the null draws; spawned with
-        :class:`numpy.random.SeedSequence`, so every executor gives the same result.
-    executor : concurrent.futures.Executor, optional
-        Runs the matchings in parallel: a ``ProcessPoolExecutor``, a Dask
-        ``distributed.Client(...).get_executor()``, Ray's executor; default: in this process.
-    ssn : bool, default False
-        Add the Simonsohn-Simmons-Nelson test: the curve under the null, by ``ssn_draws``
-        random reassignments of the adoption cohorts across units (TWFE specifications only,
-        re-estimated on each specification's sample with the batched placebo engine).
-    ssn_draws : int, default 500
-        Null draws of the test.
-
-    Returns
-    -------
-    SpecCurveResult
-        ``.tidy()`` (one row per specification), ``.shares``, ``.figure()``, ``.table()``.
-
-    Examples
-    --------
-    >>> import pilotdid as pdid
-    >>> df = pdid.datasets.demo_panel().data
-    >>> curve = pdid.spec_curve(df, "lnESF", unit="code", time="year", cohort="adoption_year",
-    ...                         treatment="TP", choices={"matching": ["none", "nearest"],
-    ...                         "controls": {"none": [], "two": ["lnHCL", "FIN"]}})
-    >>> len(curve.tidy())
-    4
+    Same parameters, plus ``matcher``: the matching step (:class:`.spec_engine.Matcher`),
+    needed when a matching choice is not ``"none"``.
     """
     validate_option(how, AnalysisHow, "how", PilotdidError)
     if not 0 < level < 1:
@@ -141,14 +98,16 @@ def spec_curve(
     setup = CurveSetup(
         frame, outcome, treatment, unit, time, cohort, group,
         None if covariates is None else tuple(covariates), fixef, how, level, chosen,
-        cohorts.units, null,
+        cohorts.units, null, matcher,
     )  # fmt: skip
     # one task per matching; the seed of a matching is spawned from its place in the full curve
     all_keys = list(dict.fromkeys(group_key(setup, s) for s in specs))
     tasks: dict[tuple[Any, ...], list[tuple[int, Any]]] = {}
     for pos in positions.tolist():
         tasks.setdefault(group_key(setup, specs[pos]), []).append((pos, specs[pos]))
-    args = [(setup, items, _seed_state(entropy, 2, all_keys.index(k))) for k, items in tasks.items()]
+    args = [
+        (setup, items, _seed_state(entropy, 2, all_keys.index(k))) for k, items in tasks.items()
+    ]
     if executor is None:
         outputs: list[GroupOutput] = [run_group(*a) for a in args]
     else:
@@ -161,7 +120,9 @@ def _assemble(
     specs: list[Any], outputs: list[GroupOutput], setup: CurveSetup, seed: int, total: int,
     ssn: bool,
 ) -> SpecCurveResult:  # fmt: skip
-    rows, null_coef, null_p = {}, {}, {}
+    rows: dict[int, dict[str, Any]] = {}
+    null_coef: dict[int, np.ndarray] = {}
+    null_p: dict[int, np.ndarray] = {}
     for out in outputs:
         rows.update(zip(out.positions, out.rows, strict=True))
         null_coef.update(out.null_coef)

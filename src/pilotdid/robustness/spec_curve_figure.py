@@ -30,7 +30,7 @@ def _colours(est: pd.DataFrame) -> np.ndarray:
 
 
 def _label(dimension: str, value: str, language: str) -> str:
-    """The built-in labels of the estimators and of "no matching" in words; others as given."""
+    """Name the built-in estimators and "no matching" in words; other labels stay as given."""
     if dimension == "estimator" and value in ("twfe", "sa", "bjs", "cs"):
         return text(f"fig.spec.est_{value}", language)
     if dimension == "mode" and value == NO_MODE:
@@ -73,7 +73,7 @@ def spec_curve_figure(result: SpecCurveResult, *, language: str = "en") -> Figur
     fig = Figure(figsize=(7.2, 3.4 + grid_height), dpi=150)
     grid = fig.add_gridspec(2, 1, height_ratios=[3.0, grid_height], hspace=0.06)
     top = fig.add_subplot(grid[0])
-    top.vlines(x, est["conf_low"], est["conf_high"], colors=colours, lw=0.8, alpha=0.5)
+    top.vlines(x, est["conf_low"], est["conf_high"], colors=list(colours), lw=0.8, alpha=0.5)
     top.scatter(x, est["estimate"], c=colours, s=8, zorder=3)
     top.axhline(0, color="black", lw=0.7)
     median = float(est["estimate"].median()) if len(est) else np.nan
@@ -95,19 +95,23 @@ def spec_curve_figure(result: SpecCurveResult, *, language: str = "en") -> Figur
         y = np.array([ypos[(d, str(v))] for v in est[d]])
         bottom.scatter(x, y, c=colours, s=6, marker="|" if len(est) > 150 else "o")
     bottom.set_yticks([ypos[r] for r in rows])
-    bottom.set_yticklabels([f"{t('dim_' + d)}: {_label(d, v, language)}" for d, v in rows], fontsize=7)
+    bottom.set_yticklabels(
+        [f"{t('dim_' + d)}: {_label(d, v, language)}" for d, v in rows], fontsize=7
+    )
     for i in range(1, len(dims)):
         cut = -sum(len(est[d].cat.categories) for d in dims[:i]) + 0.5
         bottom.axhline(cut, color="#d9d9d9", lw=0.6)
     bottom.set_ylim(-len(rows) + 0.5, 0.5)
     bottom.set_xlabel(t("rank"))
     bottom.xaxis.set_major_locator(MaxNLocator(integer=True))
-    fig.subplots_adjust(left=0.3, right=0.97, top=1 - 0.3 / fig.get_figheight(), bottom=0.5 / fig.get_figheight())
+    fig.subplots_adjust(
+        left=0.3, right=0.97, top=1 - 0.3 / fig.get_figheight(), bottom=0.5 / fig.get_figheight()
+    )
     return fig
 
 
 def summary_table(result: SpecCurveResult, *, language: str = "en") -> Table:
-    """The curve in numbers: specifications run, shares, range, and the SSN test if run."""
+    """Return the curve in numbers: specifications run, shares, range, the SSN test if run."""
     from pilotdid.tables.table import Table
 
     def t(key: str, **fields: object) -> str:

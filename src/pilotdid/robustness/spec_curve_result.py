@@ -25,7 +25,7 @@ SIGNIFICANCE = 0.05
 
 @dataclass(frozen=True, eq=False)
 class SsnTest:
-    """Simonsohn, Simmons & Nelson (2020): is the curve more extreme than curves under the null?
+    """Simonsohn, Simmons & Nelson (2020): the curve against curves under the null.
 
     Attributes
     ----------
@@ -47,11 +47,15 @@ class SsnTest:
 
 
 def _curve_stats(coef: np.ndarray, p: np.ndarray, sign: float) -> np.ndarray:
-    """The three statistics of each column of ``coef``/``p`` (specifications x curves)."""
+    """Return the three statistics of each column of ``coef``/``p`` (specifications x curves)."""
     z = np.sign(coef) * stats.norm.isf(np.clip(p, 1e-300, 1.0) / 2)
     significant = (p < SIGNIFICANCE) & (np.sign(coef) == sign)
     return np.vstack(
-        [sign * np.nanmedian(coef, axis=0), np.mean(significant, axis=0), sign * np.nanmean(z, axis=0)]
+        [
+            sign * np.nanmedian(coef, axis=0),
+            np.mean(significant, axis=0),
+            sign * np.nanmean(z, axis=0),
+        ]
     )
 
 
@@ -83,7 +87,8 @@ class SpecCurveResult:
         One row per specification (index ``spec``: its position in the full cross-product):
         the choice labels (``matching``, ``mode``, ``controls``, ``sample``, ``estimator``,
         ``cluster``; categorical in the order given), ``estimate``, ``std_error``,
-        ``statistic``, ``p_value``, ``conf_low``, ``conf_high``, ``n_obs``,
+        ``statistic``, ``p_value``, ``conf_low``, ``conf_high``, ``n_obs`` (observations of the
+        regression; for ``cs`` the units, as its model summary counts them),
         ``n_treated_units`` (treated units in the estimation sample) and ``note`` (why a
         specification could not be estimated; empty otherwise).
     outcome, treatment : str
@@ -113,8 +118,8 @@ class SpecCurveResult:
     @property
     def estimated(self) -> pd.DataFrame:
         """The specifications with an estimate, ranked by it (smallest first)."""
-        ok = self.specs[np.isfinite(self.specs["estimate"].to_numpy(float))]
-        return ok.sort_values("estimate", kind="stable")
+        ok = self.specs.loc[np.isfinite(self.specs["estimate"].to_numpy(float))]
+        return pd.DataFrame(ok.sort_values("estimate", kind="stable"))
 
     @property
     def n_failed(self) -> int:
@@ -150,17 +155,19 @@ class SpecCurveResult:
         return self.summary()
 
     def _repr_html_(self) -> str:
-        shown = self.specs.drop(columns=["note"]).to_html(float_format=lambda v: f"{v:.4g}", max_rows=20)
+        shown = self.specs.drop(columns=["note"]).to_html(
+            float_format=lambda v: f"{v:.4g}", max_rows=20
+        )
         return f"<div><p>{html.escape(self.summary())}</p>{shown}</div>"
 
     def table(self, *, language: str = "en") -> Table:
-        """The curve in numbers: specifications, shares, range (and the SSN test) as a Table."""
+        """Return the curve in numbers (specifications, shares, range, SSN test) as a Table."""
         from pilotdid.robustness.spec_curve_figure import summary_table
 
         return summary_table(self, language=language)
 
     def figure(self, *, language: str = "en") -> Figure:
-        """The two-panel specification curve: ranked estimates with CIs over the choice grid.
+        """Draw the two-panel specification curve: ranked estimates with CIs over the choices.
 
         Parameters
         ----------

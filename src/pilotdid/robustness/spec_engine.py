@@ -13,8 +13,9 @@ specification is also re-estimated for each fake treatment in one batched produc
 from __future__ import annotations
 
 import warnings
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
@@ -28,7 +29,22 @@ from pilotdid.estimation.feols import cluster_codes, parse_vcov
 from pilotdid.estimation.formula import build_formula, cluster_argument, parse_formula
 from pilotdid.robustness.spec_choices import Choices, Spec
 
-__all__ = ["CurveSetup", "GroupOutput", "run_group"]
+__all__ = ["CurveSetup", "GroupOutput", "Matcher", "run_group"]
+
+
+class Matcher(Protocol):
+    """The matching step, passed in by :func:`pilotdid.spec_curve`.
+
+    :mod:`pilotdid.robustness` sits beside :mod:`pilotdid.matching` in the layers and cannot
+    import it; the public function hands over
+    :func:`pilotdid.matching.spec_sample.matched_sample` (module level, so it pickles).
+    """
+
+    def __call__(
+        self, data: pd.DataFrame, group: str, covariates: Sequence[str], *, unit: str, time: str,
+        mode: str, seed: int, how: str, setting: Mapping[str, Any],
+    ) -> tuple[pd.DataFrame, str | None]:  # fmt: skip
+        """Return the matched analysis sample and its weights column (or None)."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -49,6 +65,7 @@ class CurveSetup:
     choices: Choices
     units: pd.Index  # unit labels, in the order of the columns of ``null``
     null: np.ndarray | None  # (R, N) fake adoption periods per draw and unit (inf = untreated)
+    matcher: Matcher | None = None  # the matching step (from a layer above: see Matcher)
 
 
 @dataclass(frozen=True)
@@ -62,7 +79,7 @@ class GroupOutput:
 
 
 def match_covariates(setup: CurveSetup, spec: Spec) -> tuple[str, ...]:
-    """The covariates of the propensity score: ``covariates=`` or the spec's controls."""
+    """Return the covariates of the propensity score: ``covariates=`` or the spec's controls."""
     if setup.covariates is not None:
         return setup.covariates
     own = setup.choices.controls[spec.controls]
@@ -87,13 +104,14 @@ def _matched(setup: CurveSetup, spec: Spec, seed: int) -> tuple[pd.DataFrame, st
     setting = setup.choices.matching[spec.matching]
     if setting is None:
         return setup.data, None
-    from pilotdid.matching.api import match
-
-    result = match(
-        setup.data, setup.group, list(match_covariates(setup, spec)), unit=setup.unit,
-        time=setup.time, panel=spec.mode, seed=seed, **setting,
+    if setup.matcher is None:
+        raise PilotdidError(
+            "spec_curve: matching choices need a matcher (pilotdid.spec_curve passes one)"
+        )
+    return setup.matcher(
+        setup.data, setup.group, match_covariates(setup, spec), unit=setup.unit, time=setup.time,
+        mode=spec.mode, seed=seed, how=setup.how, setting=setting,
     )  # fmt: skip
-    return result.analysis_sample(setup.how), "_weight" if setup.how == "weights" else None
 
 
 def _excluded(setup: CurveSetup, frame: pd.DataFrame, label: str) -> pd.DataFrame:
@@ -112,8 +130,10 @@ def _vcov(cluster: str) -> Any:
 
 def _row(est: float, se: float, df: float, level: float) -> dict[str, float]:
     z = est / se if se > 0 else np.nan
-    crit = float(stats.t.ppf(0.5 + level / 2, df)) if np.isfinite(df) else float(
-        stats.norm.ppf(0.5 + level / 2)
+    crit = (
+        float(stats.t.ppf(0.5 + level / 2, df))
+        if np.isfinite(df)
+        else float(stats.norm.ppf(0.5 + level / 2))
     )
     p = float(2 * (stats.t.sf(abs(z), df) if np.isfinite(df) else stats.norm.sf(abs(z))))
     return {
@@ -203,7 +223,7 @@ def _staggered(
     setup: CurveSetup, frame: pd.DataFrame, spec: Spec, weights: str | None
 ) -> tuple[dict[str, float], int, int]:
     s, controls = setup, list(setup.choices.controls[spec.controls])
-    common = dict(unit=s.unit, time=s.time, cohort=s.cohort, weights=weights)
+    common: dict[str, Any] = dict(unit=s.unit, time=s.time, cohort=s.cohort, weights=weights)
     cluster = None if spec.cluster in ("hetero", "iid") else spec.cluster
     if spec.estimator != "sa" and cluster is None:
         raise PilotdidError(
@@ -232,9 +252,7 @@ def _staggered(
     return row, nobs, treated
 
 
-def run_group(
-    setup: CurveSetup, items: list[tuple[int, Spec]], matching_seed: int
-) -> GroupOutput:
+def run_group(setup: CurveSetup, items: list[tuple[int, Spec]], matching_seed: int) -> GroupOutput:
     """Estimate the specifications ``items`` (position in the curve, spec) sharing one matching."""
     from pilotdid.errors import PilotdidWarning
 

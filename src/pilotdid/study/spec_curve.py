@@ -15,7 +15,7 @@ __all__ = ["run_spec_curve", "spec_curve_choices"]
 
 
 def spec_curve_choices(cfg: StudyConfig) -> dict[str, Any]:
-    """The choices of the curve: the section's lists, the study's own controls/samples/cluster."""
+    """Return the curve's choices: the section's lists, the study's controls/samples/cluster."""
     sc, lang = cfg.spec_curve, cfg.report.language
     if sc.controls is not None:
         controls = {k: list(v) for k, v in sc.controls.items()}
@@ -46,7 +46,7 @@ def run_spec_curve(cfg: StudyConfig, panel: PreparedPanel) -> SpecCurveResult | 
     sc = cfg.spec_curve
     if not sc.enabled:
         return None
-    from pilotdid.robustness.spec_curve import spec_curve
+    from pilotdid.study.curve import spec_curve
 
     names = cfg.treatment.names
     return spec_curve(
