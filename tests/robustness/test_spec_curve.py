@@ -54,6 +54,14 @@ def _direct_sample(demo, matching, mode, sample):
     return frame, m
 
 
+def test_built_in_labels_are_the_options_literals():
+    from typing import get_args
+
+    from pilotdid.options import SpecMatching
+
+    assert tuple(MATCHING_PRESETS) == get_args(SpecMatching)
+
+
 def test_cross_product_size(curve):
     # (1 unmatched + 3 matchings x 2 modes) x 3 controls x 2 samples x 3 clusterings
     assert curve.n_possible == (1 + 3 * 2) * 3 * 2 * 3 == len(curve.specs)

@@ -123,7 +123,7 @@ def report_sections(result: StudyResult, messages: Sequence[str] = ()) -> list[S
                     "what_moderators")),
     ]  # fmt: skip
     if result.spec_curve is not None:  # optional, off by default: no section when not run
-        out.append(Section("spec_curve", h("report.spec_curve"), read_spec_curve(result),
+        out.append(Section("spec_curve", h("sec_spec_curve"), read_spec_curve(result),
                            ["spec_curve"], ["figure_spec_curve"]))  # fmt: skip
     truth = readings.read_truth(result)
     if truth is not None:

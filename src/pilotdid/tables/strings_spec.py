@@ -1,7 +1,8 @@
 """Catalogue group: the specification curve (figure, table, summary and report reading).
 
 Part of the one text catalogue (:mod:`pilotdid.tables.strings`). Keys start with ``fig.spec.``
-(the figure), ``spec.`` (the result's summary and table) and ``reading.spec_curve`` (the report).
+(the figure), ``spec.`` (the result's summary and table), ``reading.spec_curve`` (the report's
+reading) and the plain ``sec_spec_curve`` / ``figure_spec_curve`` (its heading and caption).
 """
 
 from __future__ import annotations
@@ -91,5 +92,5 @@ SPEC_STRINGS: Mapping[str, tuple[str, str]] = {
     "spec.controls_all": ("all controls", "全部控制变量"),
     "spec.sample_full": ("whole sample", "全样本"),
     "figure_spec_curve": ("Specification curve", "设定曲线"),
-    "report.spec_curve": ("Specification curve", "设定曲线"),
+    "sec_spec_curve": ("Specification curve", "设定曲线"),
 }
