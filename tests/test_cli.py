@@ -53,7 +53,7 @@ def test_validate_reports_without_writing(project, capsys):
 def test_run_writes_the_report(project, capsys):
     code, _, err = run(["run", "study.toml"], capsys)
     assert code == EXIT_OK
-    assert "[10/10] moderation" in err and "report.html" in err
+    assert "[10/11] moderation" in err and "[11/11] spec curve" in err and "report.html" in err
     assert {"report.html", "tables.md", "tables.tex", "study.toml"} <= {
         p.name for p in (project / "out").iterdir()
     }

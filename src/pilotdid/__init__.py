@@ -75,6 +75,8 @@ _EXPORTS: dict[str, str] = {
     "did_imputation": "pilotdid.did.imputation",
     "ImputationResult": "pilotdid.did.imputation_result",
     "exclude": "pilotdid.robustness.exclusion",
+    "spec_curve": "pilotdid.study.curve",
+    "SpecCurveResult": "pilotdid.robustness.spec_curve_result",
     "Exclusion": "pilotdid.robustness.exclusion",
     # mechanisms: mediation (Table 4 cols 1-2), heterogeneity (cols 3-6), moderation (Table 5)
     "mechanism": "pilotdid.mechanisms.mediation",
@@ -97,6 +99,7 @@ _EXPORTS: dict[str, str] = {
     "load_study": "pilotdid.study.config",
     "run_study": "pilotdid.study.pipeline",
     "StudyResult": "pilotdid.study.pipeline",
+    "run_many": "pilotdid.study.many",
 }
 
 # submodules reachable as attributes without their own import (``pilotdid.datasets.demo_panel()``)

@@ -111,6 +111,9 @@ CaliperScale = Literal["score", "sd"]
 KernelType = Literal["epan", "normal", "biweight", "uniform", "tricube"]
 PanelMode = Literal["base_year", "by_year", "pooled"]
 AnalysisHow = Literal["matched", "support", "weights"]
+# specification curve: the built-in matchings and the estimators
+SpecMatching = Literal["none", "nearest", "nearest_k4", "caliper", "radius", "kernel"]
+SpecEstimator = Literal["twfe", "sa", "bjs", "cs"]
 MatchBase = Literal["first", "pre_mean"]  # or a period: the base of base_year matching
 
 

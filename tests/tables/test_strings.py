@@ -62,6 +62,7 @@ def test_keys_are_grouped_by_area():
         "sig",
         "note",
         "stage",
+        "spec",  # the specification curve's summary and table
     }
 
 

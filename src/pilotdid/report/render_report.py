@@ -20,6 +20,7 @@ from pilotdid.report import readings
 from pilotdid.report.narrative import Reading
 from pilotdid.report.readings_inference import read_inference
 from pilotdid.report.readings_sensitivity import read_sensitivity, read_staggered_sensitivity
+from pilotdid.report.readings_spec_curve import read_spec_curve
 from pilotdid.report.readings_staggered import read_staggered
 from pilotdid.tables.render_html import TABLE_CSS, render_html
 from pilotdid.tables.strings import text
@@ -127,6 +128,9 @@ def report_sections(result: StudyResult, messages: Sequence[str] = ()) -> list[S
                     result, cfg.moderation.enabled, bool(cfg.moderation.moderators),
                     "what_moderators")),
     ]  # fmt: skip
+    if result.spec_curve is not None:  # optional, off by default: no section when not run
+        out.append(Section("spec_curve", h("sec_spec_curve"), read_spec_curve(result),
+                           ["spec_curve"], ["figure_spec_curve"]))  # fmt: skip
     truth = readings.read_truth(result)
     if truth is not None:
         out.append(Section("truth", h("sec_truth"), [truth], ["truth"]))

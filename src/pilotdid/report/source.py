@@ -68,6 +68,10 @@ class StudyOutputs(Protocol):
         """The staggered-adoption stage, if run (cohorts, Bacon, CS, SA, BJS)."""
 
     @property
+    def spec_curve(self) -> Any:
+        """The specification curve, if run."""
+
+    @property
     def mechanisms(self) -> Any:
         """The mechanisms stage, if run."""
 

@@ -38,6 +38,8 @@ from pilotdid.options import (
     RosterDefinition,
     RosterName,
     ScoreModel,
+    SpecEstimator,
+    SpecMatching,
     SplitMeasured,
     StaggeredAuto,
     StaggeredEstimator,
@@ -63,6 +65,7 @@ __all__ = [
     "PlaceboConfig",
     "ReportConfig",
     "SensitivityConfig",
+    "SpecCurveConfig",
     "StaggeredConfig",
     "StudyConfig",
     "StudySection",
@@ -236,6 +239,27 @@ class PlaceboConfig(_Section):
     seed: NonNegativeInt | None = None
 
 
+class SpecCurveConfig(_Section):
+    """``[spec_curve]``: the headline DID under every combination of analytic choices.
+
+    ``controls`` (default: none and ``model.controls``), ``cluster`` (default: ``model.cluster``
+    or ``model.vcov``) and the samples (the whole sample and, with ``exclusions = true``, each
+    ``[[exclusions]]`` entry) default to the study's own choices.
+    """
+
+    enabled: bool = False
+    matching: list[SpecMatching] = ["none", "nearest", "nearest_k4", "caliper", "radius", "kernel"]
+    mode: list[PanelMode] = ["pooled", "by_year", "base_year"]
+    controls: dict[str, list[str]] | None = None
+    exclusions: bool = True
+    estimators: list[SpecEstimator] = ["twfe"]
+    cluster: list[str] | None = None
+    max_specs: PositiveInt | None = None
+    ssn: bool = False
+    ssn_draws: PositiveInt = 500
+    seed: NonNegativeInt | None = None
+
+
 class EventStudyConfig(_Section):
     """``[event_study]``: leads and lags of adoption and the pre-trend test."""
 
@@ -363,6 +387,7 @@ class StudyConfig(_Section):
     mechanisms: MechanismsConfig = MechanismsConfig()
     heterogeneity: HeterogeneityConfig = HeterogeneityConfig()
     moderation: ModerationConfig = ModerationConfig()
+    spec_curve: SpecCurveConfig = SpecCurveConfig()
     report: ReportConfig = ReportConfig()
     measures: MeasuresConfig | None = None  # [measures]: the outcome built from trade records
 

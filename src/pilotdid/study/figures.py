@@ -78,6 +78,8 @@ def study_figures(result: StudyResult) -> Iterator[tuple[str, Figure]]:
         for i, res in enumerate(result.moderation.results):
             key = "figure_moderation" if i == 0 else f"figure_moderation_{i + 1}"
             yield key, res.figure(language=language, labels=labels)
+    if result.spec_curve is not None:  # optional ([spec_curve] is off by default): not a FIGURE_KEY
+        yield "figure_spec_curve", result.spec_curve.figure(language=language)
 
 
 def _pilot_map(result: StudyResult, language: str) -> Figure | None:

@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from pilotdid.did.event_study_result import EventStudyResult
     from pilotdid.estimation.result import FeolsResult
     from pilotdid.robustness.placebo_result import PlaceboResult
+    from pilotdid.robustness.spec_curve_result import SpecCurveResult
     from pilotdid.study.mechanisms import MechanismStage, ModerationStage
     from pilotdid.study.staggered import StaggeredStage
     from pilotdid.tables.stata import DtaFile
@@ -59,6 +60,7 @@ STAGES: tuple[str, ...] = (
     "staggered",
     "mechanisms",
     "moderation",
+    "spec curve",
 )
 
 ProgressHook = Callable[..., None]
@@ -145,6 +147,8 @@ class StudyResult:
     peak_memory : mapping of str to float
         Peak resident memory of the process during each stage, in MiB (Linux: the kernel's
         high-water mark, reset at each stage's start; elsewhere the peak so far).
+    spec_curve : SpecCurveResult or None
+        The specification curve (``[spec_curve]``; None when off).
     timings : mapping of str to float
         Seconds per stage.
     versions : mapping of str to str
@@ -170,6 +174,7 @@ class StudyResult:
     staggered: StaggeredStage | None = None
     outcome_events: Mapping[str, EventStudyResult] = field(default_factory=dict)
     peak_memory: Mapping[str, float] = field(default_factory=dict)
+    spec_curve: SpecCurveResult | None = None
 
     @property
     def sample(self) -> pd.DataFrame:
@@ -227,6 +232,8 @@ class StudyResult:
         stag = self.staggered
         if stag is not None and stag.cs is not None and cfg.staggered.bootstrap > 0:
             out["staggered"] = cfg.seed_for("staggered")
+        if self.spec_curve is not None:
+            out["spec curve"] = self.spec_curve.seed
         return out
 
     def true_effects(self) -> list[TrueEffect]:
@@ -464,6 +471,11 @@ def _run_stages(study: Study, clock: _Clock) -> StudyResult:
     moderation = clock.run("moderation", lambda: mechanisms.run_moderation(cfg, matching))
     if moderation is not None:
         tables.update(moderation.tables)
+    from pilotdid.study.spec_curve import run_spec_curve
+
+    curve = clock.run("spec curve", lambda: run_spec_curve(cfg, panel))
+    if curve is not None:
+        tables["spec_curve"] = curve.table(language=cfg.report.language)
     return StudyResult(
         study=study, panel=panel, tables=tables, matching=matching, baseline=baseline,
         placebo=placebo, event_study=event, mechanisms=mech, moderation=moderation,
@@ -471,6 +483,7 @@ def _run_stages(study: Study, clock: _Clock) -> StudyResult:
         descriptives=descriptives, sensitivity=sensitivity, staggered=stag,
         outcome_events=more_events,
         peak_memory=dict(clock.peaks),
+        spec_curve=curve,
     )  # fmt: skip
 
 

@@ -28,6 +28,7 @@ from pilotdid.errors import PilotdidError
 from pilotdid.tables.strings_figures import FIGURE_STRINGS
 from pilotdid.tables.strings_notes import NOTE_STRINGS
 from pilotdid.tables.strings_readings import READING_STRINGS
+from pilotdid.tables.strings_spec import SPEC_STRINGS
 from pilotdid.tables.strings_study import STUDY_STRINGS
 from pilotdid.tables.strings_tables import TABLE_STRINGS
 
@@ -236,7 +237,7 @@ def _merge(*groups: Mapping[str, tuple[str, str]]) -> dict[str, tuple[str, str]]
 
 #: Every text of the catalogue: key -> (English, Chinese).
 _GROUPS = (_REPORT_STRINGS, TABLE_STRINGS, FIGURE_STRINGS, READING_STRINGS, NOTE_STRINGS)
-STRINGS: Mapping[str, tuple[str, str]] = _merge(*_GROUPS, STUDY_STRINGS)
+STRINGS: Mapping[str, tuple[str, str]] = _merge(*_GROUPS, STUDY_STRINGS, SPEC_STRINGS)
 
 
 def text(key: str, language: str = "en", **fields: object) -> str:
