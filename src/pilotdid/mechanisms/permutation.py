@@ -191,7 +191,7 @@ def draw_labels(
 
 
 def _order_statistics(keys: np.ndarray, ranks: np.ndarray) -> np.ndarray:
-    """The key of rank ``ranks[k]`` (0-based) in every row of ``keys`` (uniform on [0, 1)).
+    """Find the key of rank ``ranks[k]`` (0-based) in every row of ``keys`` (uniform on [0, 1)).
 
     Keys are counted into about ``n / 32`` equal buckets per row; the bucket holding each rank
     is read off the cumulative counts, and only that bucket's keys (about 32 per row) are
@@ -287,10 +287,9 @@ def _block(
 ) -> tuple[np.ndarray, np.ndarray]:
     n_draws, n_units = labels.shape
     # member[r, g, i] = 1 when unit i is in group g in draw r; rows (r, g) flattened
-    member = np.zeros((n_draws, n_groups, n_units))
-    draw_index, unit_index = np.indices(labels.shape)
-    member[draw_index, labels, unit_index] = 1.0
-    member = member.reshape(n_draws * n_groups, n_units)
+    ones = (np.arange(n_draws)[:, None] * n_groups + labels) * n_units + np.arange(n_units)
+    member = np.zeros((n_draws * n_groups, n_units))
+    member.ravel()[ones.ravel()] = 1.0
     fit = solve_draws(moments.sums(member), moments.scale, 0, setup.regressors, setup.target)
     coef = fit.target.reshape(n_draws, n_groups)
     scores = target_scores(moments, fit, 0, setup.regressors, setup.target)
