@@ -144,8 +144,8 @@ def pack_bilinear(left: np.ndarray, right: np.ndarray) -> np.ndarray:
     --------
     >>> c = np.array([[2.0, 1.0], [1.0, 3.0]])
     >>> a, b = np.array([[1.0, 2.0]]), np.array([[3.0, -1.0]])
-    >>> float(pack_bilinear(a, b) @ np.array([2.0, 1.0, 3.0])), float(a[0] @ c @ b[0])
-    (-1.0, -1.0)
+    >>> float((pack_bilinear(a, b) @ np.array([2.0, 1.0, 3.0]))[0]), float(a[0] @ c @ b[0])
+    (5.0, 5.0)
     """
     p = left.shape[1]
     rows, cols = np.triu_indices(p)

@@ -12,7 +12,7 @@ from pilotdid.errors import EstimationError, did_you_mean
 from pilotdid.estimation.feols import VcovSpec, feols, parse_vcov
 from pilotdid.estimation.formula import build_formula, split_fixef, split_names
 from pilotdid.estimation.result import FeolsResult
-from pilotdid.mechanisms.bootstrap import bootstrap_counts, bootstrap_indirect
+from pilotdid.mechanisms.bootstrap import bootstrap_blocks, bootstrap_indirect
 from pilotdid.mechanisms.checks import check_mediator, check_mediator_fit
 from pilotdid.mechanisms.mechanism_result import JIANG_NOTE, MechanismResult
 from pilotdid.memory import bootstrap_bytes, require_memory
@@ -20,6 +20,9 @@ from pilotdid.options import MechanismMethod, deprecated_arguments, validate_opt
 from pilotdid.panel.frames import check_frame
 
 __all__ = ["mechanism"]
+
+#: Bytes of one block of bootstrap samples (counts and unit weights): bounds memory.
+_BLOCK_BYTES = 1 << 28
 
 
 @deprecated_arguments(
@@ -348,8 +351,10 @@ def _bootstrap(
         "use fewer bootstrap samples (500 to 2,000 is usual)",
         EstimationError,
     )
-    # the same seed for every mediator: each mediator's draws reproduce on their own
-    counts = bootstrap_counts(n_clusters, draws, np.random.default_rng(seed))
+    # the same seed for every mediator: each mediator's draws reproduce on their own; counts
+    # come in blocks whose unit weights fit _BLOCK_BYTES
+    block = max(1, _BLOCK_BYTES // (16 * (n_clusters + int(sample[unit].nunique()))))
+    counts = bootstrap_blocks(n_clusters, draws, np.random.default_rng(seed), block)
     outcome, mediator = variables
     return bootstrap_indirect(
         sample, outcome, mediator, spec.treatment, spec.controls, spec.fe, unit, column,
