@@ -136,6 +136,8 @@ def bootstrap_indirect(
 def resample(sample: pd.DataFrame, unit: str, cluster: str, counts: np.ndarray) -> pd.DataFrame:
     """One bootstrap sample: clusters repeated ``counts`` times, each copy of a unit a new unit.
 
+    Time and memory O(n) (the resampled rows).
+
     Parameters
     ----------
     sample : pandas.DataFrame

@@ -102,6 +102,17 @@ def mechanism(
         ``models`` (name → :class:`~pilotdid.FeolsResult`), ``effects`` (one row per
         mediator), ``.table()`` in the paper's layout.
 
+    Notes
+    -----
+    Cost, for ``n`` rows, ``N`` units, ``m`` mediators, ``B`` bootstrap samples and ``p``
+    moment columns (variables and the dummies of the fixed effects other than the unit's):
+    ``"d_to_m"`` fits ``m`` (+1) regressions, time O(m·n·p²), memory O(n·p). ``"three_step"``
+    adds, per mediator, the per-unit cross-products (time O(n·p²), memory O(N·p²)) and the
+    bootstrap: ``(B × N) @ (N × p²/2)`` products and ``B`` small solves, time O(B·N·p² +
+    B·p³), drawn and solved in blocks of a fixed byte budget, so memory stays O(N·p² + B)
+    beyond one block. On a 1M-row firm panel (100,000 units, 5 controls) the three steps with
+    500 bootstrap samples take about 4 s of one core.
+
     Examples
     --------
     >>> import numpy as np, pandas as pd

@@ -90,6 +90,8 @@ def prepare_permutation(
 ) -> PermutationSetup:
     """Build the per-unit moments of the group-level specification on ``sample``.
 
+    Time O(n·p²) (one design and one batched product per unit size), memory O(n·p + N·p²).
+
     Parameters
     ----------
     spec : FormulaSpec
@@ -127,7 +129,7 @@ def prepare_permutation(
     moments = unit_moments(values, names, unit_code, n_units, design.fe, unit_fe, design.weights)
     cluster_per_unit = np.empty(n_units, dtype=np.int64)
     cluster_per_unit[unit_code] = pd.factorize(rows[cluster_column], sort=True)[0]
-    width = len(names) if moments is None else moments.moments.shape[1]
+    width = len(names) if moments is None else moments.width
     return PermutationSetup(
         moments,
         np.asarray(units),
@@ -331,6 +333,8 @@ def loop_statistics(
     refit: Callable[[pd.Series], tuple[np.ndarray, float]],
 ) -> tuple[np.ndarray, np.ndarray]:
     """Compute the same statistics by refitting the pooled model per labelling (wide designs).
+
+    Time O(R·n·k²) (one pooled fit per draw), memory O(n·k) per fit.
 
     Parameters
     ----------
