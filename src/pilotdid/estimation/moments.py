@@ -216,10 +216,10 @@ def unit_moments(
     if unit_fe is not None:
         total = np.bincount(unit_code, weights=w, minlength=n_units)
         means = _group_sums(unit_code, n_units, z * w[:, None]) / total[:, None]
-        z = z - means[unit_code]
+        z -= means[unit_code]
     rms = np.sqrt(np.einsum("ij,ij,i->j", z, z, w) / w.sum())
     scale = np.where(rms > 0, rms, 1.0)
-    z = z / scale
+    z /= scale
     return UnitMoments(_unit_grams(z, w, unit_code, n_units), scale, tuple(names), len(names))
 
 
@@ -267,15 +267,23 @@ def _dummies(fe: FixedEffects | None, unit_fe: int | None, n: int) -> np.ndarray
     width = sum(fe.n_levels[j] for j in others)
     if width > MAX_COLUMNS:
         return None
-    blocks = []
+    columns = []  # column of each level (-1: the dropped reference level)
     for position, j in enumerate(others):
-        full = np.zeros((n, fe.n_levels[j]))
-        full[np.arange(n), fe.codes[j]] = 1.0
-        keep_all = unit_fe is None and position == 0
+        levels = np.arange(fe.n_levels[j])
+        if unit_fe is None and position == 0:
+            columns.append(levels)
+            continue
         # the most frequent level is the reference: the best-conditioned choice
-        reference = int(np.argmax(full.sum(axis=0)))
-        blocks.append(full if keep_all else np.delete(full, reference, axis=1))
-    return np.hstack(blocks) if blocks else np.zeros((n, 0))
+        reference = int(np.argmax(np.bincount(fe.codes[j], minlength=fe.n_levels[j])))
+        columns.append(np.where(levels == reference, -1, levels - (levels > reference)))
+    out = np.zeros((n, sum(c.size - int((c < 0).any()) for c in columns)))
+    offset = 0
+    for j, column in zip(others, columns, strict=True):
+        target = column[fe.codes[j]]
+        rows = np.flatnonzero(target >= 0)
+        out[rows, offset + target[rows]] = 1.0
+        offset += column.size - int((column < 0).any())
+    return out
 
 
 def solve_draws(

@@ -299,8 +299,12 @@ def _block(
     del member
     if summer is not None:  # cluster sums (clusters nesting units)
         scores = np.asarray(summer @ scores.T).T
-    cluster_scores = scores.reshape(n_draws, n_groups, -1)
-    variance = np.matmul(cluster_scores, cluster_scores.transpose(0, 2, 1)) * correction
+        cluster_scores = scores.reshape(n_draws, n_groups, -1)
+        variance = np.matmul(cluster_scores, cluster_scores.transpose(0, 2, 1)) * correction
+    else:  # clusters are units, each in one group: the groups' scores are uncorrelated
+        variance = np.zeros((n_draws, n_groups, n_groups))
+        diagonal = np.einsum("ri,ri->r", scores, scores).reshape(n_draws, n_groups)
+        variance[:, np.arange(n_groups), np.arange(n_groups)] = diagonal * correction
     others = [g for g in range(n_groups) if g != reference]
     contrast = np.zeros((len(others), n_groups))
     contrast[np.arange(len(others)), others] = 1.0
