@@ -91,7 +91,7 @@ def bootstrap_bytes(draws: int, n_clusters: int, n_units: int, n_moments: int = 
 
     Samples are solved in blocks of fixed size (their cluster counts and unit weights, whatever
     ``n_clusters``); for ``p = n_moments`` columns the per-unit cross-products
-    (``N × p²/2``) and the ``B`` results.
+    (``N × p²/2``) and a few copies of the ``B`` results.
 
     Examples
     --------
@@ -100,7 +100,9 @@ def bootstrap_bytes(draws: int, n_clusters: int, n_units: int, n_moments: int = 
     """
     packed = n_units * n_moments * (n_moments + 1) // 2 * _ITEM
     del n_clusters  # the counts live in one bounded block
-    return packed + 2 * draws * _ITEM + _PERMUTATION_CHUNK
+    # the B indirect effects: per-block pieces, their concatenation, the draws frame, the
+    # finite and sorted copies of the quantiles
+    return packed + 6 * draws * _ITEM + _PERMUTATION_CHUNK
 
 
 def matching_bytes(k: int, n_rows: int) -> int:
