@@ -31,8 +31,9 @@ __all__ = [
 _ITEM = 8  # bytes of a float64 / int64
 #: Working set of one chunk of the placebo engines (n × R block, a few copies; per-unit tables).
 _PLACEBO_CHUNK = 6 * (1 << 23) * _ITEM
-#: Working set of one chunk of the permutation engine (draw × unit × regressor blocks).
-_PERMUTATION_CHUNK = 4 * (1 << 22) * _ITEM
+#: Working set of one block of the permutation engine and of the cluster bootstrap (their
+#: ``_BLOCK_BYTES``, plus the keys of one block of label shuffles).
+_PERMUTATION_CHUNK = (1 << 28) + 2 * (1 << 22) * _ITEM
 #: Share of the machine's memory a request may use.
 _SHARE = 0.9
 
@@ -72,32 +73,36 @@ def placebo_bytes(draws: int, n_units: int, kind: str = "units") -> int:
 
 
 def permutation_bytes(permutations: int, n_units: int, n_groups: int = 2) -> int:
-    """Peak memory of the heterogeneity permutation test (labels ``R × N`` kept in the result).
+    """Peak memory of the heterogeneity permutation test.
+
+    The ``R × N`` group labels (one byte each up to 128 groups) are kept in the result; the
+    draws are solved in blocks of fixed size, so nothing else grows with draws × units.
 
     Examples
     --------
-    >>> round(permutation_bytes(1000, 280) / 2**20)  # MiB: mostly the fixed chunk
-    132
+    >>> round(permutation_bytes(1000, 280) / 2**20)  # MiB: mostly the fixed block
+    321
     """
-    return (
-        2 * permutations * n_units * _ITEM
-        + 2 * permutations * n_groups * _ITEM
-        + (_PERMUTATION_CHUNK)
-    )
+    return 2 * permutations * n_units + 3 * permutations * n_groups * _ITEM + _PERMUTATION_CHUNK
 
 
 def bootstrap_bytes(draws: int, n_clusters: int, n_units: int, n_moments: int = 8) -> int:
-    """Peak memory of the three-step mechanism's cluster bootstrap (all draws solved at once).
+    """Peak memory of the three-step mechanism's cluster bootstrap.
 
-    The ``B × clusters`` resampling counts, their ``B × units`` float copy and, for ``p``
-    moment columns, the ``B × p × p`` cross-products with a few same-sized solve temporaries.
+    Samples are solved in blocks of fixed size (their cluster counts and unit weights, whatever
+    ``n_clusters``); for ``p = n_moments`` columns the per-unit cross-products
+    (``N × p²/2``) and a few copies of the ``B`` results.
 
     Examples
     --------
-    >>> bootstrap_bytes(500, 280, 280) < 10**8
+    >>> bootstrap_bytes(500, 280, 280) < 10**9
     True
     """
-    return draws * (n_clusters + n_units + 5 * n_moments * n_moments) * _ITEM
+    packed = n_units * n_moments * (n_moments + 1) // 2 * _ITEM
+    del n_clusters  # the counts live in one bounded block
+    # the B indirect effects: per-block pieces, their concatenation, the draws frame, the
+    # finite and sorted copies of the quantiles
+    return packed + 6 * draws * _ITEM + _PERMUTATION_CHUNK
 
 
 def matching_bytes(k: int, n_rows: int) -> int:

@@ -171,3 +171,24 @@ def test_demo_three_step_is_fast(demo):
     )
     assert time.perf_counter() - start < 10  # B = 500 in about 0.2 s
     assert res.effects.loc["RD", "n_boot"] == 500
+
+
+def test_bootstrap_in_blocks_equals_brute_force(monkeypatch):
+    # blocks of one sample each (bounded memory): the same draws as refitting each resample
+    from pilotdid.mechanisms import mediation
+    from pilotdid.mechanisms.bootstrap import bootstrap_blocks
+
+    monkeypatch.setattr(mediation, "_BLOCK_BYTES", 1)
+    df = mech_panel(n_units=20, seed=14)
+    res = pdid.mechanism(df, "did", "m", outcome="y", controls="x1", fixef="unit + year", method="three_step", bootstrap=5, seed=3)  # fmt: skip
+    blocks = list(bootstrap_blocks(df["unit"].nunique(), 5, np.random.default_rng(3), 1))
+    assert [b.shape[0] for b in blocks] == [1] * 5
+    expected = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PilotdidWarning)
+        for row in np.vstack(blocks):
+            boot = resample_by_hand(df, "unit", "unit", row)
+            a = pdid.feols("m ~ did + x1 | unit + year", boot, vcov="iid").coef()["did"]
+            b = pdid.feols("y ~ did + m + x1 | unit + year", boot, vcov="iid").coef()["m"]
+            expected.append(a * b)
+    np.testing.assert_allclose(res.bootstrap_draws["m"], expected, rtol=1e-8)

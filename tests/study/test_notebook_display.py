@@ -134,6 +134,10 @@ def instances(example_result, tmp_path_factory):
     cfg = r.study.config
     psm = match.did(cfg.model.outcome, did, controls=cfg.model.controls)
     dta = match.to_stata(tmp_path_factory.mktemp("dta") / "m.dta")
+    curve = pilotdid.spec_curve(
+        panel, cfg.model.outcome, unit="code", time="year", cohort="adoption_year",
+        treatment=did, choices={"matching": ["none"], "controls": {"none": [], "all": list(cfg.model.controls)}},
+    )  # fmt: skip
     found = [
         (r, [did, _g(main.coef()[did])]),
         (r.tables["table3"], ["Table 3"]),
@@ -165,6 +169,7 @@ def instances(example_result, tmp_path_factory):
         (assigned, []),
         (dta, [f"{dta.n_rows:,}"]),
         (psm, ["PSM-DID", f"{psm.with_controls.nobs:,}"]),
+        (curve, [f"{len(curve.tidy())}"]),
     ]
     return [(obj, numbers) for obj, numbers in found if obj is not None]
 

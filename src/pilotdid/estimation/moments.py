@@ -30,9 +30,19 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
+from pilotdid.estimation.blas import one_blas_thread
 from pilotdid.estimation.fixef import FixedEffects
 
-__all__ = ["MAX_COLUMNS", "DrawFit", "UnitMoments", "solve_draws", "unit_moments"]
+__all__ = [
+    "MAX_COLUMNS",
+    "DrawFit",
+    "UnitMoments",
+    "pack_bilinear",
+    "solve_draws",
+    "target_scores",
+    "unit_moments",
+    "unpack",
+]
 
 #: Widest ``z`` (variables plus fixed-effect dummies) kept as per-unit moments; wider designs
 #: (e.g. province × year effects) are re-estimated by a loop instead.
@@ -47,10 +57,14 @@ _IDENTIFIED_TOL = 1e-7
 class UnitMoments:
     """Per-unit cross-products of the (within-unit demeaned, scaled) variables.
 
+    Each :math:`C_i` is symmetric, so only its upper triangle is kept (``packed``, in the
+    row-major order of :func:`numpy.triu_indices`): every product with the moments costs half
+    of the full ``p × p`` version and gives the same sums.
+
     Attributes
     ----------
-    moments : numpy.ndarray, shape (N, p, p)
-        :math:`C_i` of each unit, computed on columns divided by ``scale``.
+    packed : numpy.ndarray, shape (N, p (p + 1) / 2)
+        Upper triangle of :math:`C_i` of each unit, computed on columns divided by ``scale``.
     scale : numpy.ndarray, shape (p,)
         Root mean square of each column (keeps FIN ~1e-4 as accurate as the others).
     names : tuple of str
@@ -59,7 +73,7 @@ class UnitMoments:
         Number of variable columns; columns ``n_vars:`` are fixed-effect dummies.
     """
 
-    moments: np.ndarray
+    packed: np.ndarray
     scale: np.ndarray
     names: tuple[str, ...]
     n_vars: int
@@ -67,22 +81,78 @@ class UnitMoments:
     @property
     def n_units(self) -> int:
         """Number of units ``N``."""
-        return int(self.moments.shape[0])
+        return int(self.packed.shape[0])
+
+    @property
+    def width(self) -> int:
+        """Number of columns ``p`` of :math:`z`."""
+        return int(self.scale.size)
+
+    @property
+    def moments(self) -> np.ndarray:
+        """The full ``(N, p, p)`` cross-products (built on each access: ``N p²`` memory)."""
+        return unpack(self.packed, self.width)
 
     @property
     def dummies(self) -> list[int]:
         """Positions of the fixed-effect dummy columns."""
-        return list(range(self.n_vars, self.moments.shape[1]))
+        return list(range(self.n_vars, self.width))
 
     def index(self, name: str) -> int:
         """Position of a variable column."""
         return self.names.index(name)
 
     def sums(self, weights: np.ndarray) -> np.ndarray:
-        """Cross-products of ``R`` samples: ``weights`` (R × N) times the unit moments."""
-        p = self.moments.shape[1]
-        flat = self.moments.reshape(self.n_units, p * p)
-        return np.asarray((weights @ flat).reshape(weights.shape[0], p, p))
+        """Cross-products of ``R`` samples: ``weights`` (R × N) times the unit moments.
+
+        Time O(R·N·p²/2) (one matrix product), memory O(R·p²).
+        """
+        with one_blas_thread(2.0 * weights.shape[0] * self.packed.size):
+            products = np.asarray(weights @ self.packed)
+        return unpack(products, self.width)
+
+
+def unpack(packed: np.ndarray, p: int) -> np.ndarray:
+    """Symmetric ``(..., p, p)`` matrices from their packed upper triangles ``(..., p(p+1)/2)``.
+
+    Examples
+    --------
+    >>> unpack(np.array([1.0, 2.0, 3.0]), 2).tolist()
+    [[1.0, 2.0], [2.0, 3.0]]
+    """
+    rows, cols = np.triu_indices(p)
+    full = np.empty((*packed.shape[:-1], p, p))
+    full[..., rows, cols] = packed
+    full[..., cols, rows] = packed
+    return full
+
+
+def pack_bilinear(left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    r"""Coefficients ``K`` with :math:`a' C b = K \cdot \mathrm{packed}(C)` for symmetric ``C``.
+
+    Parameters
+    ----------
+    left, right : numpy.ndarray, shape (R, p)
+        The vectors :math:`a_r` and :math:`b_r`.
+
+    Returns
+    -------
+    numpy.ndarray, shape (R, p (p + 1) / 2)
+        :math:`a_j b_j` on the diagonal, :math:`a_j b_k + a_k b_j` off it.
+
+    Examples
+    --------
+    >>> c = np.array([[2.0, 1.0], [1.0, 3.0]])
+    >>> a, b = np.array([[1.0, 2.0]]), np.array([[3.0, -1.0]])
+    >>> float((pack_bilinear(a, b) @ np.array([2.0, 1.0, 3.0]))[0]), float(a[0] @ c @ b[0])
+    (5.0, 5.0)
+    """
+    p = left.shape[1]
+    rows, cols = np.triu_indices(p)
+    coef = left[:, rows] * right[:, cols]
+    off = rows != cols
+    coef[:, off] += left[:, cols[off]] * right[:, rows[off]]
+    return np.asarray(coef)
 
 
 @dataclass(frozen=True)
@@ -146,20 +216,35 @@ def unit_moments(
     if unit_fe is not None:
         total = np.bincount(unit_code, weights=w, minlength=n_units)
         means = _group_sums(unit_code, n_units, z * w[:, None]) / total[:, None]
-        z = z - means[unit_code]
+        z -= means[unit_code]
     rms = np.sqrt(np.einsum("ij,ij,i->j", z, z, w) / w.sum())
     scale = np.where(rms > 0, rms, 1.0)
-    z = z / scale
-    p = z.shape[1]
-    moments = np.zeros((n_units, p * p))
-    step = max(1, _CHUNK // (p * p))
-    for start in range(0, z.shape[0], step):
-        block = z[start : start + step]
-        outer = (block[:, :, None] * (block * w[start : start + step, None])[:, None, :]).reshape(
-            block.shape[0], p * p
-        )
-        moments += _group_sums(unit_code[start : start + step], n_units, outer)
-    return UnitMoments(moments.reshape(n_units, p, p), scale, tuple(names), len(names))
+    z /= scale
+    return UnitMoments(_unit_grams(z, w, unit_code, n_units), scale, tuple(names), len(names))
+
+
+def _unit_grams(z: np.ndarray, w: np.ndarray, unit_code: np.ndarray, n_units: int) -> np.ndarray:
+    """Packed :math:`Z_i' W_i Z_i` of every unit, as batched products of equal-sized units.
+
+    Rows are ordered by unit; units with the same number of rows ``T`` (all of them in a
+    balanced panel) are stacked as ``(units, T, p)`` and multiplied in chunks of about
+    :data:`_CHUNK` elements. Time O(n·p²), memory O(N·p² + chunk).
+    """
+    rows, cols = np.triu_indices(z.shape[1])
+    packed = np.zeros((n_units, rows.size))
+    order = np.argsort(unit_code, kind="stable")
+    sizes = np.bincount(unit_code, minlength=n_units)
+    starts = np.cumsum(sizes) - sizes
+    for size in np.unique(sizes[sizes > 0]):
+        units = np.flatnonzero(sizes == size)
+        step = max(1, _CHUNK // int(size * z.shape[1] * z.shape[1]))
+        for first in range(0, units.size, step):
+            chunk = units[first : first + step]
+            at = order[starts[chunk][:, None] + np.arange(size)]  # (units, T) row positions
+            block = z[at]
+            grams = np.matmul(block.transpose(0, 2, 1), block * w[at][:, :, None])
+            packed[chunk] = grams[:, rows, cols]
+    return packed
 
 
 def _group_sums(code: np.ndarray, n_groups: int, block: np.ndarray) -> np.ndarray:
@@ -182,15 +267,23 @@ def _dummies(fe: FixedEffects | None, unit_fe: int | None, n: int) -> np.ndarray
     width = sum(fe.n_levels[j] for j in others)
     if width > MAX_COLUMNS:
         return None
-    blocks = []
+    columns = []  # column of each level (-1: the dropped reference level)
     for position, j in enumerate(others):
-        full = np.zeros((n, fe.n_levels[j]))
-        full[np.arange(n), fe.codes[j]] = 1.0
-        keep_all = unit_fe is None and position == 0
+        levels = np.arange(fe.n_levels[j])
+        if unit_fe is None and position == 0:
+            columns.append(levels)
+            continue
         # the most frequent level is the reference: the best-conditioned choice
-        reference = int(np.argmax(full.sum(axis=0)))
-        blocks.append(full if keep_all else np.delete(full, reference, axis=1))
-    return np.hstack(blocks) if blocks else np.zeros((n, 0))
+        reference = int(np.argmax(np.bincount(fe.codes[j], minlength=fe.n_levels[j])))
+        columns.append(np.where(levels == reference, -1, levels - (levels > reference)))
+    out = np.zeros((n, sum(c.size - int((c < 0).any()) for c in columns)))
+    offset = 0
+    for j, column in zip(others, columns, strict=True):
+        target = column[fe.codes[j]]
+        rows = np.flatnonzero(target >= 0)
+        out[rows, offset + target[rows]] = 1.0
+        offset += column.size - int((column < 0).any())
+    return out
 
 
 def solve_draws(
@@ -253,10 +346,14 @@ def target_scores(
         small-sample factor), whether or not unit ``i`` is in sample ``r``.
     """
     regs = np.asarray(regressors, dtype=int)
-    c = moments.moments
-    a = fit.inverse[:, target, :]  # (R, k)
-    cross = c[:, regs, dep]  # (N, k)
-    gram = c[:, regs[:, None], regs[None, :]]  # (N, k, k)
-    fitted = np.einsum("ikl,rl->rik", gram, fit.beta, optimize=True)
-    u = a @ cross.T - np.einsum("rk,rik->ri", a, fitted, optimize=True)
-    return np.asarray(u * moments.scale[dep] / moments.scale[regs[target]])
+    n_draws = fit.beta.shape[0]
+    # u_ri = v_r' C_i w_r with v_r = (0, a_r) and w_r = (1, -beta_r) on (dep, regressors):
+    # one (R × p²/2) @ (p²/2 × N) product over the packed moments (time O(R·N·p²/2))
+    left = np.zeros((n_draws, moments.width))
+    left[:, regs] = fit.inverse[:, target, :] * (moments.scale[dep] / moments.scale[regs[target]])
+    right = np.zeros((n_draws, moments.width))
+    right[:, dep] = 1.0
+    right[:, regs] -= fit.beta
+    with one_blas_thread(2.0 * n_draws * moments.packed.size):
+        u = pack_bilinear(left, right) @ moments.packed.T
+    return np.asarray(u)

@@ -11,6 +11,7 @@ refitted with :func:`pilotdid.feols` draw by draw.
 from __future__ import annotations
 
 import warnings
+from collections.abc import Iterable, Iterator
 
 import numpy as np
 import pandas as pd
@@ -21,11 +22,15 @@ from pilotdid.estimation.feols import feols
 from pilotdid.estimation.formula import build_formula, parse_formula
 from pilotdid.estimation.moments import solve_draws, unit_moments
 
-__all__ = ["bootstrap_counts", "bootstrap_indirect", "resample"]
+__all__ = ["bootstrap_blocks", "bootstrap_counts", "bootstrap_indirect", "resample"]
 
 
 def bootstrap_counts(n_clusters: int, draws: int, rng: np.random.Generator) -> np.ndarray:
     """How often each cluster is drawn in each bootstrap sample.
+
+    Each sample draws ``n_clusters`` clusters uniformly with replacement (uniform integers,
+    counted per sample): multinomial counts, without the per-category binomial loop of
+    :meth:`numpy.random.Generator.multinomial`. Time and memory O(draws · n_clusters).
 
     Returns
     -------
@@ -37,7 +42,24 @@ def bootstrap_counts(n_clusters: int, draws: int, rng: np.random.Generator) -> n
     >>> bootstrap_counts(4, 2, np.random.default_rng(0)).sum(axis=1).tolist()
     [4, 4]
     """
-    return rng.multinomial(n_clusters, np.full(n_clusters, 1.0 / n_clusters), size=draws)
+    picks = rng.integers(0, n_clusters, size=(draws, n_clusters))
+    picks += (np.arange(draws) * n_clusters)[:, None]
+    counts = np.bincount(picks.ravel(), minlength=draws * n_clusters)
+    return counts.reshape(draws, n_clusters)
+
+
+def bootstrap_blocks(
+    n_clusters: int, draws: int, rng: np.random.Generator, width: int
+) -> Iterator[np.ndarray]:
+    """Yield :func:`bootstrap_counts` in blocks of at most ``width`` samples (bounded memory).
+
+    Examples
+    --------
+    >>> [b.shape for b in bootstrap_blocks(3, 5, np.random.default_rng(0), 2)]
+    [(2, 3), (2, 3), (1, 3)]
+    """
+    for first in range(0, draws, max(1, width)):
+        yield bootstrap_counts(n_clusters, min(max(1, width), draws - first), rng)
 
 
 def bootstrap_indirect(
@@ -50,9 +72,12 @@ def bootstrap_indirect(
     unit: str,
     cluster: str,
     weights: str | None,
-    counts: np.ndarray,
+    counts: Iterable[np.ndarray],
 ) -> np.ndarray:
     r"""Indirect effect :math:`a \cdot b` in every bootstrap sample.
+
+    Time O(n·p² + B·N·p² + B·p³), memory O(N·p² + one block of counts) for ``p`` moment
+    columns (variables and dummies of the fixed effects other than the unit's).
 
     Parameters
     ----------
@@ -70,8 +95,9 @@ def bootstrap_indirect(
         Resampled cluster column (the unit, or a column nesting units).
     weights : str or None
         Column of analytic weights.
-    counts : numpy.ndarray of int, shape (B, n_clusters)
-        Draw counts of the clusters, ordered as ``pandas.factorize(sample[cluster], sort=True)``.
+    counts : iterable of numpy.ndarray of int, shape (b, n_clusters)
+        Blocks of draw counts of the clusters (:func:`bootstrap_blocks`), ordered as
+        ``pandas.factorize(sample[cluster], sort=True)``; ``B`` samples in all.
 
     Returns
     -------
@@ -96,16 +122,21 @@ def bootstrap_indirect(
         )
     cluster_of_unit = np.empty(len(units), dtype=np.int64)
     cluster_of_unit[unit_code] = cluster_code
-    sums = moments.sums(counts[:, cluster_of_unit].astype(np.float64))
     y, d, m = moments.index(outcome), moments.index(treatment), moments.index(mediator)
-    others = [j for j in range(1, moments.moments.shape[1]) if j not in (d, m)]
-    a = solve_draws(sums, moments.scale, m, [d, *others], 0).target
-    b = solve_draws(sums, moments.scale, y, [m, d, *others], 0).target
-    return np.asarray(a * b)
+    others = [j for j in range(1, moments.width) if j not in (d, m)]
+    out = []
+    for block in counts:
+        sums = moments.sums(block[:, cluster_of_unit].astype(np.float64))
+        a = solve_draws(sums, moments.scale, m, [d, *others], 0).target
+        b = solve_draws(sums, moments.scale, y, [m, d, *others], 0).target
+        out.append(a * b)
+    return np.concatenate(out) if out else np.empty(0)
 
 
 def resample(sample: pd.DataFrame, unit: str, cluster: str, counts: np.ndarray) -> pd.DataFrame:
     """One bootstrap sample: clusters repeated ``counts`` times, each copy of a unit a new unit.
+
+    Time and memory O(n) (the resampled rows).
 
     Parameters
     ----------
@@ -138,14 +169,15 @@ def _loop(
     unit: str,
     cluster: str,
     weights: str | None,
-    counts: np.ndarray,
+    counts: Iterable[np.ndarray],
 ) -> np.ndarray:
     """Refit both regressions on each resampled data set (designs too wide for moments)."""
     (fml_a, fml_b), (mediator, treatment) = formulas, terms
-    out = np.full(counts.shape[0], np.nan)
+    rows = [row for block in counts for row in block]
+    out = np.full(len(rows), np.nan)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", PilotdidWarning)
-        for r, row in enumerate(counts):
+        for r, row in enumerate(rows):
             boot = resample(sample, unit, cluster, row)
             try:
                 a = feols(fml_a, boot, vcov="iid", weights=weights).coef()[treatment]

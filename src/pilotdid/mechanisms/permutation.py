@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 
 from pilotdid.estimation.design import build_design
 from pilotdid.estimation.formula import FormulaSpec
@@ -40,8 +41,11 @@ __all__ = [
     "spread",
 ]
 
-#: Draw × unit × regressor elements handled per block of draws (bounds memory).
-_BLOCK_ELEMENTS = 1 << 22
+#: Bytes of the working arrays of one block of draws (group indicators, unit scores, cluster
+#: sums): memory stays bounded whatever the number of units and draws.
+_BLOCK_BYTES = 1 << 28
+#: Keys drawn at once when labels are shuffled (bounds the shuffle's working memory).
+_LABEL_BLOCK = 1 << 22
 
 
 @dataclass(frozen=True, eq=False)
@@ -86,6 +90,8 @@ def prepare_permutation(
 ) -> PermutationSetup:
     """Build the per-unit moments of the group-level specification on ``sample``.
 
+    Time O(n·p²) (one design and one batched product per unit size), memory O(n·p + N·p²).
+
     Parameters
     ----------
     spec : FormulaSpec
@@ -123,7 +129,7 @@ def prepare_permutation(
     moments = unit_moments(values, names, unit_code, n_units, design.fe, unit_fe, design.weights)
     cluster_per_unit = np.empty(n_units, dtype=np.int64)
     cluster_per_unit[unit_code] = pd.factorize(rows[cluster_column], sort=True)[0]
-    width = len(names) if moments is None else moments.moments.shape[1]
+    width = len(names) if moments is None else moments.width
     return PermutationSetup(
         moments,
         np.asarray(units),
@@ -139,6 +145,13 @@ def draw_labels(
     groups: np.ndarray, strata: np.ndarray, draws: int, rng: np.random.Generator
 ) -> np.ndarray:
     """Shuffle the units' group labels within strata.
+
+    Each draw is a uniformly random relabelling that keeps every stratum's group counts: the
+    units of a stratum get independent uniform keys and the ``n_0`` smallest keys take the
+    first group, the next ``n_1`` the second, and so on. The cut points (order statistics of
+    the keys) are found by bucketing the keys (:func:`_order_statistics`), so a block of draws
+    costs a few vectorised passes over its ``R × N`` keys and no sort. Time O(R·N·K), memory
+    O(R·N) bytes for the labels (the smallest integer type that holds ``K``) plus a fixed block.
 
     Parameters
     ----------
@@ -162,12 +175,49 @@ def draw_labels(
     >>> out.shape, (out == 0).sum(axis=1).tolist()
     ((3, 4), [2, 2, 2])
     """
-    out = np.empty((draws, groups.size), dtype=np.int64)
-    for stratum in np.unique(strata):
+    n_groups = int(groups.max()) + 1 if groups.size else 1
+    dtype = np.min_scalar_type(-max(n_groups, 1))  # signed: int8 up to 128 groups
+    out = np.empty((draws, groups.size), dtype=dtype)
+    for stratum in np.unique(strata):  # strata are adoption cohorts: a handful
         members = np.flatnonzero(strata == stratum)
-        out[:, members] = rng.permuted(
-            np.broadcast_to(groups[members], (draws, members.size)), axis=1
-        )
+        counts = np.bincount(groups[members], minlength=n_groups)
+        cuts = np.cumsum(counts)[:-1]  # rank at which each group after the first starts
+        width = max(1, _LABEL_BLOCK // max(1, members.size))
+        for first in range(0, draws, width):
+            keys = rng.random((min(width, draws - first), members.size))
+            labels = np.zeros(keys.shape, dtype=dtype)
+            for value in _order_statistics(keys, cuts).T:  # one pass per group boundary
+                labels += keys >= value[:, None]
+            out[first : first + keys.shape[0], members] = labels
+    return out
+
+
+def _order_statistics(keys: np.ndarray, ranks: np.ndarray) -> np.ndarray:
+    """Find the key of rank ``ranks[k]`` (0-based) in every row of ``keys`` (uniform on [0, 1)).
+
+    Keys are counted into about ``n / 32`` equal buckets per row; the bucket holding each rank
+    is read off the cumulative counts, and only that bucket's keys (about 32 per row) are
+    sorted. A rank ``≥ n`` gives ``+inf`` (an empty last group). Time O(R·n) per rank.
+    """
+    n_rows, n = keys.shape
+    out = np.full((n_rows, ranks.size), np.inf)
+    n_buckets = max(1, n // 32)
+    bucket = np.minimum((keys * n_buckets).astype(np.int64), n_buckets - 1)
+    row_offset = np.arange(n_rows)[:, None] * n_buckets
+    counts = np.bincount((bucket + row_offset).ravel(), minlength=n_rows * n_buckets)
+    counts = counts.reshape(n_rows, n_buckets)
+    cumulative = np.cumsum(counts, axis=1)
+    rows = np.arange(n_rows)
+    for k, rank in enumerate(ranks):
+        if rank >= n:
+            continue
+        home = (cumulative <= rank).sum(axis=1)  # bucket holding the key of this rank
+        size = counts[rows, home]
+        within = rank - (cumulative[rows, home] - size)  # its position inside the bucket
+        row, col = np.nonzero(bucket == home[:, None])  # row-major: rows in order
+        values = keys[row, col]
+        order = np.lexsort((values, row))
+        out[:, k] = values[order][np.cumsum(size) - size + within]
     return out
 
 
@@ -179,6 +229,12 @@ def permutation_statistics(
     correction: float,
 ) -> tuple[np.ndarray, np.ndarray]:
     r"""Group contrasts and the Wald statistic of equal coefficients for every labelling.
+
+    Draws are processed in blocks whose working arrays fit :data:`_BLOCK_BYTES`; within a block
+    all draws and all groups are solved together: the groups' cross-products are one
+    ``(R·K × N) @ (N × p²/2)`` product over the packed unit moments, the units' scores another,
+    and their cluster sums a sparse product (no units × clusters matrix). Time
+    O(R·K·N·p² + R·K·p³), memory O(N·p² + block).
 
     Parameters
     ----------
@@ -202,15 +258,24 @@ def permutation_statistics(
     moments = setup.moments
     if moments is None:
         raise ValueError("the design is too wide for per-unit moments; use loop_statistics")
-    k = len(setup.regressors)
-    width = max(1, _BLOCK_ELEMENTS // max(1, moments.n_units * k))
-    diffs, walds = [], []
-    for start in range(0, labels.shape[0], width):
+    n_draws = labels.shape[0]
+    per_draw = 8 * n_groups * (3 * moments.n_units + moments.packed.shape[1])
+    width = max(1, min(n_draws, _BLOCK_BYTES // per_draw))
+    summer = None
+    if not np.array_equal(setup.cluster, np.arange(moments.n_units)):
+        # clusters × units indicator, sparse: one nonzero per unit
+        summer = sp.csr_matrix(
+            (np.ones(moments.n_units), (setup.cluster, np.arange(moments.n_units))),
+            shape=(setup.n_clusters, moments.n_units),
+        )
+    diffs = np.empty((n_draws, n_groups - 1))
+    walds = np.empty(n_draws)
+    for start in range(0, n_draws, width):
         block = labels[start : start + width]
-        d, w = _block(setup, moments, block, n_groups, reference, correction)
-        diffs.append(d)
-        walds.append(w)
-    return np.vstack(diffs), np.concatenate(walds)
+        diffs[start : start + len(block)], walds[start : start + len(block)] = _block(
+            setup, moments, block, n_groups, reference, correction, summer
+        )
+    return diffs, walds
 
 
 def _block(
@@ -220,20 +285,26 @@ def _block(
     n_groups: int,
     reference: int,
     correction: float,
+    summer: sp.csr_matrix | None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    n_draws = labels.shape[0]
-    coef = np.empty((n_draws, n_groups))
-    # cluster sums of each group's target scores: (R, clusters, K)
-    cluster_scores = np.zeros((n_draws, setup.n_clusters, n_groups))
-    summer = np.zeros((moments.n_units, setup.n_clusters))
-    summer[np.arange(moments.n_units), setup.cluster] = 1.0
-    for g in range(n_groups):
-        member = (labels == g).astype(np.float64)
-        fit = solve_draws(moments.sums(member), moments.scale, 0, setup.regressors, setup.target)
-        coef[:, g] = fit.target
-        scores = target_scores(moments, fit, 0, setup.regressors, setup.target)
-        cluster_scores[:, :, g] = (scores * member) @ summer
-    variance = np.einsum("rcg,rch->rgh", cluster_scores, cluster_scores) * correction
+    n_draws, n_units = labels.shape
+    # member[r, g, i] = 1 when unit i is in group g in draw r; rows (r, g) flattened
+    ones = (np.arange(n_draws)[:, None] * n_groups + labels) * n_units + np.arange(n_units)
+    member = np.zeros((n_draws * n_groups, n_units))
+    member.ravel()[ones.ravel()] = 1.0
+    fit = solve_draws(moments.sums(member), moments.scale, 0, setup.regressors, setup.target)
+    coef = fit.target.reshape(n_draws, n_groups)
+    scores = target_scores(moments, fit, 0, setup.regressors, setup.target)
+    scores *= member  # each group's scores over its own units
+    del member
+    if summer is not None:  # cluster sums (clusters nesting units)
+        scores = np.asarray(summer @ scores.T).T
+        cluster_scores = scores.reshape(n_draws, n_groups, -1)
+        variance = np.matmul(cluster_scores, cluster_scores.transpose(0, 2, 1)) * correction
+    else:  # clusters are units, each in one group: the groups' scores are uncorrelated
+        variance = np.zeros((n_draws, n_groups, n_groups))
+        diagonal = np.einsum("ri,ri->r", scores, scores).reshape(n_draws, n_groups)
+        variance[:, np.arange(n_groups), np.arange(n_groups)] = diagonal * correction
     others = [g for g in range(n_groups) if g != reference]
     contrast = np.zeros((len(others), n_groups))
     contrast[np.arange(len(others)), others] = 1.0
@@ -266,6 +337,8 @@ def loop_statistics(
     refit: Callable[[pd.Series], tuple[np.ndarray, float]],
 ) -> tuple[np.ndarray, np.ndarray]:
     """Compute the same statistics by refitting the pooled model per labelling (wide designs).
+
+    Time O(R·n·k²) (one pooled fit per draw), memory O(n·k) per fit.
 
     Parameters
     ----------

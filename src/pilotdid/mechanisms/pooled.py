@@ -52,6 +52,8 @@ def pooled_model(
 ) -> FeolsResult:
     """Fit the fully interacted model on the rows of ``sample`` (one group code per row).
 
+    ``K`` groups and ``k`` regressors give ``K·k`` columns: time O(n·K²·k²), memory O(n·K·k).
+
     Parameters
     ----------
     spec : FormulaSpec
