@@ -23,6 +23,7 @@ import statistics
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 COVARIATES = ["lnHCL", "FIN", "lnPERgdp", "HUM", "MAR", "lnAOL", "lnFINA"]
 CHOICES = {
@@ -42,6 +43,10 @@ CHOICES = {
     },
     "cluster": ["code", "province", "hetero"],
 }
+
+
+sys.path.insert(0, str(Path(__file__).parent))
+from _record import record  # noqa: E402
 
 
 def one_run(mode: str, workers: int) -> dict[str, float]:
@@ -113,6 +118,8 @@ def main() -> None:
             f"{runs[0]['specs']} specs, "
             f"{runs[0]['failed']} not estimable; checksum {sums}"
         )
+        record("spec curve", f"500 specifications on the demo, {mode}", times=times,
+               data="demo panel, TWFE specifications")  # fmt: skip
 
 
 if __name__ == "__main__":

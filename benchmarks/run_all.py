@@ -34,10 +34,10 @@ SUITE: dict[str, tuple[list[str], list[str]]] = {
     "feols": (["--rows", "1e6", "1e7", "--wide"], ["--rows", "1e5", "--wide"]),
     "placebo": ([], ["--no-large"]),
     "matching": ([], ["--units", "1e4", "1e5"]),
-    "staggered": ([], ["--units", "20000"]),
+    "staggered": (["--blas-threads", "1"], ["--units", "20000"]),
     "wild": ([], ["--units", "10000"]),
     "mechanisms": ([], ["--units", "10000"]),
-    "spec_curve": ([], ["--specs", "100"]),
+    "spec_curve": ([], ["--modes", "serial", "--repeat", "1"]),
     "study": ([], ["--rows", "1e5"]),
     "scaling": ([], ["--sizes", "1e4", "1e5", "--repeat", "1"]),
     "measures": (
