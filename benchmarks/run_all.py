@@ -85,6 +85,11 @@ def fmt(value: float | None, digits: int = 2) -> str:
     return "" if value is None else f"{value:.{digits}f}"
 
 
+def ratio(value: float | None) -> str:
+    """A ratio with two significant digits (0.13, 0.0042)."""
+    return "" if value is None else f"{value:.2g}"
+
+
 def table(rows: list[dict]) -> str:
     """The Markdown table of every recorded case."""
     head = (
@@ -97,8 +102,8 @@ def table(rows: list[dict]) -> str:
         peer_s = fmt(r.get("peer_median_s"), 3) or (r.get("peer_note") or "")
         lines.append(
             f"| {r['benchmark']} | {r['case']} | {spread} | {fmt(r.get('peak_gb'))} | "
-            f"{r.get('peer') or ''} | {peer_s} | {fmt(r.get('ratio'))} | "
-            f"{fmt(r.get('peer_peak_gb'))} | {fmt(r.get('mem_ratio'))} |"
+            f"{r.get('peer') or ''} | {peer_s} | {ratio(r.get('ratio'))} | "
+            f"{fmt(r.get('peer_peak_gb'))} | {ratio(r.get('mem_ratio'))} |"
         )
     return head + "\n".join(lines) + "\n"
 
