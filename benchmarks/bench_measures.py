@@ -37,7 +37,6 @@ N_EXPORTERS, N_IMPORTERS, N_PRODUCTS, N_CITIES, N_PROVINCES = 200, 200, 5000, 30
 CHUNK = 5_000_000
 
 
-
 sys.path.insert(0, str(Path(__file__).parent))
 from _record import record, version  # noqa: E402
 
