@@ -199,5 +199,6 @@ def main() -> None:
                    peer_note=None if ok else "failed or not run",
                    data="10 periods, 4 cohorts + never treated")  # fmt: skip
 
+
 if __name__ == "__main__":
     main()

@@ -159,6 +159,8 @@ def test_the_report_opens_with_the_map_of_the_pilot_units(example_result, page):
     first = page.index('<section id="data">')
     assert page.index('<section id="', first + 1) > page.index('<figure id="figure_map">')
     head = page[first : page.index("</figure>", first)]
-    assert re.fullmatch(r'<section id="data">\n<h2>[^<]+</h2>\n<figure id="figure_map">.*', head, re.S)
+    assert re.fullmatch(
+        r'<section id="data">\n<h2>[^<]+</h2>\n<figure id="figure_map">.*', head, re.S
+    )
     assert "Figure 0. Treated and Control Units by Adoption Cohort" in head
     assert next(key for key, _ in example_result.figures()) == "figure_map"
