@@ -21,6 +21,7 @@ leave-one-out correction, no small-sample factor.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 
 import numpy as np
@@ -30,7 +31,7 @@ from pilotdid.did._imputation_core import cluster_sums, identification_problem, 
 from pilotdid.did._rollout import fixef_columns, fixef_terms, read_rollout
 from pilotdid.did.imputation_reference import pre_loading
 from pilotdid.did.imputation_result import ImputationResult
-from pilotdid.errors import EstimationError
+from pilotdid.errors import EstimationError, PilotdidWarning
 from pilotdid.estimation.demean import Absorber, make_absorber
 from pilotdid.estimation.feols import feols
 from pilotdid.estimation.fixef import FixedEffects, encode_factors
@@ -203,8 +204,9 @@ def did_imputation(
     scores += cluster_sums(clusters[omega0], n_clusters, v0 * resid0[:, None])
 
     lead_fit, lead_periods, lead_est, lead_scores_ = None, np.zeros(0, dtype=int), np.zeros(0), None
+    leads_identified = True
     if n_leads:
-        lead_fit, lead_periods, lead_est, lead_scores_ = _pretrend(
+        lead_fit, lead_periods, lead_est, lead_scores_, leads_identified = _pretrend(
             frame, outcome, list(controls), fes, cluster_col, rel, omega0, n_leads,
             absorber, tilde, clusters, n_clusters,
         )  # fmt: skip
@@ -227,7 +229,7 @@ def did_imputation(
         dropped={"missing": int((~complete).sum())},
         pre_periods=pre_periods,
         pre_loading=loading if unit in fes else None,
-        leads_identified=lead_fit is None or len(lead_fit.names) == lead_est.size + len(controls),
+        leads_identified=leads_identified,
     )
 
 
@@ -291,8 +293,12 @@ def _pretrend(
     tilde: np.ndarray,
     clusters: np.ndarray,
     n_clusters: int,
-) -> tuple[FeolsResult, np.ndarray, np.ndarray, np.ndarray]:
-    """Fit the lead regression on the untreated rows: feols fit, lead periods, estimates, scores."""
+) -> tuple[FeolsResult, np.ndarray, np.ndarray, np.ndarray, bool]:
+    """Fit the lead regression on the untreated rows.
+
+    Returns the feols fit, the identified lead periods with their estimates and scores, and
+    whether every regressor of the lead regression was identified.
+    """
     rel0 = rel[omega0]
     periods = np.array([-k for k in range(n_leads, 0, -1) if (rel0 == -k).any()], dtype=int)
     if periods.size == 0:
@@ -309,6 +315,24 @@ def _pretrend(
     sub = frame.iloc[omega0]
     sub = pd.concat([sub, pd.DataFrame(leads, index=sub.index, columns=names)], axis=1)
     fml = build_formula(outcome, [*names, *controls], fixef_terms(fes))
-    fit = feols(fml, sub, vcov=cluster_argument([cluster_col]))
+    with warnings.catch_warnings():  # a dropped lead is named below, in the estimator's words
+        warnings.filterwarnings(
+            "ignore", message=".*dropped collinear regressor", category=PilotdidWarning
+        )
+        fit = feols(fml, sub, vcov=cluster_argument([cluster_col]))
+    identified = len(fit.names) == len(names) + len(controls)
+    kept = np.array([n in fit.names for n in names])
+    if not kept.all():
+        # a lead collinear with the fixed effects (no never-treated unit, or a lead for every
+        # pre-period) is not identified: report only the identified ones, as the feols fit does
+        dropped = ", ".join(f"t{int(k)}" for k in periods[~kept])
+        warnings.warn(
+            f"did_imputation: the pre-trend lead(s) {dropped} are collinear with the fixed "
+            "effects on the untreated observations (no never-treated unit, or a lead for every "
+            "pre-period) and are left out of the pre-trend test; ask for fewer pretrends",
+            PilotdidWarning,
+            stacklevel=3,
+        )
+        periods, leads = periods[kept], leads[:, kept]
     estimates, scores = lead_scores(absorber, leads, tilde, clusters[omega0], n_clusters)
-    return fit, periods, estimates, scores
+    return fit, periods, estimates, scores, identified

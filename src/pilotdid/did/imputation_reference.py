@@ -115,19 +115,19 @@ def referenced_effects(result: ImputationResult) -> DynamicEffects:
             f"at every pre-period from {r0} to -1 (at least two) to be put on one reference "
             f"period; they are seen at {periods.tolist()}"
         )
-    if not np.array_equal(np.sort(result.lead_periods), needed):
-        raise EstimationError(
-            f"honest_did: the imputation estimates need the lead regression on every "
-            f"pre-period but the earliest ({r0}) to be put on one reference period; refit with "
-            f"did_imputation(..., pretrends={-r0 - 1}) (it has {result.lead_periods.size} "
-            "lead(s))"
-        )
     if not result.leads_identified:
         raise EstimationError(
             "honest_did: the lead regression cannot separate every lead from the fixed effects "
             "(with no never-treated unit a linear trend in relative time is absorbed by the unit "
             "and period effects), so the violation path is not identified; keep never-treated "
             "units in the sample or use sun_abraham(...) with control_cohort='last'"
+        )
+    if not np.array_equal(np.sort(result.lead_periods), needed):
+        raise EstimationError(
+            f"honest_did: the imputation estimates need the lead regression on every "
+            f"pre-period but the earliest ({r0}) to be put on one reference period; refit with "
+            f"did_imputation(..., pretrends={-r0 - 1}) (it has {result.lead_periods.size} "
+            "lead(s))"
         )
     n_h = result.horizons.size
     if not np.allclose(b[:n_h].sum(axis=1), 1.0, atol=1e-8):
