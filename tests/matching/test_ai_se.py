@@ -186,6 +186,30 @@ def test_stata_teffects_psmatch_estimates(estimand: str, stata: float) -> None:
     assert e.estimate == pytest.approx(stata, abs=5e-5)
 
 
+def test_stata_teffects_nnmatch_mahalanobis() -> None:
+    # teffects nnmatch (bweight mmarried mage fage medu prenatal1) (mbsmoke): Mahalanobis
+    # distance on the whole sample's covariance, ties kept, vce(robust, nn(2)); ATE -210.5435,
+    # AI robust SE 29.32969 (Stata 18 log, github.com/cmg777/starter-academic-v501).
+    d = _cattaneo2()
+    covs = ["mmarried_", "mage", "fage", "medu", "prenatal1_"]
+    m = pdid.match(d, "mbsmoke_", covs, distance="mahalanobis")
+    e = m.effect("bweight", estimand="ATE", ties=True, covariance="sample")
+    assert e.J == 2  # the default on the Mahalanobis distance, Stata's nn(2)
+    assert e.estimate == pytest.approx(-210.5435, abs=5e-5)
+    assert e.se == pytest.approx(29.32969, abs=5e-6)
+    # psmatch2's pooled within-group covariance is the match's own metric, and gives another
+    # estimate: the option really changes the metric
+    pooled = m.effect("bweight", estimand="ATE", ties=True)
+    assert abs(pooled.estimate - e.estimate) > 1e-3
+
+
+def test_covariance_option_is_checked() -> None:
+    d = _cattaneo2()
+    m = pdid.match(d, "mbsmoke_", ["mage", "medu"], distance="mahalanobis")
+    with pytest.raises(MatchingError, match="covariance"):
+        m.effect("bweight", covariance="within")
+
+
 # --- API -------------------------------------------------------------------------------
 
 

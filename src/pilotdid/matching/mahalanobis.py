@@ -18,13 +18,19 @@ from pilotdid.matching.nearest import Matches, from_pairs
 __all__ = ["mahalanobis_match", "whiten"]
 
 
-def whiten(X_t: np.ndarray, X_c: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Whitened covariates of treated and controls under the pooled within-group covariance.
+def whiten(
+    X_t: np.ndarray, X_c: np.ndarray, covariance: str = "pooled"
+) -> tuple[np.ndarray, np.ndarray]:
+    """Whitened covariates of treated and controls under a covariance of the covariates.
 
     Parameters
     ----------
     X_t : numpy.ndarray, shape (n_t, p)
     X_c : numpy.ndarray, shape (n_c, p)
+    covariance : {"pooled", "sample"}
+        ``"pooled"``: the within-group covariance ``(S0 + S1) / (n - 2)`` (psmatch2, MatchIt);
+        ``"sample"``: the covariance of the whole sample (Stata ``teffects nnmatch``'s
+        default ``metric(mahalanobis)``).
 
     Returns
     -------
@@ -32,9 +38,12 @@ def whiten(X_t: np.ndarray, X_c: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         ``Z_t`` (n_t, p) and ``Z_c`` (n_c, p) with ``||z_i - z_j||`` the Mahalanobis distance.
     """
     n = len(X_t) + len(X_c)
-    dev_t = X_t - X_t.mean(axis=0)
-    dev_c = X_c - X_c.mean(axis=0)
-    S = (dev_t.T @ dev_t + dev_c.T @ dev_c) / (n - 2)
+    if covariance == "sample":
+        S = np.atleast_2d(np.cov(np.vstack([X_t, X_c]), rowvar=False))
+    else:
+        dev_t = X_t - X_t.mean(axis=0)
+        dev_c = X_c - X_c.mean(axis=0)
+        S = (dev_t.T @ dev_t + dev_c.T @ dev_c) / (n - 2)
     try:
         L = cholesky(S, lower=True)
     except np.linalg.LinAlgError as exc:

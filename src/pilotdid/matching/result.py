@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
     from pilotdid.did.psm_did import PsmDid
     from pilotdid.matching.balance import BalanceTable
-    from pilotdid.matching.effect import MatchEstimand, MatchSE
+    from pilotdid.matching.effect import MahalanobisCovariance, MatchEstimand, MatchSE
     from pilotdid.matching.effect_result import MatchEffect
     from pilotdid.tables.stata import DtaFile
 
@@ -167,19 +167,20 @@ class MatchResult:
         *,
         estimand: MatchEstimand = "ATT",
         se: MatchSE = "ai",
-        J: int = 1,
+        J: int | None = None,
         bias_adjust: bool | Sequence[str] = False,
         ties: bool | None = None,
         tolerance: float = 0.0,
         period: Any = None,
         level: float = 0.95,
+        covariance: MahalanobisCovariance = "pooled",
     ) -> MatchEffect:
         """ATT/ATE/ATC of ``outcome`` with an Abadie-Imbens SE (see :func:`matching_effect`)."""
         from pilotdid.matching.effect import matching_effect
 
         return matching_effect(
             self, outcome, estimand=estimand, se=se, J=J, bias_adjust=bias_adjust, ties=ties,
-            tolerance=tolerance, period=period, level=level,
+            tolerance=tolerance, period=period, level=level, covariance=covariance,
         )  # fmt: skip
 
     def summary(self) -> str:
