@@ -99,3 +99,20 @@ def test_report_in_chinese(curve_project):
     out = result.write_report(curve_project / "out")
     page = (out / "report.html").read_text(encoding="utf-8")
     assert "设定曲线" in page
+
+
+def test_validate_names_unknown_spec_curve_columns(curve_project):
+    from pilotdid.study.prepare import prepare_panel
+
+    path = curve_project / "study.toml"
+    text = path.read_text(encoding="utf-8").replace(
+        "ssn_draws = 30\n",
+        'ssn_draws = 30\ncontrols = { few = ["x1", "x_typo"] }\ncluster = ["city", "hetero", "provnce"]\n',
+    )
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(StudyFileError) as info:
+        prepare_panel(load_study(path))
+    problems = info.value.problems
+    assert any(p.startswith("spec_curve.controls.few[1]: column 'x_typo'") for p in problems)
+    assert any(p.startswith("spec_curve.cluster[2]: column 'provnce'") for p in problems)
+    assert not any("hetero" in p or "'city'" in p for p in problems)

@@ -126,6 +126,14 @@ def column_references(cfg: StudyConfig) -> Iterator[tuple[str, str]]:
     ):
         for i, name in enumerate(getattr(getattr(cfg, section), key)):
             yield f"{section}.{key}[{i}]", name
+    curve = cfg.spec_curve
+    if curve.enabled:
+        for label, columns in (curve.controls or {}).items():
+            for i, name in enumerate(columns):
+                yield f"spec_curve.controls.{label}[{i}]", name
+        for i, name in enumerate(curve.cluster or []):
+            if name not in ("hetero", "iid"):  # built-in labels, not columns
+                yield f"spec_curve.cluster[{i}]", name
 
 
 def numeric_columns(cfg: StudyConfig) -> list[str]:
