@@ -208,6 +208,9 @@ def test_covariance_option_is_checked() -> None:
     m = pdid.match(d, "mbsmoke_", ["mage", "medu"], distance="mahalanobis")
     with pytest.raises(MatchingError, match="covariance"):
         m.effect("bweight", covariance="within")
+    score = pdid.match(d, "mbsmoke_", ["mage", "medu"])
+    with pytest.raises(MatchingError, match="distance='mahalanobis'"):
+        score.effect("bweight", covariance="sample")
 
 
 # --- API -------------------------------------------------------------------------------

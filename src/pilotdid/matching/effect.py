@@ -282,6 +282,11 @@ def matching_effect(
     if tol < 0:
         raise MatchingError(f"tolerance={tolerance!r} must be >= 0.")
     validate_option(covariance, MahalanobisCovariance, "covariance", MatchingError)
+    if covariance != "pooled" and result.spec.distance != "mahalanobis":
+        raise MatchingError(
+            f"covariance={covariance!r} sets the Mahalanobis metric, but this match used "
+            f"distance={result.spec.distance!r}; match with distance='mahalanobis' or drop it."
+        )
     Z, scale = _metric(result, treated, covariance)
     cal = np.inf if result.caliper is None else result.caliper / scale
     it, ic = np.flatnonzero(treated & sample), np.flatnonzero(~treated)
