@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -14,7 +14,16 @@ from pilotdid.errors import MeasureError, did_you_mean
 from pilotdid.measures._engine import Engine, Files, Source, resolve_source
 from pilotdid.measures._sql import aggregate_sql, stats_sql
 
-__all__ = ["Aggregated", "MeasureResult", "aggregate", "check_engine", "register_checked"]
+__all__ = [
+    "Aggregated",
+    "MeasureResult",
+    "aggregate",
+    "check_engine",
+    "check_records",
+    "first_row",
+    "open_records",
+    "register_checked",
+]
 
 
 @dataclass(frozen=True, eq=False)
@@ -112,6 +121,92 @@ def register_checked(
     return name, resolved
 
 
+def open_records(
+    eng: Engine, role: str, source: Source, what: str, needed: dict[str, str | None]
+) -> tuple[str, set[str]]:
+    """Register a record input, check its columns and the HS revisions its file names give.
+
+    Returns the view's name and the revisions named by the file names (empty for a DataFrame).
+    """
+    view, resolved = register_checked(eng, role + "_raw", source, what, needed)
+    file_revisions = resolved.revisions() if isinstance(resolved, Files) else set()
+    if len(file_revisions) > 1:
+        raise MeasureError(
+            f"{what}: the files belong to several HS revisions ({', '.join(sorted(file_revisions))}"
+            "); codes change meaning between revisions, so convert them to one revision first "
+            "(e.g. with the WCO/UN Statistics correlation tables) or pass one revision's files"
+        )
+    return view, file_revisions
+
+
+def first_row(frame: pd.DataFrame) -> dict[str, Any]:
+    """Return the first row of a (one-row) query result as a dict keyed by column name."""
+    return {str(k): v for k, v in frame.iloc[0].items()}
+
+
+def check_records(
+    stats: Mapping[str, Any],
+    found: tuple[int, ...],
+    *,
+    what: str,
+    product: str,
+    revision: str | None,
+    digits: int,
+    years: Sequence[int] | None,
+    file_revisions: set[str],
+    unit_arg: str,
+    cells: str,
+) -> tuple[str | None, list[str]]:
+    """Check the totals of a record input; return its HS revision and the notes on what it held.
+
+    ``stats`` holds ``n_rows``, ``n_bad``, ``n_nokey`` (records without a year, unit or
+    product), ``len_lo``/``len_hi`` (padded code lengths) and ``rev_lo``/``rev_hi``; ``found``
+    the years present; ``cells`` says how many groups were summed (for the first note).
+
+    Raises
+    ------
+    MeasureError
+        No record, product codes of several lengths, several HS revisions, a requested year
+        absent.
+    """
+    n_rows = int(stats["n_rows"]) if pd.notna(stats["n_rows"]) else 0
+    if n_rows == 0:
+        within = f" in the years {list(years)}" if years else ""
+        raise MeasureError(f"{what}: no record{within}; check the input and the year column")
+    lo, hi = int(stats["len_lo"]), int(stats["len_hi"])
+    if lo != hi or lo != digits:
+        raise MeasureError(
+            f"{what}: product codes in {product!r} have {lo} to {hi} characters after padding to "
+            f"digits={digits}; one classification at one level is needed (e.g. HS6 only): a mix "
+            "of lengths means a mix of levels or classifications. Pass digits= the code length "
+            "of this input (8 for Chinese customs HS8) or harmonise the codes first"
+        )
+    if pd.notna(stats["rev_lo"]) and stats["rev_lo"] != stats["rev_hi"]:
+        raise MeasureError(
+            f"{what}: column {revision!r} holds several HS revisions ({stats['rev_lo']!r} ... "
+            f"{stats['rev_hi']!r}); convert the codes to one revision first or keep one"
+        )
+    rev = str(stats["rev_lo"]) if pd.notna(stats["rev_lo"]) else None
+    if rev is None and file_revisions:
+        rev = next(iter(file_revisions))
+    if years:
+        absent = sorted(set(int(y) for y in years) - set(found))
+        if absent:
+            raise MeasureError(f"{what}: no record in the year(s) {absent}; years found: {found}")
+    notes = [f"{what}: {n_rows:,} records read ({cells})"]
+    if int(stats["n_bad"] or 0):
+        notes.append(
+            f"{what}: {int(stats['n_bad']):,} records without a usable value (missing or "
+            "negative) left out"
+        )
+    if int(stats["n_nokey"] or 0):
+        notes.append(
+            f"{what}: {int(stats['n_nokey']):,} records with a missing year, {unit_arg} or "
+            "product left out"
+        )
+    return rev, notes
+
+
 def aggregate(
     eng: Engine,
     role: str,
@@ -139,58 +234,19 @@ def aggregate(
         column) are found, or a requested year is absent.
     """
     needed: dict[str, str | None] = {"year": year, unit_arg: unit, "product": product}
-    needed |= {"value": value}
-    needed |= {"quantity": quantity, "revision": revision}
-    view, resolved = register_checked(eng, role + "_raw", source, what, needed)
-    file_revisions = resolved.revisions() if isinstance(resolved, Files) else set()
-    if len(file_revisions) > 1:
-        raise MeasureError(
-            f"{what}: the files belong to several HS revisions ({', '.join(sorted(file_revisions))}"
-            "); codes change meaning between revisions, so convert them to one revision first "
-            "(e.g. with the WCO/UN Statistics correlation tables) or pass one revision's files"
-        )
+    needed |= {"value": value, "quantity": quantity, "revision": revision}
+    view, file_revisions = open_records(eng, role, source, what, needed)
     sql = aggregate_sql(
         eng.dialect, view, year=year, unit=unit, product=product, value=value,
         quantity=quantity, revision=revision, digits=digits, years=years, keep=keep,
     )  # fmt: skip
     table = eng.materialize(role, sql)
-    stats = eng.fetch(stats_sql(table)).iloc[0]
-    n_rows = int(stats["n_rows"]) if pd.notna(stats["n_rows"]) else 0
-    if n_rows == 0:
-        within = f" in the years {list(years)}" if years else ""
-        raise MeasureError(f"{what}: no record{within}; check the input and the year column")
-    lo, hi = int(stats["len_lo"]), int(stats["len_hi"])
-    if lo != hi or lo != digits:
-        raise MeasureError(
-            f"{what}: product codes in {product!r} have {lo} to {hi} characters after padding to "
-            f"digits={digits}; one classification at one level is needed (e.g. HS6 only): a mix "
-            "of lengths means a mix of levels or classifications. Pass digits= the code length "
-            "of this input (8 for Chinese customs HS8) or harmonise the codes first"
-        )
-    if pd.notna(stats["rev_lo"]) and stats["rev_lo"] != stats["rev_hi"]:
-        raise MeasureError(
-            f"{what}: column {revision!r} holds several HS revisions ({stats['rev_lo']!r} ... "
-            f"{stats['rev_hi']!r}); convert the codes to one revision first or keep one"
-        )
-    rev = str(stats["rev_lo"]) if pd.notna(stats["rev_lo"]) else None
-    if rev is None and file_revisions:
-        rev = next(iter(file_revisions))
+    stats = first_row(eng.fetch(stats_sql(table)))
     found = tuple(int(t) for t in eng.fetch(f"SELECT DISTINCT t FROM {table} ORDER BY t")["t"])
-    if years:
-        absent = sorted(set(int(y) for y in years) - set(found))
-        if absent:
-            raise MeasureError(f"{what}: no record in the year(s) {absent}; years found: {found}")
-    notes = [
-        f"{what}: {n_rows:,} records read ({int(stats['n_groups']):,} {unit_arg} x product x year cells)"
-    ]
-    if int(stats["n_bad"]):
-        notes.append(
-            f"{what}: {int(stats['n_bad']):,} records without a usable value (missing or "
-            "negative) left out"
-        )
-    if int(stats["n_nokey"]):
-        notes.append(
-            f"{what}: {int(stats['n_nokey']):,} records with a missing year, {unit_arg} or "
-            "product left out"
-        )
-    return Aggregated(table, n_rows, lo if keep is None else keep, rev, found, tuple(notes))
+    cells = f"{int(stats['n_groups']):,} {unit_arg} x product x year cells"
+    rev, notes = check_records(
+        stats, found, what=what, product=product, revision=revision, digits=digits,
+        years=years, file_revisions=file_revisions, unit_arg=unit_arg, cells=cells,
+    )  # fmt: skip
+    length = digits if keep is None else keep
+    return Aggregated(table, int(stats["n_rows"]), length, rev, found, tuple(notes))

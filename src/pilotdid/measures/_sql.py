@@ -24,7 +24,9 @@ __all__ = [
     "Dialect",
     "aggregate_sql",
     "expy_sql",
+    "prody_from_sums_sql",
     "prody_sql",
+    "raw_sql",
     "rca_sql",
     "stats_sql",
 ]
@@ -66,6 +68,36 @@ def _num(value: float) -> str:
     return repr(float(value))
 
 
+def raw_sql(
+    d: Dialect,
+    source: str,
+    *,
+    year: str,
+    unit: str,
+    product: str,
+    value: str,
+    quantity: str | None = None,
+    revision: str | None = None,
+    years: Sequence[int] | None = None,
+) -> str:
+    """Return the raw records with internal names ``y, c0, k0, v, qv, rev`` (keys as read).
+
+    Only casts that cost nothing per record are applied; text normalisation of the keys is left
+    to the (far fewer) groups.
+    """
+    q = d.ident
+    quantity_col = f"CAST({q(quantity)} AS DOUBLE)" if quantity else "CAST(NULL AS DOUBLE)"
+    revision_col = _text(q(revision)) if revision else "CAST(NULL AS STRING)"
+    sql = (
+        f"SELECT CAST({q(year)} AS BIGINT) AS y, {q(unit)} AS c0, {q(product)} AS k0, "
+        f"CAST({q(value)} AS DOUBLE) AS v, {quantity_col} AS qv, {revision_col} AS rev "
+        f"FROM {source}"
+    )
+    if years:
+        sql = f"SELECT * FROM ({sql}) r0 WHERE y IN ({', '.join(str(int(y)) for y in years)})"
+    return sql
+
+
 def aggregate_sql(
     d: Dialect,
     source: str,
@@ -84,12 +116,8 @@ def aggregate_sql(
 
     Records with a missing or negative value are kept out of ``x`` and counted in ``n_bad``.
     """
-    q = d.ident
-    quantity_col = f"CAST({q(quantity)} AS DOUBLE)" if quantity else "CAST(NULL AS DOUBLE)"
-    revision_col = _text(q(revision)) if revision else "CAST(NULL AS STRING)"
-    where = ""
-    if years:
-        where = "WHERE y IN (" + ", ".join(str(int(y)) for y in years) + ")"
+    raw = raw_sql(d, source, year=year, unit=unit, product=product, value=value,
+                  quantity=quantity, revision=revision, years=years)  # fmt: skip
     good = "v >= 0"  # false for a missing value too
     if quantity:
         with_q = f"{good} AND v > 0 AND qv > 0"
@@ -114,12 +142,7 @@ FROM (
     SELECT y, c0, k0,
       SUM(CASE WHEN {good} THEN v ELSE 0.0 END) AS x, {vq}, {qq}, COUNT(*) AS n_rows,
       SUM(CASE WHEN {good} THEN 0 ELSE 1 END) AS n_bad, {revs}
-    FROM (
-      SELECT CAST({q(year)} AS BIGINT) AS y, {q(unit)} AS c0, {q(product)} AS k0,
-        CAST({q(value)} AS DOUBLE) AS v, {quantity_col} AS qv, {revision_col} AS rev
-      FROM {source}
-    ) b
-    {where}
+    FROM ({raw}) b
     GROUP BY y, c0, k0
   ) a
 ) n
@@ -196,6 +219,33 @@ SELECT sh.t AS {t}, sh.c AS {c}, sh.k AS {k},
 FROM sh JOIN py ON sh.t = py.t AND sh.k = py.k JOIN uv ON sh.t = uv.t AND sh.k = uv.k
 WHERE sh.qq > 0
 ORDER BY {t}, {c}, {k}"""
+    return _prody_tail(d, head, names=names, years=years, window=window)
+
+
+def prody_from_sums_sql(
+    d: Dialect,
+    sums: str,
+    *,
+    names: dict[str, str],
+    years: Sequence[int] | None,
+    window: int | None,
+) -> str:
+    """PRODY from the product sums of :func:`pilotdid.measures._sql_direct.product_sums_sql`."""
+    head = f"WITH py AS (SELECT t, k, num / den AS prody, n_exporters FROM {sums} WHERE den > 0)"
+    return _prody_tail(d, head, names=names, years=years, window=window)
+
+
+def _prody_tail(
+    d: Dialect,
+    head: str,
+    *,
+    names: dict[str, str],
+    years: Sequence[int] | None,
+    window: int | None,
+) -> str:
+    """Select the yearly, fixed-base or rolling PRODY from the CTE ``py`` (t, k, prody, ...)."""
+    q = d.ident
+    t, k = q(names["t"]), q(names["k"])
     if years:
         return f"""{head}
 SELECT k AS {k}, AVG(prody) AS prody, COUNT(*) AS n_years, MIN(n_exporters) AS n_exporters

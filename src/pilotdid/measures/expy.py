@@ -9,9 +9,16 @@ import numpy as np
 import pandas as pd
 
 from pilotdid.errors import MeasureError, did_you_mean
-from pilotdid.measures._common import MeasureResult, aggregate, check_engine, register_checked
+from pilotdid.measures._common import (
+    MeasureResult,
+    aggregate,
+    check_engine,
+    open_records,
+    register_checked,
+)
 from pilotdid.measures._engine import Source, open_engine
 from pilotdid.measures._sql import expy_sql, product_code
+from pilotdid.measures.direct import direct_expy
 
 __all__ = ["city_esf", "expy"]
 
@@ -159,27 +166,44 @@ def expy(
                 f"{length}; EXPY needs codes at least as detailed as PRODY's"
             )
         say("reading and summing regional records")
-        agg = aggregate(
-            eng, "regional", regional_trade, "regional trade", year=year, unit=level,
-            unit_arg="level", product=product, value=value, quantity=quantity,
-            revision=revision, digits=digits, keep=length if digits > length else None,
-        )  # fmt: skip
-        if p_rev and agg.revision and p_rev != agg.revision:
+        keep = length if digits > length else None
+        if quality_adjusted:  # needs each region's unit value per product: the cell table
+            agg = aggregate(
+                eng, "regional", regional_trade, "regional trade", year=year, unit=level,
+                unit_arg="level", product=product, value=value, quantity=quantity,
+                revision=revision, digits=digits, keep=keep,
+            )  # fmt: skip
+            hs, read_notes = agg.revision, list(agg.notes)
+        else:
+            needed: dict[str, str | None] = {"year": year, "level": level, "product": product}
+            needed |= {"value": value, "quantity": quantity, "revision": revision}
+            view, file_revisions = open_records(
+                eng, "regional", regional_trade, "regional trade", needed
+            )
+            say("computing EXPY")
+            data, n_cells, hs, read_notes = direct_expy(
+                eng, view, p_name, year=year, level=level, product=product, value=value,
+                revision=revision, digits=digits, keep=keep, by_year=by_year,
+                file_revisions=file_revisions,
+            )  # fmt: skip
+        if p_rev and hs and p_rev != hs:
             raise MeasureError(
-                f"expy: PRODY is in {p_rev} but the regional records are in {agg.revision}; "
+                f"expy: PRODY is in {p_rev} but the regional records are in {hs}; "
                 "convert one to the other's revision first"
             )
-        say("computing EXPY")
-        sql = expy_sql(
-            eng.dialect, agg.name, p_name, names={"t": year, "c": level}, by_year=by_year,
-            quality_theta=float(theta) if quality_adjusted else None,
-        )  # fmt: skip
-        data = eng.fetch(sql)
-        cells = eng.fetch(f"SELECT COUNT(*) AS n FROM (SELECT DISTINCT t, c FROM {agg.name}) u")
+        if quality_adjusted:
+            say("computing EXPY")
+            sql = expy_sql(
+                eng.dialect, agg.name, p_name, names={"t": year, "c": level}, by_year=by_year,
+                quality_theta=float(theta),
+            )  # fmt: skip
+            data = eng.fetch(sql)
+            cells = eng.fetch(f"SELECT COUNT(*) AS n FROM (SELECT DISTINCT t, c FROM {agg.name}) u")
+            n_cells = int(cells["n"].iloc[0])
     finally:
         eng.close()
-    notes = list(agg.notes)
-    lost = int(cells["n"].iloc[0]) - len(data)
+    notes = read_notes
+    lost = n_cells - len(data)
     if lost:
         notes.append(
             f"regional trade: {lost:,} {level}-years have no export with a PRODY and get no EXPY"
@@ -195,7 +219,7 @@ def expy(
             "expy: no region has an export with a PRODY; check that product codes and years "
             "of the regional records match PRODY's"
         )
-    return MeasureResult(data, "expy", (year, level), engine, tuple(notes), agg.revision or p_rev)
+    return MeasureResult(data, "expy", (year, level), engine, tuple(notes), hs or p_rev)
 
 
 def city_esf(

@@ -10,9 +10,16 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from pilotdid.errors import MeasureError
-from pilotdid.measures._common import MeasureResult, aggregate, check_engine, register_checked
-from pilotdid.measures._engine import Source, open_engine
+from pilotdid.measures._common import (
+    MeasureResult,
+    aggregate,
+    check_engine,
+    open_records,
+    register_checked,
+)
+from pilotdid.measures._engine import Engine, Source, open_engine
 from pilotdid.measures._sql import gdp_sql, prody_drops_sql, prody_sql, rca_sql
+from pilotdid.measures.direct import direct_prody, exporter_totals
 
 __all__ = ["prody", "rca"]
 
@@ -147,32 +154,38 @@ def prody(
     eng = open_engine(engine, spark)
     try:
         say("reading and summing trade records")
-        agg = aggregate(
-            eng, "trade", trade, "trade", year=year, unit=exporter, unit_arg="exporter",
-            product=product, value=value, quantity=quantity, revision=revision, digits=digits,
-            years=years,
-        )  # fmt: skip
-        g_view, _ = register_checked(
-            eng, "gdp", gdp, "gdp",
-            {"gdp_country": gdp_country or exporter, "gdp_year": gdp_year or year,
-             "gdp_value": gdp_value},
-        )  # fmt: skip
-        g = gdp_sql(eng.dialect, g_view, country=gdp_country or exporter,
-                    year=gdp_year or year, value=gdp_value)  # fmt: skip
-        dup = eng.fetch(f"SELECT COUNT(*) AS n FROM (SELECT t, c FROM ({g}) x GROUP BY t, c "
-                        "HAVING COUNT(*) > 1) d")  # fmt: skip
-        if int(dup["n"].iloc[0]):
-            raise MeasureError(
-                f"gdp: {int(dup['n'].iloc[0]):,} exporter-years appear more than once; keep one "
-                "GDP per capita per exporter and year"
-            )
+        needed: dict[str, str | None] = {"year": year, "exporter": exporter, "product": product}
+        needed |= {"value": value, "quantity": quantity, "revision": revision}
+        direct = not quality_adjusted  # two small passes, or the exporter x product table
+        if direct:
+            view, file_revisions = open_records(eng, "trade", trade, "trade", needed)
+            raw, totals = exporter_totals(
+                eng, view, year=year, exporter=exporter, product=product, value=value,
+                revision=revision, years=years,
+            )  # fmt: skip
+        g = _checked_gdp(eng, gdp, gdp_country or exporter, gdp_year or year, gdp_value)
         say("computing PRODY")
         names = {"t": year, "c": exporter, "k": product}
-        theta_arg = float(theta) if quality_adjusted else None
-        sql = prody_sql(eng.dialect, agg.name, g, names=names, min_exports=min_exports,
-                        years=years, window=window, quality_theta=theta_arg)  # fmt: skip
-        data = eng.fetch(sql)
-        drops = eng.fetch(prody_drops_sql(agg.name, g, min_exports)).iloc[0]
+        found = None
+        if direct:
+            found = direct_prody(
+                eng, raw, totals, g, product=product, revision=revision, digits=digits,
+                years=years, window=window, min_exports=min_exports, names=names,
+                file_revisions=file_revisions,
+            )  # fmt: skip
+        if found is None:
+            agg = aggregate(
+                eng, "trade", trade, "trade", year=year, unit=exporter, unit_arg="exporter",
+                product=product, value=value, quantity=quantity, revision=revision,
+                digits=digits, years=years,
+            )  # fmt: skip
+            theta_arg = float(theta) if quality_adjusted else None
+            sql = prody_sql(eng.dialect, agg.name, g, names=names, min_exports=min_exports,
+                            years=years, window=window, quality_theta=theta_arg)  # fmt: skip
+            data, hs, read_notes, cells = eng.fetch(sql), agg.revision, list(agg.notes), agg.name
+        else:
+            (data, hs, read_notes), cells = found, totals
+        drops = eng.fetch(prody_drops_sql(cells, g, min_exports)).iloc[0]
     finally:
         eng.close()
     if data.empty:
@@ -180,7 +193,7 @@ def prody(
             "prody: no product is left: no exporter has both exports and a positive GDP per "
             "capita in the same year; check that the exporter codes of trade and gdp match"
         )
-    notes = list(agg.notes) + _drop_notes(drops, min_exports)
+    notes = read_notes + _drop_notes(drops, min_exports)
     base = (
         f"fixed base: mean of the yearly PRODY over {sorted(int(y) for y in years)}"
         if years
@@ -193,7 +206,24 @@ def prody(
     keys = (
         (year, exporter, product) if quality_adjusted else (product,) if years else (year, product)
     )
-    return MeasureResult(data, "prody", keys, engine, tuple(notes), agg.revision)
+    return MeasureResult(data, "prody", keys, engine, tuple(notes), hs)
+
+
+def _checked_gdp(eng: Engine, gdp: Source, country: str, year: str, value: str) -> str:
+    """Register GDP per capita; refuse an exporter-year given twice; return its SQL."""
+    g_view, _ = register_checked(
+        eng, "gdp", gdp, "gdp", {"gdp_country": country, "gdp_year": year, "gdp_value": value}
+    )
+    g = gdp_sql(eng.dialect, g_view, country=country, year=year, value=value)
+    dup = eng.fetch(
+        f"SELECT COUNT(*) AS n FROM (SELECT t, c FROM ({g}) x GROUP BY t, c HAVING COUNT(*) > 1) d"
+    )
+    if int(dup["n"].iloc[0]):
+        raise MeasureError(
+            f"gdp: {int(dup['n'].iloc[0]):,} exporter-years appear more than once; keep one "
+            "GDP per capita per exporter and year"
+        )
+    return g
 
 
 def _drop_notes(drops: Any, min_exports: float) -> list[str]:
