@@ -18,7 +18,7 @@ import pandas as pd
 
 from pilotdid.errors import MatchingError
 from pilotdid.matching.ai_core import ai_estimate, arm_variances
-from pilotdid.matching.ai_pscore import pscore_c, score_density
+from pilotdid.matching.ai_pscore import pscore_att_terms, pscore_c, score_density
 from pilotdid.matching.effect_result import BootstrapMatchingWarning, MatchEffect
 from pilotdid.matching.mahalanobis import whiten
 from pilotdid.matching.neighbours import neighbour_sets
@@ -155,12 +155,10 @@ def _check_args(res: MatchResult, estimand: str, se: str, J: int, k: int) -> str
 
 
 def _check_ai_pscore(res: MatchResult, estimand: str, J: int) -> None:
-    if estimand != "ATE":
+    if not res.spec.replace:
         raise MatchingError(
-            f"se='ai_pscore' (Abadie & Imbens 2016) is available for estimand='ATE' only, not "
-            f"{estimand!r}: the ATT adjustment is not provided because it did not reproduce "
-            "Stata's published teffects psmatch ATET standard error. Use se='ai' (which treats "
-            "the score as known) for the ATT."
+            "se='ai_pscore' (Abadie & Imbens 2016) is derived for matching with replacement; "
+            "match with replace=True or use se='ai'."
         )
     if res.spec.distance != "pscore" or res.fits.get(None) is None:
         raise MatchingError(
@@ -182,16 +180,32 @@ def _pscore_adjustment(
     Z: np.ndarray,
     J: int,
     tol: float,
+    att: tuple[str, float, int, bool] | None = None,
 ) -> float:
-    """Return ``c' V c`` of Abadie & Imbens (2016) over the matched sample ``idx``."""
+    """Return the Abadie & Imbens (2016) change of the variance over the matched sample ``idx``.
+
+    ATE: ``-c' V c``. ATT/ATC (``att`` = (estimand, estimate, k, ties)):
+    ``-c_t' V c_t + d' V d``.
+    """
     fit = res.fits[None]
     assert fit is not None
     f = res.frame
     X = np.column_stack([f[c].to_numpy(dtype=float) for c in fit.names[:-1]] + [np.ones(len(f))])
     p = f["_pscore"].to_numpy(dtype=float)
     dens = score_density(fit.model, np.asarray(fit.xb, dtype=float))
-    c = pscore_c(y[idx], X[idx], p[idx], dens[idx], treated[idx], Z[idx], J, tol)
-    return float(c @ fit.cov @ c)
+    y, X, p, dens, tr, Z = y[idx], X[idx], p[idx], dens[idx], treated[idx], Z[idx]
+    if att is None:
+        c = pscore_c(y, X, p, dens, tr, Z, J, tol)
+        return -float(c @ fit.cov @ c)
+    estimand, estimate, k, ties = att
+    it, ic = np.flatnonzero(tr), np.flatnonzero(~tr)
+    qa, pa, wa = _direction(Z, it, ic, k, ties, tol, np.inf)
+    qb, pb, wb = _direction(Z, ic, it, k, ties, tol, np.inf)
+    tau = ai_estimate(y, tr, np.r_[qa, qb], np.r_[pa, pb], np.r_[wa, wb]).tau
+    if estimand == "ATC":
+        tr, p, tau, estimate = ~tr, 1.0 - p, -tau, -estimate
+    ct, d = pscore_att_terms(y, X, p, dens, tr, Z, J, tol, tau, estimate)
+    return float(d @ fit.cov @ d - ct @ fit.cov @ ct)
 
 
 def matching_effect(
@@ -334,7 +348,8 @@ def matching_effect(
         s2[idx] = arm_variances(y[idx], treated[idx], Z[idx], J, tol)
         v = parts.var_ai(s2, estimand == "ATE")
         if se_type == "ai_pscore":
-            v -= _pscore_adjustment(result, y, treated, idx, Z, J, tol)
+            att = None if estimand == "ATE" else (estimand, parts.estimate, k, use_ties)
+            v += _pscore_adjustment(result, y, treated, idx, Z, J, tol, att)
     if not result.spec.replace:
         notes.append("matching without replacement: every control is used at most once.")
     if result.fits.get(None) is not None and result.spec.distance == "pscore" and se_type == "ai":
