@@ -23,7 +23,9 @@ def _nearest(p: np.ndarray, i: int, members: np.ndarray, k: int) -> np.ndarray:
     return members[dist <= np.sort(dist)[k - 1] + 1e-12]  # ties kept
 
 
-def _brute_adjustment(df: pd.DataFrame, covs: list[str], model: str, J: int, estimand: str) -> float:
+def _brute_adjustment(
+    df: pd.DataFrame, covs: list[str], model: str, J: int, estimand: str
+) -> float:
     """Return ``d' V d - c' V c`` computed unit by unit (ATT: treated focal; ATC: controls)."""
     sm = pytest.importorskip("statsmodels.api")
     X = np.column_stack([df[covs].to_numpy(float), np.ones(len(df))])

@@ -236,10 +236,12 @@ def matching_effect(
         the same k, ties and caliper.
     se : {"ai", "ai_pscore", "standard", "bootstrap"}, default "ai"
         ``"ai"``: Abadie & Imbens (2006), valid for matching with replacement (``Matching``'s
-        ``se``, ``teffects``' ``vce(robust)``). ``"ai_pscore"``: the ATE's Abadie & Imbens
-        (2016) variance for a score estimated by pilotdid's logit/probit (``teffects
-        psmatch``'s; with ``J=1`` it reproduces its default ``vce(robust, nn(2))``; ATE only,
-        no bias adjustment; see :mod:`pilotdid.matching.ai_pscore`). ``"standard"``: treats the weights as fixed
+        ``se``, ``teffects``' ``vce(robust)``). ``"ai_pscore"``: Abadie & Imbens (2016)
+        variance for a score estimated by pilotdid's logit/probit, matching with replacement,
+        no bias adjustment (see :mod:`pilotdid.matching.ai_pscore`). For the ATE it is
+        ``teffects psmatch``'s (with ``J=1`` its default ``vce(robust, nn(2))``, reproduced to
+        7 digits); for the ATT/ATC it is Theorem 2, validated by Monte Carlo but *not* equal to
+        Stata's ATET SE (-0.18% on cattaneo2). ``"standard"``: treats the weights as fixed
         (psmatch2's default line; too small when controls are reused). ``"bootstrap"`` warns
         (:class:`BootstrapMatchingWarning`, Abadie & Imbens 2008) and reports ``"ai"``.
     J : int, optional
@@ -355,8 +357,8 @@ def matching_effect(
     if result.fits.get(None) is not None and result.spec.distance == "pscore" and se_type == "ai":
         notes.append(
             "the score was estimated; this variance treats it as known (Abadie & Imbens 2016 "
-            "show the ATE variance is then conservative, see se='ai_pscore'; for the ATT the "
-            "error has either sign)."
+            "show the ATE variance is then conservative; for the ATT the error has either "
+            "sign; see se='ai_pscore')."
         )
     return MatchEffect(
         outcome=outcome,
