@@ -16,7 +16,7 @@ computes both standard errors. The mean adjusted variance must agree with the em
 variance of the estimates within Monte Carlo error, the unadjusted one must miss it in the
 predicted direction, and the adjusted 95% interval must cover the population ATT about 95% of
 the time. The default run is a light version (150 replications per design, a few seconds); the
-full one (``-m slow``, 2000 replications per design, ATT and ATC) took about 3 minutes (190 s)
+full one (``-m slow``, 2000 replications per design, ATT and ATC) took 202 s
 on a loaded 2-core machine.
 """
 
