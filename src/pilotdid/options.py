@@ -149,7 +149,7 @@ FigureFormat = Literal["png", "svg", "pdf"]
 
 # --- study file (options only the study file has) ---------------------------------------------
 StudyVcov = Literal["cluster", "hetero", "iid"]  # model.vcov: "cluster" = clustered by unit
-# matching.se: the SE of the matching ATT ("ai_pscore" is ATE-only, so not a study option)
+# matching.se: the SE of the matching ATT ("ai_pscore" is not a study option yet)
 StudyMatchSE = Literal["ai", "standard", "bootstrap"]
 
 

@@ -120,10 +120,6 @@ def test_output_names_the_se() -> None:
 def test_refusals() -> None:
     df = _data(5)
     m = pdid.match(df, "d", ["a", "b", "c"], ties=True)
-    with pytest.raises(MatchingError, match="ATE' only"):
-        m.effect("y", se="ai_pscore")  # the ATT
-    with pytest.raises(MatchingError, match="ATE' only"):
-        m.effect("y", estimand="ATC", se="ai_pscore")
     with pytest.raises(MatchingError, match="bias_adjust"):
         m.effect("y", estimand="ATE", se="ai_pscore", bias_adjust=True)
     with pytest.raises(MatchingError, match="J >= 1"):

@@ -25,9 +25,64 @@ the average over the matched sample; :math:`I_\theta^{-1}/N` is the inverse of t
 information of the score model (its ``cov``). ``teffects``' default ``vce(robust, nn(2))``
 (two units in each set, the unit included) is ``J=1`` here.
 
-The ATT has its own adjustment (Theorem 2: a further term in the derivative of the ATT with
-respect to :math:`\theta`); pilotdid does not provide it because no implementation of it
-tried here reproduced Stata's published ATET standard error (see the README).
+ATT and ATC (Theorem 2 of the paper, as consistent sample analogues with the same conventions).
+The ATT :math:`\tau_t = E[\mu(1,X) - \mu(0,X) \mid W = 1]` depends on :math:`\theta` (the treated
+population changes with the score), so
+
+.. math::
+
+    V_t = \sigma_t^2 - c_t' I_\theta^{-1} c_t
+          + \frac{\partial\tau_t}{\partial\theta}' I_\theta^{-1} \frac{\partial\tau_t}{\partial\theta},
+    \qquad
+    \frac{\partial\tau_t}{\partial\theta} = \frac{E[f(X'\theta) X (\mu(1,X) - \mu(0,X) - \tau_t)]}{p},
+
+with :math:`p = E[F(X'\theta)]`. Derivation of :math:`c_t` (the limit covariance of the
+known-score estimator with the score :math:`s = X f (W - F) / (F(1 - F))`, which is what
+:math:`c` is in Theorem 1, and which Le Cam's third lemma turns into the variance above): write
+:math:`\hat\tau_t = \bar Y_{W=1} - N_1^{-1} \sum_{W_i = 1} \hat Y_i(0)`. The first part does not
+depend on :math:`\theta`; the imputation is asymptotically linear with influence
+:math:`p^{-1}[W(\bar\mu_0(F) - m_0) + (1 - W) \tfrac{F}{1 - F} (Y - \bar\mu_0(F))]`
+(:math:`\bar\mu_w(F) = E[Y \mid W = w, F]`, :math:`m_0 = E[\mu(0,X) \mid W=1]`, a control
+being used :math:`F/(1-F)` times as often as a treated unit is present, in the limit). With
+:math:`E[(W - F) \mid X] = 0`, :math:`E[(W-F)^2 \mid X] = F(1-F)` and f a function of F:
+
+.. math::
+
+    p\, c_t = E[f X (\mu(1,X) - m_1)] - E[f X (\bar\mu_0(F) - m_0)]
+              + E\big[f \tfrac{F}{1-F} \operatorname{cov}(X, \mu(0,X) \mid F)\big]
+            = p \frac{\partial\tau_t}{\partial\theta}
+              + E\Big[f \frac{\operatorname{cov}(X, \mu(0,X) \mid F)}{1 - F}\Big],
+
+i.e. :math:`c_t = \partial\tau_t/\partial\theta + c_0` (this equals the textbook form
+:math:`p^{-1}E[f\{X(\bar\mu_1 - \bar\mu_0 - \tau_t) + \operatorname{cov}(X,\mu_1 \mid F) +
+\tfrac{F}{1-F}\operatorname{cov}(X, \mu_0 \mid F)\}]`; the treated-arm covariance cancels
+because the treated outcomes enter with weight one whatever :math:`\theta`).
+
+Sample analogues (:func:`pscore_att_terms`), with :math:`\hat C_{w,i}` the covariances of X and
+Y over the same J + 1 sets of arm w as for the ATE and :math:`\hat p = N_1 / N`:
+:math:`\hat c_0 = \hat p^{-1} N^{-1} \sum_i f_i \hat C_{0,i} / (1 - F_i)`. For the derivative,
+the matched imputation :math:`\hat\tau_i` (:math:`Y_i - \hat Y_i(0)` for the treated,
+:math:`\hat Y_i(1) - Y_i` for controls, the k nearest units of the other arm on the score, no
+caliper) is *not* an estimate of :math:`\mu(1,X_i) - \mu(0,X_i)`: matching on the score imputes
+:math:`\bar\mu_w(F_i)`, so :math:`E[\hat\tau_i \mid X_i] = \mu(1,X_i) - \bar\mu_0(F_i)` for a
+treated unit and :math:`\bar\mu_1(F_i) - \mu(0, X_i)` for a control. Conditioning on F,
+:math:`E[f X (\hat\tau - \tau_t)] = E[f E(X \mid F)(\bar\mu_1 - \bar\mu_0 - \tau_t)]
++ E[f\{F \operatorname{cov}(X, \mu_1 \mid F) - (1 - F)\operatorname{cov}(X, \mu_0 \mid F)\}]`,
+while :math:`p\,\partial\tau_t/\partial\theta` has :math:`\operatorname{cov}(X,\mu_1 \mid F)
+- \operatorname{cov}(X,\mu_0 \mid F)` there; hence the consistent estimate
+
+.. math::
+
+    \frac{\partial\hat\tau_t}{\partial\theta} = \frac{1}{\hat p N} \sum_i f_i
+    \big[X_i (\hat\tau_i - \hat\tau_t) + (1 - F_i) \hat C_{1,i} - F_i \hat C_{0,i}\big]
+
+(using the imputation alone roughly halves the derivative when the effect varies with a
+covariate that the score does not contain: a Monte Carlo check failed that way).
+:math:`I_\theta^{-1}/N` is the score model's ``cov``. The ATC
+is the ATT with the arms swapped (score :math:`1 - F`, :math:`\theta \to -\theta`, which leaves
+the quadratic forms unchanged). Validated by Monte Carlo (``tests/matching/
+test_ai_pscore_att_mc.py``), not by Stata: it does not reproduce ``teffects psmatch``'s ATET
+standard error (see the README for the differences).
 """
 
 from __future__ import annotations
@@ -37,7 +92,7 @@ from scipy import special
 
 from pilotdid.matching.neighbours import neighbour_sets
 
-__all__ = ["arm_covariances", "pscore_c", "score_density"]
+__all__ = ["arm_covariances", "pscore_att_terms", "pscore_c", "score_density"]
 
 
 def score_density(model: str, xb: np.ndarray) -> np.ndarray:
@@ -116,3 +171,29 @@ def pscore_c(
     C0, C1 = arm_covariances(y, X, treated, Z, J, tolerance)
     terms = (C1 / p[:, None] + C0 / (1.0 - p)[:, None]) * f[:, None]
     return np.asarray(terms.mean(axis=0))
+
+
+def pscore_att_terms(
+    y: np.ndarray,
+    X: np.ndarray,
+    p: np.ndarray,
+    f: np.ndarray,
+    treated: np.ndarray,
+    Z: np.ndarray,
+    J: int,
+    tolerance: float,
+    tau: np.ndarray,
+    estimate: float,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return the estimates of ``c_t`` and ``dtau_t/dtheta`` for the ATT, each shape (k,).
+
+    ``tau`` holds the matched unit-level effects of every unit and ``estimate`` the ATT. The ATT
+    variance on the estimated score is then ``var_ai - c_t @ cov @ c_t + d @ cov @ d``. For the
+    ATC pass ``~treated``, ``1 - p``, ``-tau`` and ``-estimate``.
+    """
+    C0, C1 = arm_covariances(y, X, treated, Z, J, tolerance)
+    share = float(np.mean(treated))
+    c0 = np.mean(C0 * (f / (1.0 - p))[:, None], axis=0) / share
+    within = (1.0 - p)[:, None] * C1 - p[:, None] * C0
+    d = np.mean((X * (tau - estimate)[:, None] + within) * f[:, None], axis=0) / share
+    return np.asarray(d + c0), np.asarray(d)
