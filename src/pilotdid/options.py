@@ -149,8 +149,8 @@ FigureFormat = Literal["png", "svg", "pdf"]
 
 # --- study file (options only the study file has) ---------------------------------------------
 StudyVcov = Literal["cluster", "hetero", "iid"]  # model.vcov: "cluster" = clustered by unit
-# matching.se: the SE of the matching ATT ("ai_pscore" is not a study option yet)
-StudyMatchSE = Literal["ai", "standard", "bootstrap"]
+# matching.se: the SE of the matching ATT
+StudyMatchSE = Literal["ai", "ai_pscore", "standard", "bootstrap"]
 
 
 def validate_option(

@@ -122,3 +122,15 @@ def test_cattaneo2_atet_distance_from_stata() -> None:
     assert known.se == pytest.approx(30.41923, abs=5e-6)
     assert e.se == pytest.approx(30.49536, abs=5e-6)  # ours; Stata 30.55147 (-0.18%)
     assert known.se < e.se < 30.55147  # toward Stata's, 58% of the way
+
+
+def test_a_non_positive_adjusted_variance_is_refused_with_what_to_do():
+    # four treated units among 24: the sample adjustment outweighs the variance
+    rng = np.random.default_rng(1)
+    df = pd.DataFrame({"x1": rng.normal(size=24), "x2": rng.normal(size=24)})
+    df["d"] = (np.arange(24) < 4).astype(int)
+    df["y"] = df.x1 + rng.normal(size=24)
+    res = pdid.match(df, "d", ["x1", "x2"])
+    with pytest.raises(MatchingError, match="adjusted variance is not positive.*se='ai'"):
+        pdid.matching_effect(res, "y", se="ai_pscore", estimand="ATE")
+    assert pdid.matching_effect(res, "y", se="ai", estimand="ATE").se > 0

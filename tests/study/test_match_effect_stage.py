@@ -2,12 +2,10 @@
 
 import re
 
-import pytest
-
 import pilotdid as pdid
-from pilotdid.errors import StudyFileError
 from pilotdid.study.config import load_study
 from pilotdid.study.pipeline import run_study
+from tests.study.conftest import MINIMAL, small_panel
 
 QUICK = {"placebo.enabled": False, "event_study.enabled": False}
 
@@ -53,6 +51,29 @@ def test_kernel_matching_has_no_estimate_and_says_why(project):
     assert any("nearest-neighbour" in n for n in res.matching.notes)
 
 
-def test_ai_pscore_is_not_a_study_option(project):
-    with pytest.raises(StudyFileError, match="matching.se"):
-        load_study(project / "study.toml", overrides={"matching.se": "ai_pscore"})
+def test_ai_pscore_is_a_study_option_named_in_the_report(tmp_path):
+    # 200 cities, 40 of them treated in 2016 (the adjustment needs more than a handful)
+    small_panel(n_units=200, seed=4).to_csv(tmp_path / "panel.csv", index=False)
+    treated = ", ".join(f'"{u}" = 2016' for u in range(1, 41))
+    study = re.sub(r"adoption = \{[^}]*\}", "adoption = {" + treated + "}", MINIMAL)
+    (tmp_path / "study.toml").write_text(study, encoding="utf-8")
+    res = _run(tmp_path, **{"matching.se": "ai_pscore"})
+    eff, match = res.matching.effect, res.matching.result
+    direct = pdid.matching_effect(match, "y", period=2019, se="ai_pscore")
+    assert (eff.estimate, eff.se, eff.se_type) == (direct.estimate, direct.se, "ai_pscore")
+    assert eff.se > 0 and eff.se != pdid.matching_effect(match, "y", period=2019).se
+    page = (res.write_report(tmp_path / "out") / "report.html").read_text(encoding="utf-8")
+    text = re.sub("<[^>]+>", "", page.split('<section id="matching">')[1].split("</section>")[0])
+    assert "Abadie-Imbens (2016), adjusted for the estimated propensity score" in text
+
+
+def test_ai_pscore_on_a_tiny_treated_group_is_skipped_with_a_note(project):
+    res = _run(project, **{"matching.se": "ai_pscore"})
+    assert res.matching.effect is None
+    assert any("adjusted variance is not positive" in n for n in res.matching.notes)
+
+
+def test_ai_pscore_without_replacement_is_skipped_with_a_note(project):
+    res = _run(project, **{"matching.se": "ai_pscore", "matching.replace": False})
+    assert res.matching.effect is None
+    assert any("with replacement" in n for n in res.matching.notes)

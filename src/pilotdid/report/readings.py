@@ -416,6 +416,8 @@ def read_matching_effect(result: StudyResult) -> Reading | None:
     lang = cfg.report.language
     if effect.se_type == "standard":
         se_name = _w("se_standard", lang)
+    elif effect.se_type == "ai_pscore":
+        se_name = _w("se_ai_pscore", lang, J=effect.J)
     else:
         se_name = _w("se_ai" if effect.J else "se_ai0", lang, J=effect.J)
     period = ""

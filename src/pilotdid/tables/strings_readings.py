@@ -345,6 +345,11 @@ READING_STRINGS: Mapping[str, tuple[str, str]] = {
         "Abadie-Imbens (2006), conditional variances from J = {J} same-arm match(es)",
         "Abadie-Imbens（2006），条件方差由同组{J}个近邻估计",
     ),
+    "word.se_ai_pscore": (
+        "Abadie-Imbens (2016), adjusted for the estimated propensity score, conditional "
+        "variances from J = {J} same-arm match(es)",
+        "Abadie-Imbens（2016），已校正倾向得分的估计误差，条件方差由同组{J}个近邻估计",
+    ),
     "word.se_ai0": (
         "Abadie-Imbens (2006), homoskedastic conditional variance",
         "Abadie-Imbens（2006），假定条件方差同方差",
