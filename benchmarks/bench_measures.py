@@ -10,9 +10,11 @@ invocation, each engine in its own process:
   Java is missing);
 * ``pandas``: a plain vectorised pandas implementation (read, groupby, merge; no loops).
 
-Each engine's wall time and the peak resident memory of its process tree (the Spark JVM included,
-sampled every 0.1 s) are printed with the ratio to DuckDB, and the engines' PRODY and EXPY are
-compared (largest relative difference).
+Each engine runs ``--repeat`` times (default 3), interleaved with the others, each run in a
+fresh process that starts with the input files in the OS file cache. The median time, the range,
+the peak resident memory of its process tree (the Spark JVM included, sampled every 0.1 s) and
+the ratio to DuckDB are printed, and the engines' PRODY and EXPY are compared (largest relative
+difference).
 
 Usage::
 
@@ -193,6 +195,39 @@ def measure(folder: Path, engine: str, timeout: float) -> dict:
     return {"engine": engine, "wall": wall, "peak_gb": peak[0] / 1e9, **out}
 
 
+def warm(folder: Path) -> None:
+    """Read every input file once, so that each engine starts with them in the OS file cache."""
+    for path in folder.rglob("*.parquet"):
+        with open(path, "rb") as fh:
+            while fh.read(1 << 24):
+                pass
+
+
+def repeated(folder: Path, engines: list[str], repeat: int, timeout: float):
+    """Run the engines in turn ``repeat`` times (interleaved, so drifting load hits all alike)."""
+    runs: dict[str, list[dict]] = {e: [] for e in engines}
+    for _ in range(repeat):
+        for e in engines:
+            if runs[e] and "failed" in runs[e][-1]:
+                continue
+            warm(folder)
+            runs[e].append(measure(folder, e, timeout))
+    return runs.items()
+
+
+def summarise(engine: str, runs: list[dict]) -> dict:
+    """The median run's numbers (PRODY and EXPY from the first run), all times, the largest peak."""
+    if any("failed" in r for r in runs):
+        return next(r for r in runs if "failed" in r)
+    times = [r["seconds"] for r in runs]
+    out = dict(runs[0])
+    out["times"] = times
+    out["seconds"] = float(np.median(times))
+    out["prody_s"] = float(np.median([r["prody_s"] for r in runs]))
+    out["peak_gb"] = max(r["peak_gb"] for r in runs)
+    return out
+
+
 def max_rel(a: dict, b: dict) -> float:
     keys = a.keys() & b.keys()
     if not keys or len(keys) != len(a):
@@ -210,6 +245,7 @@ def main() -> None:
     parser.add_argument("--folder", help="keep the data here (default: a temporary folder)")
     parser.add_argument("--timeout", type=float, default=1800, help="seconds per engine")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--repeat", type=int, default=3, help="runs per engine (median shown)")
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -222,11 +258,10 @@ def main() -> None:
         size = sum(f.stat().st_size for f in folder.rglob("*.parquet")) / 1e9
         print(f"generated {int(args.rows):,} rows ({size:.2f} GB Parquet) in "
               f"{time.perf_counter() - start:.0f} s: {folder}")  # fmt: skip
-    runs = [measure(folder, e, args.timeout) for e in args.engines]
+    runs = [summarise(e, ts) for e, ts in repeated(folder, args.engines, args.repeat, args.timeout)]
     base = next((r for r in runs if r["engine"] == "duckdb" and "failed" not in r), None)
-    print(
-        f"\n{'engine':<8} {'PRODY s':>8} {'total s':>8} {'peak GB':>8} {'x DuckDB':>9}  agreement"
-    )
+    print(f"\n{'engine':<8} {'PRODY s':>8} {'total s':>8} {'range s':>12} {'peak GB':>8} "
+          f"{'x DuckDB':>9}  agreement")  # fmt: skip
     for r in runs:
         if "failed" in r:
             print(f"{r['engine']:<8} failed ({r['failed']}) after {r['wall']:.0f} s, "
@@ -238,16 +273,17 @@ def main() -> None:
             diffs = [max_rel(base["prody"], r["prody"])]
             diffs += [max_rel(base["expy"][lv], r["expy"][lv]) for lv in ("province", "city")]
             agree = f"max rel. diff {max(diffs):.1e}"
-        print(f"{r['engine']:<8} {r['prody_s']:8.1f} {r['seconds']:8.1f} {r['peak_gb']:8.2f} "
-              f"{ratio:9.2f}  {agree}")  # fmt: skip
+        spread = f"{min(r['times']):.1f}-{max(r['times']):.1f}"
+        print(f"{r['engine']:<8} {r['prody_s']:8.1f} {r['seconds']:8.1f} {spread:>12} "
+              f"{r['peak_gb']:8.2f} {ratio:9.2f}  {agree}")  # fmt: skip
     pandas = next((r for r in runs if r["engine"] == "pandas"), None)
     for r in runs:
         if r["engine"] == "pandas" or "failed" in r:
             continue
         peer_ok = pandas is not None and "failed" not in pandas
         record("measures", f"{int(args.rows):,} rows, PRODY + EXPY, {r['engine']}",
-               times=[r["seconds"]], peak_gb=r["peak_gb"], peer=version("pandas"),
-               peer_times=[pandas["seconds"]] if peer_ok else None,
+               times=r["times"], peak_gb=r["peak_gb"], peer=version("pandas"),
+               peer_times=pandas["times"] if peer_ok else None,
                peer_peak_gb=pandas["peak_gb"] if peer_ok else None,
                peer_note=None if peer_ok else (pandas or {}).get("failed", "not run"),
                data="BACI-like Parquet, 200 exporters x 5,000 products",

@@ -41,7 +41,7 @@ SUITE: dict[str, tuple[list[str], list[str]]] = {
     "study": ([], ["--rows", "1e5"]),
     "scaling": ([], ["--sizes", "1e4", "1e5", "--repeat", "1"]),
     "measures": (
-        ["--rows", "2e7", "--engines", "duckdb", "pandas"],
+        ["--rows", "1e8", "--engines", "duckdb", "pandas"],
         ["--rows", "1e6", "--engines", "duckdb", "pandas"],
     ),
 }

@@ -101,3 +101,16 @@ def test_direct_expy_matches_a_pandas_computation(messy):
     assert "C2" in got.index.get_level_values("province")
     assert any("7 records without a usable value" in n for n in e.notes)
     assert any("2 records with a missing year, level or product" in n for n in e.notes)
+
+
+def test_records_without_a_key_are_counted_once(messy, monkeypatch):
+    trade, gdp = messy
+    bad = trade.copy()
+    bad.loc[bad.index[:3], "k"] = None  # no product
+    bad.loc[bad.index[3:5], "i"] = None  # no exporter
+    bad.loc[bad.index[5], ["i", "k"]] = None  # neither: one record, counted once
+    notes = prody(bad, gdp).notes
+    assert any("6 records with a missing year, exporter or product" in n for n in notes)
+    with monkeypatch.context() as m:
+        _cell_form(m)
+        assert any("6 records with a missing year" in n for n in prody(bad, gdp).notes)

@@ -80,21 +80,22 @@ def raw_sql(
     revision: str | None = None,
     years: Sequence[int] | None = None,
 ) -> str:
-    """Return the raw records with internal names ``y, c0, k0, v, qv, rev`` (keys as read).
+    """Return the raw records with internal names ``y0, c0, k0, v, qv, rev`` (keys as read).
 
-    Only casts that cost nothing per record are applied; text normalisation of the keys is left
-    to the (far fewer) groups.
+    The keys keep their stored type: casting and text normalisation are left to the (far fewer)
+    groups, which are then summed again by the normalised keys (``y`` is ``y0`` as BIGINT).
     """
     q = d.ident
     quantity_col = f"CAST({q(quantity)} AS DOUBLE)" if quantity else "CAST(NULL AS DOUBLE)"
     revision_col = _text(q(revision)) if revision else "CAST(NULL AS STRING)"
     sql = (
-        f"SELECT CAST({q(year)} AS BIGINT) AS y, {q(unit)} AS c0, {q(product)} AS k0, "
+        f"SELECT {q(year)} AS y0, {q(unit)} AS c0, {q(product)} AS k0, "
         f"CAST({q(value)} AS DOUBLE) AS v, {quantity_col} AS qv, {revision_col} AS rev "
         f"FROM {source}"
     )
     if years:
-        sql = f"SELECT * FROM ({sql}) r0 WHERE y IN ({', '.join(str(int(y)) for y in years)})"
+        kept = ", ".join(str(int(y)) for y in years)
+        sql = f"SELECT * FROM ({sql}) r0 WHERE CAST(y0 AS BIGINT) IN ({kept})"
     return sql
 
 
@@ -136,14 +137,14 @@ SELECT t, c, k, SUM(x) AS x, SUM(vq) AS vq, SUM(qq) AS qq, SUM(n_rows) AS n_rows
   SUM(n_bad) AS n_bad, MIN(rev_lo) AS rev_lo, MAX(rev_hi) AS rev_hi,
   MIN(LENGTH(kfull)) AS len_lo, MAX(LENGTH(kfull)) AS len_hi
 FROM (
-  SELECT y AS t, {_text("c0")} AS c, {product_code("k0", digits, keep)} AS k,
+  SELECT CAST(y0 AS BIGINT) AS t, {_text("c0")} AS c, {product_code("k0", digits, keep)} AS k,
     {product_code("k0", digits)} AS kfull, x, vq, qq, n_rows, n_bad, rev_lo, rev_hi
   FROM (
-    SELECT y, c0, k0,
+    SELECT y0, c0, k0,
       SUM(CASE WHEN {good} THEN v ELSE 0.0 END) AS x, {vq}, {qq}, COUNT(*) AS n_rows,
       SUM(CASE WHEN {good} THEN 0 ELSE 1 END) AS n_bad, {revs}
     FROM ({raw}) b
-    GROUP BY y, c0, k0
+    GROUP BY y0, c0, k0
   ) a
 ) n
 GROUP BY t, c, k"""

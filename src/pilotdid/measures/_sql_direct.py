@@ -24,6 +24,7 @@ __all__ = [
     "exporter_totals_sql",
     "exporter_weights_sql",
     "expy_direct_sql",
+    "priced_codes_sql",
     "product_sums_sql",
 ]
 
@@ -37,19 +38,18 @@ def _revisions(revision: bool, table: str = "") -> str:
 
 
 def exporter_totals_sql(raw: str, *, revision: bool) -> str:
-    """Pass 1: exports, records, unusable records and records without a product code by unit-year.
+    """Pass 1: exports, records and unusable records by unit-year (the product column unread).
 
-    Columns ``t, c0`` (the raw unit key, for joining back to the records), ``c`` (normalised),
-    ``x``, ``n_rows``, ``n_bad``, ``n_nok``, ``rev_lo``, ``rev_hi``.
+    Columns ``y0, c0`` (the raw keys, for joining back to the records), ``t, c`` (normalised),
+    ``x``, ``n_rows``, ``n_bad``, ``rev_lo``, ``rev_hi``.
     """
     return f"""
-SELECT y AS t, c0, {_text("c0")} AS c, x, n_rows, n_bad, n_nok, rev_lo, rev_hi
+SELECT y0, c0, CAST(y0 AS BIGINT) AS t, {_text("c0")} AS c, x, n_rows, n_bad, rev_lo, rev_hi
 FROM (
-  SELECT y, c0, SUM(CASE WHEN v >= 0 THEN v ELSE 0.0 END) AS x, COUNT(*) AS n_rows,
-    SUM(CASE WHEN v >= 0 THEN 0 ELSE 1 END) AS n_bad,
-    SUM(CASE WHEN k0 IS NULL THEN 1 ELSE 0 END) AS n_nok, {_revisions(revision)}
+  SELECT y0, c0, SUM(CASE WHEN v >= 0 THEN v ELSE 0.0 END) AS x, COUNT(*) AS n_rows,
+    SUM(CASE WHEN v >= 0 THEN 0 ELSE 1 END) AS n_bad, {_revisions(revision)}
   FROM ({raw}) b
-  GROUP BY y, c0
+  GROUP BY y0, c0
 ) a"""
 
 
@@ -57,7 +57,7 @@ def exporter_weights_sql(totals: str, gdp: str, *, min_exports: float, words: in
     """Weight each kept exporter-year by ``Y_c / X_c`` and ``1 / X_c``; give it its exporter bit.
 
     An exporter-year is kept as in the one-pass form: positive total exports of at least
-    ``min_exports`` and a positive GDP per capita. One row per raw unit key ``c0``.
+    ``min_exports`` and a positive GDP per capita. One row per raw key pair ``(y0, c0)``.
     """
     bits = ",\n  ".join(
         f"CASE WHEN ix.ix >= {w * BITS_PER_WORD} AND ix.ix < {(w + 1) * BITS_PER_WORD} "
@@ -72,7 +72,7 @@ ok AS (
   WHERE tot.xt > 0 AND tot.xt >= {_num(min_exports)}
 ),
 ix AS (SELECT c, ROW_NUMBER() OVER (ORDER BY c) - 1 AS ix FROM (SELECT DISTINCT c FROM ok) u)
-SELECT a.t, a.c0, ok.y / ok.xt AS wy, 1.0 / ok.xt AS w1,
+SELECT a.y0, a.c0, ok.y / ok.xt AS wy, 1.0 / ok.xt AS w1,
   {bits}
 FROM {totals} a JOIN ok ON a.t = ok.t AND a.c = ok.c JOIN ix ON ok.c = ix.c"""
 
@@ -81,25 +81,29 @@ def product_sums_sql(raw: str, weights: str, *, digits: int, words: int) -> str:
     """Pass 2: ``num = sum v Y_c/X_c``, ``den = sum v / X_c`` and ``n_exporters`` by product-year.
 
     Every record is read (a left join), so the code lengths ``len_lo``/``len_hi`` cover all
-    codes, as the one-pass form's check does; records of exporters left out add nothing.
+    codes, as the one-pass form's check does, and ``n_nok`` counts the records with a year and
+    a unit but no product code. Only records with a positive value of a kept
+    exporter find a weight (the condition is part of the join, so no test per aggregate): the
+    others add nothing, and unusable values (missing, negative) are thereby left out.
     """
     cols = range(words)
-    inner = ", ".join(f"BIT_OR(CASE WHEN r.v > 0 THEN w.b{i} ELSE 0 END) AS b{i}" for i in cols)
+    inner = ", ".join(f"BIT_OR(w.b{i}) AS b{i}" for i in cols)
     outer = ", ".join(f"BIT_OR(b{i}) AS b{i}" for i in cols)
     count = " + ".join(f"COALESCE(CAST(BIT_COUNT(b{i}) AS BIGINT), 0)" for i in cols)
     return f"""
-SELECT t, k, num, den, {count} AS n_exporters, len_lo, len_hi
+SELECT t, k, num, den, {count} AS n_exporters, len_lo, len_hi, n_nok
 FROM (
   SELECT t, k, SUM(num) AS num, SUM(den) AS den, {outer},
-    MIN(LENGTH(kfull)) AS len_lo, MAX(LENGTH(kfull)) AS len_hi
+    MIN(LENGTH(kfull)) AS len_lo, MAX(LENGTH(kfull)) AS len_hi, SUM(n_nok) AS n_nok
   FROM (
-    SELECT t, {product_code("k0", digits)} AS k, {product_code("k0", digits)} AS kfull,
-      num, den, {", ".join(f"b{i}" for i in cols)}
+    SELECT CAST(y0 AS BIGINT) AS t, {product_code("k0", digits)} AS k,
+      {product_code("k0", digits)} AS kfull, num, den, {", ".join(f"b{i}" for i in cols)},
+      CASE WHEN k0 IS NULL AND y0 IS NOT NULL THEN n_keyed ELSE 0 END AS n_nok
     FROM (
-      SELECT r.y AS t, r.k0, SUM(CASE WHEN r.v >= 0 THEN r.v * w.wy END) AS num,
-        SUM(CASE WHEN r.v >= 0 THEN r.v * w.w1 END) AS den, {inner}
-      FROM ({raw}) r LEFT JOIN {weights} w ON r.y = w.t AND r.c0 = w.c0
-      GROUP BY r.y, r.k0
+      SELECT r.y0, r.k0, SUM(r.v * w.wy) AS num, SUM(r.v * w.w1) AS den, {inner},
+        COUNT(r.c0) AS n_keyed
+      FROM ({raw}) r LEFT JOIN {weights} w ON r.y0 = w.y0 AND r.c0 = w.c0 AND r.v > 0
+      GROUP BY r.y0, r.k0
     ) s
   ) n
   GROUP BY t, k
@@ -114,26 +118,31 @@ SELECT k0, {product_code("k0", digits, keep)} AS k, LENGTH({full}) AS len
 FROM (SELECT DISTINCT k0 FROM ({raw}) r) u"""
 
 
-def expy_direct_sql(raw: str, codes: str, prody: str, *, by_year: bool, revision: bool) -> str:
+def priced_codes_sql(codes: str, prody: str, *, by_year: bool) -> str:
+    """Each raw product code that has a PRODY: ``k0, k, (t,) prody``."""
+    cols = "m.k0, m.k, p.t, p.prody" if by_year else "m.k0, m.k, p.prody"
+    return f"SELECT {cols} FROM {codes} m JOIN {prody} p ON p.k = m.k"
+
+
+def expy_direct_sql(raw: str, priced: str, *, by_year: bool, revision: bool) -> str:
     """EXPY and its support by region-year, from the records in one pass.
 
     Columns ``t, c`` (normalised), ``num`` (sum of v PRODY over matched records), ``xm``
     (matched exports), ``xall`` (all usable exports), ``n_products`` (matched products with
     positive exports), and the record counts ``n_rows``, ``n_bad``, ``n_nok``, ``rev_lo``,
-    ``rev_hi``. Unusable records (missing or negative value) add nothing.
+    ``rev_hi``. A record finds a PRODY only with a usable value (the condition is part of the
+    join); unusable records (missing or negative value) add nothing.
     """
-    on = "p.k = m.k" + (" AND p.t = r.y" if by_year else "")
-    good = "r.v >= 0"
-    matched = f"{good} AND p.prody IS NOT NULL"
-    # the region key is normalised per record: " P1" and "P1" are one region (a distinct count
-    # of products cannot be summed over two raw spellings afterwards)
+    on = "r.k0 = p.k0 AND r.v >= 0" + (" AND p.t = r.t" if by_year else "")
+    # the keys are normalised per record: " P1" and "P1" are one region (a distinct count of
+    # products cannot be summed over two raw spellings afterwards)
     return f"""
-SELECT r.y AS t, r.c, SUM(CASE WHEN {matched} THEN r.v * p.prody END) AS num,
-  SUM(CASE WHEN {matched} THEN r.v END) AS xm,
-  SUM(CASE WHEN {good} THEN r.v ELSE 0.0 END) AS xall,
-  COUNT(DISTINCT CASE WHEN {matched} AND r.v > 0 THEN m.k END) AS n_products,
-  COUNT(*) AS n_rows, SUM(CASE WHEN {good} THEN 0 ELSE 1 END) AS n_bad,
+SELECT r.t, r.c, SUM(r.v * p.prody) AS num,
+  SUM(CASE WHEN p.prody IS NOT NULL THEN r.v END) AS xm,
+  SUM(CASE WHEN r.v >= 0 THEN r.v ELSE 0.0 END) AS xall,
+  COUNT(DISTINCT CASE WHEN r.v > 0 AND p.prody IS NOT NULL THEN p.k END) AS n_products,
+  COUNT(*) AS n_rows, SUM(CASE WHEN r.v >= 0 THEN 0 ELSE 1 END) AS n_bad,
   SUM(CASE WHEN r.k0 IS NULL THEN 1 ELSE 0 END) AS n_nok, {_revisions(revision, "r.")}
-FROM (SELECT y, {_text("c0")} AS c, k0, v, rev FROM ({raw}) r0) r
-  LEFT JOIN {codes} m ON r.k0 = m.k0 LEFT JOIN {prody} p ON {on}
-GROUP BY r.y, r.c"""
+FROM (SELECT CAST(y0 AS BIGINT) AS t, {_text("c0")} AS c, k0, v, rev FROM ({raw}) r0) r
+  LEFT JOIN {priced} p ON {on}
+GROUP BY r.t, r.c"""

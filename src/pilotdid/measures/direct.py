@@ -26,12 +26,18 @@ from pilotdid.measures._sql_direct import (
     exporter_totals_sql,
     exporter_weights_sql,
     expy_direct_sql,
+    priced_codes_sql,
     product_sums_sql,
 )
 
 __all__ = ["MAX_WORDS", "direct_expy", "direct_prody", "exporter_totals"]
 
 MAX_WORDS = 32  # 1,984 exporters; BACI has about 230
+
+
+def _count(value: object) -> int:
+    """Return a SQL sum as an int: 0 for NULL (no group)."""
+    return int(value) if pd.notna(value) else 0  # type: ignore[call-overload]
 
 
 def exporter_totals(
@@ -82,14 +88,19 @@ def direct_prody(
     stats = first_row(
         eng.fetch(
             "SELECT COUNT(*) AS n_groups, SUM(n_rows) AS n_rows, SUM(n_bad) AS n_bad, "
-            "SUM(CASE WHEN t IS NULL OR c IS NULL THEN n_rows ELSE n_nok END) AS n_nokey, "
+            "SUM(CASE WHEN t IS NULL OR c IS NULL THEN n_rows ELSE 0 END) AS n_nokey, "
             f"MIN(rev_lo) AS rev_lo, MAX(rev_hi) AS rev_hi FROM {totals}"
         )
     )
-    lengths = eng.fetch(f"SELECT MIN(len_lo) AS len_lo, MAX(len_hi) AS len_hi FROM {sums}")
+    lengths = first_row(
+        eng.fetch(
+            f"SELECT MIN(len_lo) AS len_lo, MAX(len_hi) AS len_hi, SUM(n_nok) AS n_nok FROM {sums}"
+        )
+    )
+    stats["n_nokey"] = _count(stats["n_nokey"]) + _count(lengths.pop("n_nok"))
     found = eng.fetch(f"SELECT DISTINCT t FROM {totals} WHERE t IS NOT NULL ORDER BY t")["t"]
     rev, notes = check_records(
-        {**stats, **first_row(lengths)}, tuple(int(t) for t in found),
+        {**stats, **lengths}, tuple(int(t) for t in found),
         what="trade", product=product, revision=revision, digits=digits, years=years,
         file_revisions=file_revisions, unit_arg="exporter",
         cells=f"{int(stats['n_groups']):,} exporter-years",
@@ -121,9 +132,9 @@ def direct_expy(
     raw = raw_sql(eng.dialect, view, year=year, unit=level, product=product, value=value,
                   revision=revision)  # fmt: skip
     codes = eng.materialize("codes", code_map_sql(raw, digits=digits, keep=keep))
+    priced = eng.materialize("priced", priced_codes_sql(codes, prody, by_year=by_year))
     regions = eng.materialize(
-        "regions",
-        expy_direct_sql(raw, codes, prody, by_year=by_year, revision=revision is not None),
+        "regions", expy_direct_sql(raw, priced, by_year=by_year, revision=revision is not None)
     )
     stats = first_row(
         eng.fetch(
