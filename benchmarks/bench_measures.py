@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -252,6 +253,15 @@ def main() -> None:
         child(*args.child)
         return
     folder = Path(args.folder or tempfile.mkdtemp(prefix="bench-measures-"))
+    try:
+        run(folder, args)
+    finally:
+        if not args.folder:  # a temporary data set (2 GB at 1e8 rows) is not left behind
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def run(folder: Path, args: argparse.Namespace) -> None:
+    """Generate the data if needed, run the engines, print and record the table."""
     if not (folder / "trade").exists():
         start = time.perf_counter()
         generate(folder, int(args.rows), args.years, args.seed)
