@@ -16,7 +16,7 @@ from pilotdid.errors import EstimationError, PanelError, did_you_mean
 from pilotdid.panel.adoption import Cohorts, adoption_cohorts
 from pilotdid.panel.frames import check_frame
 
-__all__ = ["Rollout", "coef_table", "fixef_columns", "listed_values", "read_rollout"]
+__all__ = ["Rollout", "coef_table", "listed_values", "read_rollout"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -41,16 +41,6 @@ class Rollout:
     def rel_time(self) -> np.ndarray:
         """Period minus adoption period (NaN for never-treated units)."""
         return np.asarray(self.period - self.adoption)
-
-
-def fixef_columns(fixef: Sequence[str]) -> list[str]:
-    """Columns named by fixed effects (``"a^b"`` names two)."""
-    return [part for f in fixef for part in str(f).split("^")]
-
-
-def fixef_terms(fixef: Sequence[str]) -> list[str | tuple[str, ...]]:
-    """Return fixed effects for ``build_formula``: ``"a^b"`` becomes ``(a, b)``."""
-    return [tuple(p.strip() for p in str(f).split("^")) if "^" in str(f) else str(f) for f in fixef]
 
 
 def listed_values(values: Iterable[object], limit: int = 5) -> str:

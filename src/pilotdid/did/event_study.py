@@ -7,12 +7,16 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from pilotdid.did._rollout import fixef_columns, fixef_terms
 from pilotdid.did.event_study_result import EventStudyResult
 from pilotdid.did.staggered import design_from_arrays, warn_if_staggered
 from pilotdid.errors import EstimationError, PanelError, did_you_mean
 from pilotdid.estimation.feols import VcovSpec, feols, parse_vcov
-from pilotdid.estimation.formula import build_formula, cluster_argument
+from pilotdid.estimation.formula import (
+    build_formula,
+    cluster_argument,
+    fixef_columns,
+    fixef_terms,
+)
 from pilotdid.options import deprecated_arguments
 from pilotdid.panel.adoption import Cohorts, adoption_cohorts
 from pilotdid.panel.frames import check_frame

@@ -28,14 +28,19 @@ import numpy as np
 import pandas as pd
 
 from pilotdid.did._imputation_core import cluster_sums, identification_problem, lead_scores
-from pilotdid.did._rollout import fixef_columns, fixef_terms, read_rollout
+from pilotdid.did._rollout import read_rollout
 from pilotdid.did.imputation_reference import pre_loading
 from pilotdid.did.imputation_result import ImputationResult
 from pilotdid.errors import EstimationError, PilotdidWarning
 from pilotdid.estimation.demean import Absorber, make_absorber
 from pilotdid.estimation.feols import feols
 from pilotdid.estimation.fixef import FixedEffects, encode_factors
-from pilotdid.estimation.formula import build_formula, cluster_argument
+from pilotdid.estimation.formula import (
+    build_formula,
+    cluster_argument,
+    fixef_columns,
+    fixef_terms,
+)
 from pilotdid.estimation.result import FeolsResult
 
 __all__ = ["did_imputation"]

@@ -27,12 +27,18 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
-from pilotdid.did._rollout import fixef_columns, fixef_terms, listed_values, read_rollout
+from pilotdid.did._rollout import listed_values, read_rollout
 from pilotdid.did.sun_abraham_result import SunAbrahamResult
 from pilotdid.errors import EstimationError
 from pilotdid.estimation.design import build_design
 from pilotdid.estimation.feols import VcovSpec, fit_design, parse_vcov
-from pilotdid.estimation.formula import build_formula, cluster_argument, parse_formula
+from pilotdid.estimation.formula import (
+    build_formula,
+    cluster_argument,
+    fixef_columns,
+    fixef_terms,
+    parse_formula,
+)
 from pilotdid.options import ControlCohort, validate_option
 
 __all__ = ["sun_abraham"]

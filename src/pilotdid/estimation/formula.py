@@ -22,6 +22,9 @@ __all__ = [
     "build_formula",
     "check_name",
     "cluster_argument",
+    "fixef_columns",
+    "fixef_parts",
+    "fixef_terms",
     "parse_cluster",
     "parse_formula",
     "quote_name",
@@ -227,6 +230,43 @@ def required_columns(expression: str) -> list[str]:
 
     text = re.sub(r"`([^`]+)`", placeholder, expression)
     return sorted(quoted.get(v, v) for v in Formula(text).required_variables)
+
+
+def fixef_parts(entry: str) -> tuple[str, ...]:
+    """Return the columns of one fixed-effect entry: ``"province^year"`` names two.
+
+    Examples
+    --------
+    >>> fixef_parts("province ^ year"), fixef_parts("code")
+    (('province', 'year'), ('code',))
+    """
+    return tuple(p.strip() for p in str(entry).split("^"))
+
+
+def fixef_terms(entries: Sequence[str]) -> list[str | tuple[str, ...]]:
+    """Return fixed-effect entries for :func:`build_formula`: ``"a^b"`` becomes ``(a, b)``.
+
+    Examples
+    --------
+    >>> fixef_terms(["city", "province^year"])
+    ['city', ('province', 'year')]
+    """
+    out: list[str | tuple[str, ...]] = []
+    for entry in entries:
+        parts = fixef_parts(entry)
+        out.append(parts if len(parts) > 1 else parts[0])
+    return out
+
+
+def fixef_columns(entries: Sequence[str]) -> list[str]:
+    """Return every column the fixed-effect entries name, each once, in order.
+
+    Examples
+    --------
+    >>> fixef_columns(["city", "province^year", "year"])
+    ['city', 'province', 'year']
+    """
+    return list(dict.fromkeys(p for entry in entries for p in fixef_parts(entry)))
 
 
 def split_fixef(text: str) -> tuple[str, ...]:

@@ -9,21 +9,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from pilotdid.estimation.formula import fixef_parts
+
 if TYPE_CHECKING:
     from pilotdid.study.config_schema import StudyConfig
 
-__all__ = ["fixef_parts", "model_problems"]
-
-
-def fixef_parts(entry: str) -> tuple[str, ...]:
-    """Columns of one ``model.fixed_effects`` entry (``"province^year"`` names two).
-
-    Examples
-    --------
-    >>> fixef_parts("province^year"), fixef_parts("code")
-    (('province', 'year'), ('code',))
-    """
-    return tuple(p.strip() for p in entry.split("^"))
+__all__ = ["model_problems"]
 
 
 def _outcome_problems(cfg: StudyConfig) -> list[str]:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from pilotdid.study.config_model_checks import fixef_parts
+from pilotdid.estimation import formula
 
 if TYPE_CHECKING:
     from pilotdid.study.config_schema import StudyConfig
@@ -32,17 +32,12 @@ COMBINED_WEIGHT = "_weight_x_model"
 
 def fixef_terms(cfg: StudyConfig) -> list[str | tuple[str, ...]]:
     """``model.fixed_effects`` for :func:`~pilotdid.estimation.formula.build_formula`."""
-    out: list[str | tuple[str, ...]] = []
-    for entry in cfg.model.fixed_effects or []:
-        parts = fixef_parts(entry)
-        out.append(parts if len(parts) > 1 else parts[0])
-    return out
+    return formula.fixef_terms(cfg.model.fixed_effects or [])
 
 
 def fixef_columns(cfg: StudyConfig) -> list[str]:
     """Every column the fixed effects name, each once (``"province^year"`` names two)."""
-    cols = [p for entry in cfg.model.fixed_effects or [] for p in fixef_parts(entry)]
-    return list(dict.fromkeys(cols))
+    return formula.fixef_columns(cfg.model.fixed_effects or [])
 
 
 def regression_weights(

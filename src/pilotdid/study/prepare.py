@@ -18,12 +18,12 @@ import numpy as np
 import pandas as pd
 
 from pilotdid.errors import PanelError, PilotdidWarning, did_you_mean
+from pilotdid.estimation.formula import fixef_parts
 from pilotdid.panel.load import load_panel
 from pilotdid.panel.treatment import TreatmentAssignment, assign_treatment
 from pilotdid.panel.validate import ValidationReport, check_panel
 from pilotdid.study.config import FilterConfig, Study, StudyConfig
 from pilotdid.study.config_messages import show_value, study_error
-from pilotdid.study.config_model_checks import fixef_parts
 from pilotdid.study.memory_checks import memory_problems
 from pilotdid.study.model_spec import fixef_columns, weight_problems
 
