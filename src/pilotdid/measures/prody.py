@@ -199,9 +199,9 @@ def prody(
         if years
         else f"rolling base: mean of the yearly PRODY over the last {window} years"
         if window
-        else "yearly PRODY (each year's own exporters and GDP per capita)"
+        else "yearly (each year's own exporters and GDP per capita)"
     )
-    notes.append("PRODY " + base + (f"; quality-adjusted (Xu 2010, theta={theta:g})"
+    notes.append("PRODY: " + base + (f"; quality-adjusted (Xu 2010, theta={theta:g})"
                                      if quality_adjusted else ""))  # fmt: skip
     keys = (
         (year, exporter, product) if quality_adjusted else (product,) if years else (year, product)
