@@ -77,3 +77,24 @@ def test_ai_pscore_without_replacement_is_skipped_with_a_note(project):
     res = _run(project, **{"matching.se": "ai_pscore", "matching.replace": False})
     assert res.matching.effect is None
     assert any("with replacement" in n for n in res.matching.notes)
+
+
+def test_units_without_the_outcome_are_left_out_and_the_rest_matched_again(tmp_path):
+    # 4 controls lack y in 2019: the estimate is that of a study without them (teffects'
+    # complete-case sample), while the PSM-DID keeps the full match
+    panel = small_panel(n_units=200, seed=4)
+    treated = ", ".join(f'"{u}" = 2016' for u in range(1, 41))
+    study = re.sub(r"adoption = \{[^}]*\}", "adoption = {" + treated + "}", MINIMAL)
+    lacking = [101, 102, 103, 104]
+    gaps = panel.assign(y=panel.y.mask(panel.city.isin(lacking) & (panel.year == 2019)))
+    for name, frame in (("gaps", gaps), ("without", panel[~panel.city.isin(lacking)])):
+        (tmp_path / name).mkdir()
+        frame.to_csv(tmp_path / name / "panel.csv", index=False)
+        (tmp_path / name / "study.toml").write_text(study, encoding="utf-8")
+    res, ref = _run(tmp_path / "gaps"), _run(tmp_path / "without")
+    assert (res.matching.effect.estimate, res.matching.effect.se) == (
+        ref.matching.effect.estimate,
+        ref.matching.effect.se,
+    )
+    assert any("4 units without 'y' in 2019 are left out" in n for n in res.matching.notes)
+    assert len(res.matching.result.frame) == len(ref.matching.result.frame) + 4

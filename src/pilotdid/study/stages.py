@@ -225,7 +225,11 @@ def run_matching(cfg: StudyConfig, panel: PreparedPanel) -> MatchingStage:
     weights = "_weight" if cfg.matching.sample == "weights" else None
     from pilotdid.study.match_effect import study_match_effect
 
-    effect, effect_notes = study_match_effect(cfg, result)
+    def rematch(rows: pd.Index) -> MatchResult:  # the study's settings on a subset of rows
+        subset = panel.data.loc[rows]
+        return match(subset, cfg.treatment.names.treat, cfg.covariates, **_match_kwargs(cfg, panel))
+
+    effect, effect_notes = study_match_effect(cfg, result, rematch)
     drops = _matching_drops(result, sample)
     sample, weights = regression_weights(cfg, sample, weights)  # times model.weights, if set
     return MatchingStage(
