@@ -90,6 +90,11 @@ def word(text: str) -> Value:
     return Value(text, text)
 
 
+def phrase(key: str, language: str, **fields: Any) -> Value:
+    """Return the catalogue's ``word.<key>`` in ``language`` as a :func:`word`."""
+    return word(text(f"word.{key}", language, **fields))
+
+
 def significance(p: float, language: str = "en") -> str:
     """Words for a p-value: "significant at the 5% level" / "在5%的水平上显著"."""
     for level, share in ((0.01, "1%"), (0.05, "5%"), (0.1, "10%")):

@@ -13,7 +13,17 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from pilotdid.report.narrative import Reading, count, num, pct, pval, reading, significance, word
+from pilotdid.report.narrative import (
+    Reading,
+    count,
+    num,
+    pct,
+    phrase,
+    pval,
+    reading,
+    significance,
+    word,
+)
 from pilotdid.tables.labels import Labels
 from pilotdid.tables.strings import text
 
@@ -37,10 +47,6 @@ __all__ = [
 ]
 
 
-def _w(key: str, language: str, **fields: Any) -> Any:
-    return word(text(f"word.{key}", language, **fields))
-
-
 def _var(result: StudyResult, name: Any) -> Any:
     """Return a variable's display name from the study's labels, as a word."""
     report = result.study.config.report
@@ -53,14 +59,14 @@ def read_data(result: StudyResult) -> Reading:
     lang, panel = result.study.config.report.language, result.panel
     report, check = panel.treatment.report, panel.check
     post = (
-        _w("post_adoption", lang)
+        phrase("post_adoption", lang)
         if report.post == "adoption"
-        else _w("post_common", lang, year=report.post_common)
+        else phrase("post_common", lang, year=report.post_common)
     )
     return reading("data", lang,
         rows=count(report.n_rows, "data.rows"), units=count(report.n_units, "data.units"),
         unit=_var(result, panel.treatment.unit), first=word(str(report.periods[0])),
-        last=word(str(report.periods[1])), balance=_w("balanced" if check.balanced else "unbalanced", lang),
+        last=word(str(report.periods[1])), balance=phrase("balanced" if check.balanced else "unbalanced", lang),
         treated=count(report.n_treated_units, "data.treated_units"),
         share_units=pct(report.treated_share_units, "data.treated_share_units"),
         share_rows=pct(report.treated_share_rows, "data.treated_share_rows"), post=post,
@@ -112,15 +118,15 @@ def read_table2(result: StudyResult) -> Reading:
     if len(others) == 1:  # one control: no pair of controls, its VIF is the only one
         return reading("table2_one", lang, did=_var(result, did), with_did=_var(result, names[1]),
             r_did=num(r_did, f"table2.{did}.{names[1]}"), vif_max=num(vif_max, "vif.max"),
-            vif_verdict=_w("above" if high else "below", lang),
-            mc=_w("mc_yes" if high else "mc_no", lang),
+            vif_verdict=phrase("above" if high else "below", lang),
+            mc=phrase("mc_yes" if high else "mc_no", lang),
         )  # fmt: skip
     return reading("table2", lang, did=_var(result, did), with_did=_var(result, names[j_did]),
         r_did=num(r_did, f"table2.{did}.{names[j_did]}"),
         r_max=num(r_max, f"table2.{names[i_max]}.{names[j_max]}"),
         pair=word(f"{_var(result, names[i_max]).shown}, {_var(result, names[j_max]).shown}"), vif_max=num(vif_max, "vif.max"),
         vif_var=word(str(vif_var)), vif_mean=num(vif_mean, "vif.mean"),
-        vif_verdict=_w("above" if high else "below", lang), mc=_w("mc_yes" if high else "mc_no", lang),
+        vif_verdict=phrase("above" if high else "below", lang), mc=phrase("mc_yes" if high else "mc_no", lang),
     )  # fmt: skip
 
 
@@ -138,8 +144,8 @@ def read_matching(result: StudyResult) -> Reading | None:
     lr_p = overall["Matched", "p_chi2"]
     verdict = "lr_na" if not np.isfinite(lr_p) else "lr_ok" if lr_p >= 0.05 else "lr_bad"
     extra = _matching_quality(result, c, lang)
-    base = reading("matching", lang, method=_w(f"method_{cfg.matching.method}", lang),
-        mode=_w(f"mode_{cfg.matching.mode}", lang),
+    base = reading("matching", lang, method=phrase(f"method_{cfg.matching.method}", lang),
+        mode=phrase(f"mode_{cfg.matching.mode}", lang),
         matched=count(c["n_matched_treated"], "matching.n_matched_treated"),
         treated=count(c["n_treated"], "matching.n_treated"),
         used=count(c["n_used_controls"], "matching.n_used_controls"),
@@ -149,8 +155,8 @@ def read_matching(result: StudyResult) -> Reading | None:
         bias_m=num(overall["Matched", "mean_bias"], "balance.matched.mean_bias"),
         r2_u=num(overall["Unmatched", "pseudo_r2"], "balance.unmatched.pseudo_r2"),
         r2_m=num(overall["Matched", "pseudo_r2"], "balance.matched.pseudo_r2"),
-        p_m=pval(lr_p, "balance.matched.p_chi2") if np.isfinite(lr_p) else _w("no_p", lang),
-        lr_verdict=_w(verdict, lang), quality=word(""),
+        p_m=pval(lr_p, "balance.matched.p_chi2") if np.isfinite(lr_p) else phrase("no_p", lang),
+        lr_verdict=phrase(verdict, lang), quality=word(""),
     )  # fmt: skip
     if extra is None:
         return base
@@ -219,7 +225,7 @@ def read_table3(result: StudyResult) -> Reading:
     common = {
         "y": _var(result, y), "b2": two["b"], "se2": two["se"], "p2": two["p"],
         "sig2": word(significance(float(two["p"].value), lang)),
-        "dir2": _w("raises" if b2 >= 0 else "lowers", lang),
+        "dir2": phrase("raises" if b2 >= 0 else "lowers", lang),
         "b2_abs": num(abs(b2), f"table3.({col}).{did}.abs_estimate"),
         "n2": count(main.nobs, f"table3.({col}).nobs"), "r2": num(main.r2, f"table3.({col}).r2"),
     }  # fmt: skip
@@ -234,10 +240,10 @@ def _with_controls(result: StudyResult, main: FeolsResult, controls: Any, lang: 
     """Return the "With the controls" phrase, naming controls the fixed effects absorbed."""
     dropped = [c for c in controls if c in main.collinear]
     if not dropped:
-        return _w("with_controls", lang)
+        return phrase("with_controls", lang)
     names = text("word.list_sep", lang).join(str(_var(result, c).shown) for c in dropped)
     key = "with_no_controls" if len(dropped) == len(controls) else "with_some_controls"
-    return _w(key, lang, dropped=names)
+    return phrase(key, lang, dropped=names)
 
 
 def read_exclusions(result: StudyResult) -> list[Reading]:
@@ -279,9 +285,9 @@ def read_placebo(result: StudyResult) -> Reading | None:
     true = float(pl.estimate["coef"])
     beyond = float((coefs.abs() >= abs(true)).mean())
     return reading("placebo", lang, draws=count(pl.n_draws, "placebo.draws"),
-        kind=_w(f"kind_{pl.kind}", lang), mean=num(coefs.mean(), "placebo.mean"),
+        kind=phrase(f"kind_{pl.kind}", lang), mean=num(coefs.mean(), "placebo.mean"),
         sd=num(coefs.std(), "placebo.sd"), share=pct(pl.share_significant(0.1), "placebo.share_10"),
-        b=num(true, "placebo.true_estimate"), where=_w("tail" if beyond < 0.1 else "body", lang),
+        b=num(true, "placebo.true_estimate"), where=phrase("tail" if beyond < 0.1 else "body", lang),
         beyond=pct(beyond, "placebo.share_beyond"), p_ri=pval(pl.p_ri_coef, "placebo.p_ri"),
     )  # fmt: skip
 
@@ -297,9 +303,9 @@ def read_event_study(result: StudyResult) -> Reading | None:
     post = tidy[(tidy.index >= 0) & ~tidy["is_ref"]]
     ok = not test.p_value < 0.05
     return reading("event", lang, ref=word(str(es.ref)), n_leads=count(int(test.df_num), "event.n_leads"),
-        lead_verdict=_w("jointly_ok" if ok else "jointly_bad", lang),
+        lead_verdict=phrase("jointly_ok" if ok else "jointly_bad", lang),
         f=num(test.statistic, "event.pretrend_f"), p=pval(test.p_value, "event.pretrend_p"),
-        pretrend=_w("pretrend_ok" if ok else "pretrend_bad", lang),
+        pretrend=phrase("pretrend_ok" if ok else "pretrend_bad", lang),
         post_mean=num(post["estimate"].mean(), "event.post_mean"),
         post_sig=count(int((post["p_value"] < 0.05).sum()), "event.post_significant"),
         n_post=count(len(post), "event.n_post"),
@@ -338,7 +344,7 @@ def read_mechanisms(result: StudyResult) -> list[Reading]:
         for m, row in mech.effects.iterrows():
             a, p = float(row["a"]), float(row["p_a"])
             key = f"table4.{m}.{did}"
-            out.append(reading("mediator", lang, m=_var(result, m), dir=_w("raises" if a >= 0 else "lowers", lang),
+            out.append(reading("mediator", lang, m=_var(result, m), dir=phrase("raises" if a >= 0 else "lowers", lang),
                 a=num(a, f"{key}.estimate"), a_abs=num(abs(a), f"{key}.abs_estimate"),
                 se=num(float(row["se_a"]), f"{key}.se"),
                 p=pval(p, f"{key}.p"), sig=word(significance(p, lang)),
@@ -359,7 +365,7 @@ def _read_split(het: Any, did: str, rule: str, lang: str, by: Any) -> Reading:
         reading("split_perm", lang, p_perm=pval(perm, f"{key}.p_perm")) if perm == perm else None
     )
     values: dict[str, Any] = {
-        "by": by, "rule": _w(f"rule_{rule}", lang), "g_hi": word(hi), "g_lo": word(lo),
+        "by": by, "rule": phrase(f"rule_{rule}", lang), "g_hi": word(hi), "g_lo": word(lo),
         "b_hi": num(float(fits[hi].coef()[did]), f"{key}.{hi}.estimate"),
         "p_hi": pval(float(fits[hi].pvalue()[did]), f"{key}.{hi}.p"),
         "b_lo": num(float(fits[lo].coef()[did]), f"{key}.{lo}.estimate"),
@@ -392,7 +398,7 @@ def read_moderation(result: StudyResult) -> list[Reading]:
             "p1": pval(float(main.pvalue()[d]), f"{key}.(1).{d}.p"),
             "b3": num(b3, f"{key}.(2).{term}.estimate"), "p3": pval(p3, f"{key}.(2).{term}.p"),
             "sig3": word(significance(p3, lang)),
-            "moves": _w("strengthens" if b3 >= 0 else "weakens", lang),
+            "moves": phrase("strengthens" if b3 >= 0 else "weakens", lang),
             "b3_abs": num(abs(b3), f"{key}.(2).{term}.abs_estimate"), "at_mean": word(""),
         }  # fmt: skip
         template = text("reading.moderation", lang)
@@ -415,11 +421,11 @@ def read_matching_effect(result: StudyResult) -> Reading | None:
     cfg = result.study.config
     lang = cfg.report.language
     if effect.se_type == "standard":
-        se_name = _w("se_standard", lang)
+        se_name = phrase("se_standard", lang)
     elif effect.se_type == "ai_pscore":
-        se_name = _w("se_ai_pscore", lang, J=effect.J)
+        se_name = phrase("se_ai_pscore", lang, J=effect.J)
     else:
-        se_name = _w("se_ai" if effect.J else "se_ai0", lang, J=effect.J)
+        se_name = phrase("se_ai" if effect.J else "se_ai0", lang, J=effect.J)
     period = ""
     if cfg.matching.mode == "base_year":
         shown = cfg.matching.effect_period

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from pilotdid.report.narrative import Reading, count, pval, reading, word
-from pilotdid.tables.strings import text
+from pilotdid.report.narrative import Reading, count, phrase, pval, reading, word
 
 if TYPE_CHECKING:
     from pilotdid.report.source import StudyOutputs as StudyResult
@@ -45,6 +44,6 @@ def read_inference(result: StudyResult) -> list[Reading]:
             treated=count(column.count.treated, f"inference.({col}).treated_clusters"),
             p_wcr=pval(r.p_value, f"inference.({col}).p_wcr"),
             p_crv1=pval(r.p_value_crv1, f"inference.({col}).p_crv1"),
-            verdict=word(text("word.wild_agrees" if agree else "word.wild_differs", lang)),
+            verdict=phrase("wild_agrees" if agree else "wild_differs", lang),
         )
     ]

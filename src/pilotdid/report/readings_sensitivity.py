@@ -9,17 +9,13 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
-from pilotdid.report.narrative import Reading, num, pct, reading, word
+from pilotdid.report.narrative import Reading, num, pct, phrase, reading, word
 from pilotdid.tables.strings import text
 
 if TYPE_CHECKING:
     from pilotdid.report.source import StudyOutputs as StudyResult
 
 __all__ = ["read_sensitivity", "read_staggered_sensitivity"]
-
-
-def _w(key: str, language: str, **fields: Any) -> Any:
-    return word(text(f"word.{key}", language, **fields))
 
 
 def read_sensitivity(result: StudyResult) -> list[Reading]:
@@ -78,15 +74,15 @@ def _named(one: Reading, estimator: str, lang: str) -> Reading:
     """Prefix a sensitivity reading with the estimator it is for."""
     prefix = text("reading.honest_prefix", lang, estimator="{estimator}")
     return Reading(
-        prefix + one.template, {**one.values, "estimator": _w(f"honest_{estimator}", lang)}
+        prefix + one.template, {**one.values, "estimator": phrase(f"honest_{estimator}", lang)}
     )
 
 
 def _read_honest(h: Any, lang: str, target: str, key: str = "sensitivity") -> Reading:
     rm = h.restriction == "relative_magnitude"
     common = {
-        "restriction": _w("rm" if rm else "sd", lang),
-        "target": _w(f"target_{target}", lang),
+        "restriction": phrase("rm" if rm else "sd", lang),
+        "target": phrase(f"target_{target}", lang),
         "level": word(f"{h.level:.0%}"),
     }
     lo, hi = h.original
@@ -97,11 +93,11 @@ def _read_honest(h: Any, lang: str, target: str, key: str = "sensitivity") -> Re
         top = num(float(grid.index.max()), f"{key}.grid_max")
         return reading("honest_inf", lang, bound_max=top, **common)
     b = num(h.breakdown, f"{key}.breakdown")
-    bound = _w("rm_bound" if rm else "sd_bound", lang, b=b.shown)
+    bound = phrase("rm_bound" if rm else "sd_bound", lang, b=b.shown)
     at_one = word("")
     if rm and 1.0 in set(grid.index):
         row = grid.loc[1.0]
-        at_one = _w(
+        at_one = phrase(
             "honest_at_one",
             lang,
             lo=num(row["conf_low"], f"{key}.mbar1.low").shown,

@@ -13,7 +13,17 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from pilotdid.report.narrative import Reading, count, num, pct, pval, reading, significance, word
+from pilotdid.report.narrative import (
+    Reading,
+    count,
+    num,
+    pct,
+    phrase,
+    pval,
+    reading,
+    significance,
+    word,
+)
 from pilotdid.tables.strings import text
 
 if TYPE_CHECKING:
@@ -74,7 +84,7 @@ def _bacon(stage: Any, lang: str) -> Reading:
     fields: dict[str, Any] = {
         "twfe": num(b.twfe, "staggered.bacon.twfe"),
         "share": pct(share, "staggered.bacon.forbidden_share"),
-        "size": word(text("word.stag_large" if share >= FORBIDDEN_LARGE else "word.stag_small", lang)),
+        "size": phrase("stag_large" if share >= FORBIDDEN_LARGE else "stag_small", lang),
     }  # fmt: skip
     if stage.bacon_note:
         return reading(
@@ -103,7 +113,7 @@ def _verdict(result: StudyResult, stage: Any, lang: str) -> Reading:
             failing.append(text(_NAMES[key], lang))
         pairs.append(reading("stag_pair", lang, name=word(text(_NAMES[key], lang)),
             b=num(b, f"staggered.{key}.estimate"), se=num(float(r["std_error"]), f"staggered.{key}.se"),
-            p=pval(p, f"staggered.{key}.p"), agree=word(text(f"word.stag_{agree}", lang)),
+            p=pval(p, f"staggered.{key}.p"), agree=phrase(f"stag_{agree}", lang),
         ))  # fmt: skip
     joined = join_readings(pairs, text("word.item_sep", lang))
     if failing:
