@@ -57,9 +57,8 @@ def _data(seed: int, n: int = 260) -> pd.DataFrame:
     return df
 
 
-def _brute_c(
-    df: pd.DataFrame, covs: list[str], model: str, J: int
-) -> tuple[np.ndarray, np.ndarray]:
+def _score_fit(df: pd.DataFrame, covs: list[str], model: str) -> tuple[np.ndarray, ...]:
+    """statsmodels' fit of the score: X (constant last), d, y, p, f (numeric link derivative), V."""
     sm = pytest.importorskip("statsmodels.api")
     X = np.column_stack([df[covs].to_numpy(float), np.ones(len(df))])
     t = df["d"].to_numpy()
@@ -68,9 +67,15 @@ def _brute_c(
     res = fam(t, X).fit(disp=0, method="newton", tol=1e-14, maxiter=200)
     xb = X @ res.params
     F = special.expit if model == "logit" else special.ndtr
-    p = F(xb)
     h = 1e-5
     f = (F(xb + h) - F(xb - h)) / (2 * h)  # numeric derivative of the link
+    return X, t, y, F(xb), f, np.asarray(res.cov_params())
+
+
+def _brute_c(
+    df: pd.DataFrame, covs: list[str], model: str, J: int
+) -> tuple[np.ndarray, np.ndarray]:
+    X, t, y, p, f, V = _score_fit(df, covs, model)
     c = np.zeros(X.shape[1])
     for i in range(len(df)):
         term = np.zeros(X.shape[1])
@@ -88,7 +93,7 @@ def _brute_c(
             cov = np.cov(np.column_stack([X[members], y[members]]).T)[:-1, -1]
             term += cov / (p[i] if w == 1 else 1 - p[i])
         c += term * f[i]
-    return c / len(df), np.asarray(res.cov_params())
+    return c / len(df), V
 
 
 @pytest.mark.parametrize(

@@ -11,11 +11,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from scipy import special
 
 import pilotdid as pdid
 from pilotdid.errors import MatchingError
-from tests.matching.test_ai_pscore import _cattaneo2, _data
+from tests.matching.test_ai_pscore import _cattaneo2, _data, _score_fit
 
 
 def _nearest(p: np.ndarray, i: int, members: np.ndarray, k: int) -> np.ndarray:
@@ -27,17 +26,7 @@ def _brute_adjustment(
     df: pd.DataFrame, covs: list[str], model: str, J: int, estimand: str
 ) -> float:
     """Return ``d' V d - c' V c`` computed unit by unit (ATT: treated focal; ATC: controls)."""
-    sm = pytest.importorskip("statsmodels.api")
-    X = np.column_stack([df[covs].to_numpy(float), np.ones(len(df))])
-    t = df["d"].to_numpy()
-    y = df["y"].to_numpy(float)
-    fam = sm.Logit if model == "logit" else sm.Probit
-    res = fam(t, X).fit(disp=0, method="newton", tol=1e-14, maxiter=200)
-    xb = X @ res.params
-    F = special.expit if model == "logit" else special.ndtr
-    p = F(xb)
-    h = 1e-5
-    f = (F(xb + h) - F(xb - h)) / (2 * h)  # numeric derivative of the link
+    X, t, y, p, f, V = _score_fit(df, covs, model)
     n, k = X.shape
     tau = np.zeros(n)
     C = {0: np.zeros((n, k)), 1: np.zeros((n, k))}
@@ -66,7 +55,6 @@ def _brute_adjustment(
     c0 /= n * share
     # ATT: c_t = d + c0; ATC (derivatives of the ATC itself, not of the swapped ATT): c = d - c0
     c = d + c0 if estimand == "ATT" else d - c0
-    V = np.asarray(res.cov_params())
     return float(d @ V @ d - c @ V @ c)
 
 
