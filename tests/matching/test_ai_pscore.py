@@ -7,8 +7,6 @@ derivatives of the link).
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -16,14 +14,7 @@ from scipy import special
 
 import pilotdid as pdid
 from pilotdid.errors import MatchingError
-
-
-def _cattaneo2() -> pd.DataFrame:
-    sm = pytest.importorskip("statsmodels")
-    path = Path(sm.__file__).parent / "treatment" / "tests" / "results" / "cataneo2.csv"
-    if not path.exists():
-        pytest.skip("statsmodels' copy of cattaneo2 is not installed")
-    return pd.read_csv(path)
+from tests.matching.test_ai_se import _cattaneo2
 
 
 def test_stata_teffects_psmatch_ate_se() -> None:
