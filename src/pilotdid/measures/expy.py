@@ -173,7 +173,14 @@ def expy(
                 unit_arg="level", product=product, value=value, quantity=quantity,
                 revision=revision, digits=digits, keep=keep,
             )  # fmt: skip
-            hs, read_notes = agg.revision, list(agg.notes)
+            say("computing EXPY")
+            sql = expy_sql(
+                eng.dialect, agg.name, p_name, names={"t": year, "c": level}, by_year=by_year,
+                quality_theta=float(theta),
+            )  # fmt: skip
+            data = eng.fetch(sql)
+            cells = eng.fetch(f"SELECT COUNT(*) AS n FROM (SELECT DISTINCT t, c FROM {agg.name}) u")
+            n_cells, hs, read_notes = int(cells["n"].iloc[0]), agg.revision, list(agg.notes)
         else:
             needed: dict[str, str | None] = {"year": year, "level": level, "product": product}
             needed |= {"value": value, "quantity": quantity, "revision": revision}
@@ -191,15 +198,6 @@ def expy(
                 f"expy: PRODY is in {p_rev} but the regional records are in {hs}; "
                 "convert one to the other's revision first"
             )
-        if quality_adjusted:
-            say("computing EXPY")
-            sql = expy_sql(
-                eng.dialect, agg.name, p_name, names={"t": year, "c": level}, by_year=by_year,
-                quality_theta=float(theta),
-            )  # fmt: skip
-            data = eng.fetch(sql)
-            cells = eng.fetch(f"SELECT COUNT(*) AS n FROM (SELECT DISTINCT t, c FROM {agg.name}) u")
-            n_cells = int(cells["n"].iloc[0])
     finally:
         eng.close()
     notes = read_notes

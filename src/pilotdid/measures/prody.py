@@ -154,10 +154,11 @@ def prody(
     eng = open_engine(engine, spark)
     try:
         say("reading and summing trade records")
-        needed: dict[str, str | None] = {"year": year, "exporter": exporter, "product": product}
-        needed |= {"value": value, "quantity": quantity, "revision": revision}
         direct = not quality_adjusted  # two small passes, or the exporter x product table
         if direct:
+            needed: dict[str, str | None] = {"year": year, "exporter": exporter}
+            needed |= {"product": product, "value": value, "quantity": quantity}
+            needed |= {"revision": revision}
             view, file_revisions = open_records(eng, "trade", trade, "trade", needed)
             raw, totals = exporter_totals(
                 eng, view, year=year, exporter=exporter, product=product, value=value,
