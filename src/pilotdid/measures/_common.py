@@ -20,6 +20,7 @@ __all__ = [
     "aggregate",
     "check_engine",
     "check_records",
+    "count_of",
     "first_row",
     "open_records",
     "register_checked",
@@ -139,6 +140,11 @@ def open_records(
     return view, file_revisions
 
 
+def count_of(value: object) -> int:
+    """Return a SQL count or sum as an int: 0 for NULL (no group)."""
+    return int(value) if pd.notna(value) else 0  # type: ignore[call-overload]
+
+
 def first_row(frame: pd.DataFrame) -> dict[str, Any]:
     """Return the first row of a (one-row) query result as a dict keyed by column name."""
     return {str(k): v for k, v in frame.iloc[0].items()}
@@ -169,7 +175,7 @@ def check_records(
         No record, product codes of several lengths, several HS revisions, a requested year
         absent.
     """
-    n_rows = int(stats["n_rows"]) if pd.notna(stats["n_rows"]) else 0
+    n_rows = count_of(stats["n_rows"])
     if n_rows == 0:
         within = f" in the years {list(years)}" if years else ""
         raise MeasureError(f"{what}: no record{within}; check the input and the year column")
@@ -194,12 +200,12 @@ def check_records(
         if absent:
             raise MeasureError(f"{what}: no record in the year(s) {absent}; years found: {found}")
     notes = [f"{what}: {n_rows:,} records read ({cells})"]
-    if int(stats["n_bad"] or 0):
+    if count_of(stats["n_bad"]):
         notes.append(
             f"{what}: {int(stats['n_bad']):,} records without a usable value (missing or "
             "negative) left out"
         )
-    if int(stats["n_nokey"] or 0):
+    if count_of(stats["n_nokey"]):
         notes.append(
             f"{what}: {int(stats['n_nokey']):,} records with a missing year, {unit_arg} or "
             "product left out"

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from pilotdid.measures._common import check_records, first_row
+from pilotdid.measures._common import check_records, count_of, first_row
 from pilotdid.measures._engine import Engine
 from pilotdid.measures._sql import prody_from_sums_sql, raw_sql
 from pilotdid.measures._sql_direct import (
@@ -33,11 +33,6 @@ from pilotdid.measures._sql_direct import (
 __all__ = ["MAX_WORDS", "direct_expy", "direct_prody", "exporter_totals"]
 
 MAX_WORDS = 32  # 1,984 exporters; BACI has about 230
-
-
-def _count(value: object) -> int:
-    """Return a SQL sum as an int: 0 for NULL (no group)."""
-    return int(value) if pd.notna(value) else 0  # type: ignore[call-overload]
 
 
 def exporter_totals(
@@ -97,7 +92,7 @@ def direct_prody(
             f"SELECT MIN(len_lo) AS len_lo, MAX(len_hi) AS len_hi, SUM(n_nok) AS n_nok FROM {sums}"
         )
     )
-    stats["n_nokey"] = _count(stats["n_nokey"]) + _count(lengths.pop("n_nok"))
+    stats["n_nokey"] = count_of(stats["n_nokey"]) + count_of(lengths.pop("n_nok"))
     found = eng.fetch(f"SELECT DISTINCT t FROM {totals} WHERE t IS NOT NULL ORDER BY t")["t"]
     rev, notes = check_records(
         {**stats, **lengths}, tuple(int(t) for t in found),
@@ -146,7 +141,7 @@ def direct_expy(
     )
     lengths = eng.fetch(f"SELECT MIN(len) AS len_lo, MAX(len) AS len_hi FROM {codes}")
     found = eng.fetch(f"SELECT DISTINCT t FROM {regions} WHERE t IS NOT NULL ORDER BY t")["t"]
-    n_cells = int(stats["n_cells"] or 0)
+    n_cells = count_of(stats["n_cells"])
     rev, notes = check_records(
         {**stats, **first_row(lengths)}, tuple(int(t) for t in found),
         what="regional trade", product=product, revision=revision, digits=digits, years=None,
