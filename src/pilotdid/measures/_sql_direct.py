@@ -94,10 +94,10 @@ def product_sums_sql(raw: str, weights: str, *, digits: int, words: int) -> str:
 SELECT t, k, num, den, {count} AS n_exporters, len_lo, len_hi, n_nok
 FROM (
   SELECT t, k, SUM(num) AS num, SUM(den) AS den, {outer},
-    MIN(LENGTH(kfull)) AS len_lo, MAX(LENGTH(kfull)) AS len_hi, SUM(n_nok) AS n_nok
+    MIN(LENGTH(k)) AS len_lo, MAX(LENGTH(k)) AS len_hi, SUM(n_nok) AS n_nok
   FROM (
     SELECT CAST(y0 AS BIGINT) AS t, {product_code("k0", digits)} AS k,
-      {product_code("k0", digits)} AS kfull, num, den, {", ".join(f"b{i}" for i in cols)},
+      num, den, {", ".join(f"b{i}" for i in cols)},
       CASE WHEN k0 IS NULL AND y0 IS NOT NULL THEN n_keyed ELSE 0 END AS n_nok
     FROM (
       SELECT r.y0, r.k0, SUM(r.v * w.wy) AS num, SUM(r.v * w.w1) AS den, {inner},
