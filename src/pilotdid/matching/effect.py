@@ -351,16 +351,16 @@ def matching_effect(
         v = parts.var_ai(s2, estimand == "ATE")
         if se_type == "ai_pscore":
             att = None if estimand == "ATE" else (estimand, parts.estimate, k, use_ties)
-            v_known = v
-            v += _pscore_adjustment(result, y, treated, idx, Z, J, tol, att)
-            if not v > 0:  # the sample adjustment outweighs the variance (tiny arms)
+            adjustment = _pscore_adjustment(result, y, treated, idx, Z, J, tol, att)
+            if not v + adjustment > 0:  # the sample adjustment outweighs the variance (tiny arms)
                 raise MatchingError(
-                    f"se='ai_pscore': the estimated-score adjustment ({v - v_known:.4g}) "
-                    f"outweighs the Abadie-Imbens variance ({v_known:.4g}), so the adjusted "
+                    f"se='ai_pscore': the estimated-score adjustment ({adjustment:.4g}) "
+                    f"outweighs the Abadie-Imbens variance ({v:.4g}), so the adjusted "
                     f"variance is not positive; with {int(treated[idx].sum())} treated and "
                     f"{int((~treated[idx]).sum())} control units it cannot be estimated. Use "
                     "se='ai' (the score treated as known)."
                 )
+            v += adjustment
     if not result.spec.replace:
         notes.append("matching without replacement: every control is used at most once.")
     if result.fits.get(None) is not None and result.spec.distance == "pscore" and se_type == "ai":
