@@ -216,9 +216,8 @@ def run_matching(cfg: StudyConfig, panel: PreparedPanel) -> MatchingStage:
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", PilotdidWarning)
-        result = match(
-            panel.data, cfg.treatment.names.treat, cfg.covariates, **_match_kwargs(cfg, panel)
-        )
+        settings = _match_kwargs(cfg, panel)
+        result = match(panel.data, cfg.treatment.names.treat, cfg.covariates, **settings)
         balance = result.balance()
     sample = result.analysis_sample(cfg.matching.sample)
     notes = tuple(str(w.message) for w in caught if issubclass(w.category, PilotdidWarning))
@@ -226,8 +225,7 @@ def run_matching(cfg: StudyConfig, panel: PreparedPanel) -> MatchingStage:
     from pilotdid.study.match_effect import study_match_effect
 
     def rematch(rows: pd.Index) -> MatchResult:  # the study's settings on a subset of rows
-        subset = panel.data.loc[rows]
-        return match(subset, cfg.treatment.names.treat, cfg.covariates, **_match_kwargs(cfg, panel))
+        return match(panel.data.loc[rows], cfg.treatment.names.treat, cfg.covariates, **settings)
 
     effect, effect_notes = study_match_effect(cfg, result, rematch)
     drops = _matching_drops(result, sample)
